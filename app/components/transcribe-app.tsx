@@ -1,0 +1,175 @@
+"use client";
+
+import { useId, useState, type ChangeEvent, type DragEvent } from "react";
+import type { ClientConfig } from "@/lib/app-config";
+import { WHISPER_LANGUAGES, languageName } from "@/lib/languages";
+import { useTranscription, type Phase } from "../hooks/use-transcription";
+
+const ACCEPT = "audio/*,video/*,.ogg,.oga,.opus,.m4a,.mp3,.wav,.webm,.mp4,.mov,.flac";
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} kB`;
+  return `${bytes} B`;
+}
+
+function statusText(phase: Phase): string {
+  switch (phase.kind) {
+    case "idle":
+      return "Choose or drop an audio or video file to transcribe it on this device.";
+    case "decoding":
+      return `Reading “${phase.fileName}”…`;
+    case "loading":
+      return phase.total > 0
+        ? `Downloading model: ${phase.file} ${formatBytes(phase.loaded)} of ${formatBytes(phase.total)}`
+        : `Loading model: ${phase.file}…`;
+    case "transcribing":
+      return phase.windows > 1 ? `Transcribing part ${phase.window} of ${phase.windows}…` : "Transcribing…";
+    case "done":
+      return phase.result.text === ""
+        ? `No speech found in “${phase.fileName}”.`
+        : `Done: ${phase.result.duration.toFixed(1)} s of audio in ${(phase.result.elapsedMs / 1000).toFixed(1)} s (${languageName(phase.result.language)}).`;
+    case "cancelled":
+      return "Cancelled. The text so far is kept below.";
+    case "error":
+      return phase.message;
+  }
+}
+
+function progressValue(phase: Phase): number | undefined {
+  if (phase.kind === "loading" && phase.total > 0) return phase.loaded / phase.total;
+  if (phase.kind === "transcribing" && phase.windows > 0) return (phase.window - 1) / phase.windows;
+  return undefined;
+}
+
+function transcriptText(phase: Phase): string {
+  switch (phase.kind) {
+    case "done":
+      return phase.result.text;
+    case "transcribing":
+    case "cancelled":
+      return phase.partialText;
+    case "idle":
+    case "decoding":
+    case "loading":
+    case "error":
+      return "";
+  }
+}
+
+/** The transcription screen: pick or drop a file, watch progress, read and copy the transcript. */
+export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
+  const { phase, choice, modelLabel, transcribeFile, cancel } = useTranscription(config);
+  const [language, setLanguage] = useState("auto");
+  const [task, setTask] = useState<"transcribe" | "translate">("transcribe");
+  const [dragging, setDragging] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const [lastFile, setLastFile] = useState<File | null>(null);
+  const languageId = useId();
+  const taskId = useId();
+  const busy = phase.kind === "decoding" || phase.kind === "loading" || phase.kind === "transcribing";
+
+  const start = (file: File | undefined): void => {
+    if (file === undefined || busy) return;
+    setLastFile(file);
+    setCopied(false);
+    void transcribeFile(file, { language: language === "auto" ? null : language, task });
+  };
+
+  const onPick = (event: ChangeEvent<HTMLInputElement>): void => {
+    start(event.target.files?.[0]);
+    // Let the same file be picked again (e.g. after an error) and still fire "change".
+    event.target.value = "";
+  };
+  const onDrop = (event: DragEvent<HTMLElement>): void => {
+    event.preventDefault();
+    setDragging(false);
+    start(event.dataTransfer.files[0]);
+  };
+  const text = transcriptText(phase);
+  const progress = progressValue(phase);
+
+  return (
+    <main className="app">
+      <header className="app-header">
+        <h1>Voice to text</h1>
+        <p className="tagline">Private transcription: the audio never leaves this device.</p>
+      </header>
+
+      <section
+        className={`drop-zone${dragging ? " dragging" : ""}`}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+        aria-label="Audio file"
+      >
+        <label className="file-label">
+          <span className="button primary">Choose a file</span>
+          <input data-testid="file-input" type="file" accept={ACCEPT} onChange={onPick} disabled={busy} className="visually-hidden" />
+        </label>
+        <p className="hint">or drop a voice note, MP3, M4A, WAV, Ogg, WebM or MP4 here</p>
+      </section>
+
+      <section className="options" aria-label="Options">
+        <label htmlFor={languageId}>Language</label>
+        <select id={languageId} value={language} onChange={(event) => setLanguage(event.target.value)} disabled={busy}>
+          <option value="auto">Detect automatically</option>
+          {Object.entries(WHISPER_LANGUAGES).map(([code, name]) => (
+            <option key={code} value={code}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={taskId}>Output</label>
+        <select id={taskId} value={task} onChange={(event) => setTask(event.target.value === "translate" ? "translate" : "transcribe")} disabled={busy}>
+          <option value="transcribe">Text in the spoken language</option>
+          <option value="translate">English translation</option>
+        </select>
+      </section>
+
+      <section className="progress" aria-label="Progress">
+        <p data-testid="status" role="status" aria-live="polite" className={phase.kind === "error" ? "status error" : "status"}>
+          {statusText(phase)}
+        </p>
+        {busy && <progress max={1} value={progress} aria-label="Progress" />}
+        <div className="actions">
+          {phase.kind === "transcribing" && (
+            <button type="button" className="button" onClick={cancel}>
+              Cancel
+            </button>
+          )}
+          {phase.kind === "error" && lastFile !== null && (
+            <button type="button" className="button" onClick={() => start(lastFile)}>
+              Try again
+            </button>
+          )}
+        </div>
+        <p data-testid="model-info" className="model-info">
+          {modelLabel}: {choice.reason}
+        </p>
+      </section>
+
+      <section className="transcript-box" aria-label="Transcript">
+        <div className="transcript-head">
+          <h2>Transcript</h2>
+          <button
+            type="button"
+            className="button"
+            disabled={text === ""}
+            onClick={() => {
+              void navigator.clipboard.writeText(text).then(() => setCopied(true), () => setCopied(false));
+            }}
+          >
+            {copied ? "Copied" : "Copy"}
+          </button>
+        </div>
+        <p data-testid="transcript" className="transcript" aria-live="polite">
+          {text}
+        </p>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * The web app's server-side configuration, read from the environment once per process and checked
+ * with precise messages. Only the part in {@link ClientConfig} is sent to the browser.
+ */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { AppError } from "./errors";
+import type { ModelSource } from "./worker-protocol";
+
+/** A bad environment variable; the message names it and says what is expected. */
+export class ConfigError extends AppError {
+  override readonly name = "ConfigError";
+}
+
+/** What the browser needs to know about the deployment. */
+export interface ClientConfig {
+  readonly modelSource: ModelSource;
+  /** Base URL of the relay for browser sessions, or null to use this host on `relayPort`. */
+  readonly relayUrl: string | null;
+  readonly relayPort: number;
+}
+
+/** Server-side configuration of the web app. */
+export interface AppConfig {
+  /** Absolute path of the self-hosted model folder (`WHISPER_MODELS_DIR`), or null for the Hub. */
+  readonly modelsDir: string | null;
+  readonly client: ClientConfig;
+}
+
+/** URL path under which the self-hosted model folder is served. */
+export const MODELS_URL_PATH = "/models/";
+
+function parsePort(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError("config", `${name} must be a port number from 1 to 65535, got "${raw}"`);
+  return port;
+}
+
+/** Parses the app's environment; throws ConfigError naming the first bad variable. */
+export function parseAppConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  const rawDir = env.WHISPER_MODELS_DIR;
+  let modelsDir: string | null = null;
+  if (rawDir !== undefined && rawDir !== "") {
+    modelsDir = resolve(rawDir);
+    if (!existsSync(/*turbopackIgnore: true*/ modelsDir) || !statSync(/*turbopackIgnore: true*/ modelsDir).isDirectory()) {
+      throw new ConfigError("config", `WHISPER_MODELS_DIR points at "${modelsDir}", which is not a folder. Fill it with \`npm run models:download\` or unset it to use the Hugging Face Hub.`);
+    }
+  }
+  const relayUrl = env.RELAY_PUBLIC_URL === undefined || env.RELAY_PUBLIC_URL === "" ? null : env.RELAY_PUBLIC_URL.replace(/\/+$/, "");
+  if (relayUrl !== null && !/^https?:\/\//.test(relayUrl)) throw new ConfigError("config", `RELAY_PUBLIC_URL must start with http:// or https://, got "${relayUrl}"`);
+  return {
+    modelsDir,
+    client: {
+      modelSource: modelsDir === null ? { kind: "hub" } : { kind: "self-hosted", baseUrl: MODELS_URL_PATH },
+      relayUrl,
+      relayPort: parsePort("RELAY_PORT", env.RELAY_PORT, 3001),
+    },
+  };
+}
+
+let cached: AppConfig | null = null;
+
+/** The configuration of this process, parsed on first use. */
+export function appConfig(): AppConfig {
+  cached ??= parseAppConfig(process.env);
+  return cached;
+}

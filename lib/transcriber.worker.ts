@@ -1,0 +1,231 @@
+/**
+ * The Web Worker that owns the Whisper model. Only this file imports transformers.js, so ONNX
+ * Runtime never runs on the page's main thread. It holds at most one pipeline; loading another
+ * disposes the first. Every request is answered, failures included, and a failure leaves the worker
+ * ready for the next request. See lib/worker-protocol.ts for the messages.
+ */
+import {
+  env,
+  pipeline,
+  InterruptableStoppingCriteria,
+  type AutomaticSpeechRecognitionPipeline,
+  type ProgressInfo,
+} from "@huggingface/transformers";
+import { AppError } from "./errors";
+import { appendWindowSegments, planWindows, segmentsToText, SAMPLE_RATE } from "./audio-windows";
+import { MODELS, type Attempt } from "./model-catalog";
+import { detectLanguage } from "./language-detect";
+import {
+  isWorkerRequest,
+  serializeError,
+  type ModelSource,
+  type ProgressEvent,
+  type RuntimeOptions,
+  type Segment,
+  type WorkerRequest,
+  type WorkerResponse,
+} from "./worker-protocol";
+
+/** Raised inside the worker; its `code` reaches the page through {@link serializeError}. */
+class WorkerError extends AppError {
+  override readonly name = "WorkerError";
+}
+
+interface Loaded {
+  readonly attempt: Attempt;
+  readonly pipe: AutomaticSpeechRecognitionPipeline;
+}
+
+interface RunningJob {
+  readonly requestId: string;
+  readonly stop: InterruptableStoppingCriteria;
+  cancelled: boolean;
+}
+
+let loaded: Loaded | null = null;
+let running: RunningJob | null = null;
+/** Cancels that arrived while their transcription was still queued. */
+const cancelledEarly = new Set<string>();
+/** Requests are served one at a time, in order; cancel is the exception and acts at once. */
+let queue: Promise<void> = Promise.resolve();
+let runtimeConfigured = false;
+
+function post(message: WorkerResponse): void {
+  self.postMessage(message);
+}
+
+function sameAttempt(a: Attempt, b: Attempt): boolean {
+  return a.model === b.model && a.device === b.device && a.dtype.encoder === b.dtype.encoder && a.dtype.decoder === b.dtype.decoder;
+}
+
+function configureRuntime(attempt: Attempt, source: ModelSource, runtime: RuntimeOptions): void {
+  // transformers.js points ONNX Runtime at a CDN on import; serve our own copy instead. WebGPU
+  // needs the asyncify build, WASM the plain one. A worker serves one device for its lifetime
+  // (the page starts a new worker to change device), so this is set once.
+  if (!runtimeConfigured) {
+    const build = attempt.device === "webgpu" ? "ort-wasm-simd-threaded.asyncify" : "ort-wasm-simd-threaded";
+    const base = new URL(runtime.ortBaseUrl, self.location.origin).href;
+    const wasm = env.backends.onnx.wasm;
+    if (wasm !== undefined) {
+      wasm.wasmPaths = { mjs: `${base}${build}.mjs`, wasm: `${base}${build}.wasm` };
+      wasm.numThreads = runtime.threads;
+    }
+    runtimeConfigured = true;
+  }
+  if (source.kind === "self-hosted") {
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    env.localModelPath = new URL(source.baseUrl, self.location.origin).href;
+  } else {
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+  }
+  env.useBrowserCache = true;
+}
+
+function modelName(attempt: Attempt, source: ModelSource): string {
+  return source.kind === "self-hosted" ? attempt.model : MODELS[attempt.model].hubRepo;
+}
+
+function progressFrom(info: ProgressInfo): ProgressEvent | null {
+  switch (info.status) {
+    case "progress":
+      return { stage: "download", file: info.file, loaded: info.loaded, total: info.total };
+    case "initiate":
+    case "download":
+      return { stage: "loading", file: info.file };
+    case "done":
+    case "ready":
+    case "progress_total":
+      return null;
+  }
+}
+
+async function dispose(): Promise<void> {
+  const current = loaded;
+  loaded = null;
+  if (current !== null) await current.pipe.dispose();
+}
+
+async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<void> {
+  const started = performance.now();
+  if (loaded !== null && sameAttempt(loaded.attempt, request.attempt)) {
+    post({ type: "loaded", requestId: request.requestId, attempt: loaded.attempt, elapsedMs: 0 });
+    return;
+  }
+  await dispose();
+  configureRuntime(request.attempt, request.source, request.runtime);
+  const { attempt } = request;
+  const pipe = await pipeline("automatic-speech-recognition", modelName(attempt, request.source), {
+    device: attempt.device,
+    dtype: { encoder_model: attempt.dtype.encoder, decoder_model_merged: attempt.dtype.decoder },
+    progress_callback: (info: ProgressInfo) => {
+      const progress = progressFrom(info);
+      if (progress !== null) post({ type: "progress", requestId: request.requestId, progress });
+    },
+  });
+  loaded = { attempt, pipe };
+  post({ type: "loaded", requestId: request.requestId, attempt, elapsedMs: Math.round(performance.now() - started) });
+}
+
+function toSegments(output: unknown, windowSeconds: number): Segment[] {
+  if (typeof output !== "object" || output === null || !("text" in output) || typeof output.text !== "string") {
+    throw new WorkerError("bad-output", "the model returned no text");
+  }
+  const chunks = "chunks" in output && Array.isArray(output.chunks) ? output.chunks : [];
+  const segments: Segment[] = [];
+  for (const chunk of chunks) {
+    if (typeof chunk !== "object" || chunk === null || !("text" in chunk) || typeof chunk.text !== "string") continue;
+    const stamp = "timestamp" in chunk && Array.isArray(chunk.timestamp) ? chunk.timestamp : [];
+    const start = typeof stamp[0] === "number" ? stamp[0] : 0;
+    const end = typeof stamp[1] === "number" ? stamp[1] : windowSeconds;
+    segments.push({ start: Math.min(start, windowSeconds), end: Math.min(Math.max(end, start), windowSeconds), text: chunk.text });
+  }
+  if (segments.length === 0 && output.text.trim() !== "") segments.push({ start: 0, end: windowSeconds, text: output.text });
+  return segments;
+}
+
+async function transcribe(request: Extract<WorkerRequest, { type: "transcribe" }>): Promise<void> {
+  if (loaded === null) throw new WorkerError("not-loaded", "no model is loaded; load one before transcribing");
+  const { pipe } = loaded;
+  const job: RunningJob = { requestId: request.requestId, stop: new InterruptableStoppingCriteria(), cancelled: cancelledEarly.delete(request.requestId) };
+  running = job;
+  const started = performance.now();
+  const audio = request.audio;
+  const windows = planWindows(audio.length);
+  let language = request.options.language;
+  let segments: Segment[] = [];
+  try {
+    for (const window of windows) {
+      if (job.cancelled) break;
+      const slice = audio.subarray(window.start, window.end);
+      if (language === null) language = await detectLanguage(pipe, slice);
+      if (job.cancelled) break;
+      post({
+        type: "progress",
+        requestId: request.requestId,
+        progress: { stage: "transcribing", window: window.index + 1, windows: windows.length, partialText: segmentsToText(segments) },
+      });
+      const output = await pipe(slice, {
+        language,
+        task: request.options.task,
+        return_timestamps: true,
+        stopping_criteria: job.stop,
+      });
+      if (job.cancelled) break;
+      const windowSeconds = slice.length / SAMPLE_RATE;
+      segments = appendWindowSegments(segments, toSegments(output, windowSeconds), window, windows[window.index - 1]);
+    }
+  } finally {
+    running = null;
+  }
+  if (job.cancelled) {
+    post({ type: "cancelled", requestId: request.requestId, partialText: segmentsToText(segments) });
+    return;
+  }
+  post({
+    type: "result",
+    requestId: request.requestId,
+    result: {
+      text: segmentsToText(segments),
+      segments,
+      language,
+      duration: audio.length / SAMPLE_RATE,
+      elapsedMs: Math.round(performance.now() - started),
+    },
+  });
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  switch (request.type) {
+    case "load":
+      return load(request);
+    case "transcribe":
+      return transcribe(request);
+    case "unload":
+      await dispose();
+      post({ type: "unloaded", requestId: request.requestId });
+      return;
+    case "cancel":
+      return;
+  }
+}
+
+self.addEventListener("message", (event: MessageEvent<unknown>) => {
+  const request = event.data;
+  if (!isWorkerRequest(request)) return;
+  if (request.type === "cancel") {
+    if (running !== null && running.requestId === request.requestId) {
+      running.cancelled = true;
+      running.stop.interrupt();
+    } else {
+      cancelledEarly.add(request.requestId);
+    }
+    return;
+  }
+  queue = queue.then(() =>
+    handle(request).catch((error: unknown) => {
+      post({ type: "error", requestId: request.requestId, error: serializeError(error) });
+    }),
+  );
+});

@@ -1,0 +1,43 @@
+// `npm start`: builds the app if it has not been built, then runs the web app (PORT, default 3000)
+// and the relay (RELAY_PORT, default 3001) side by side. Ctrl-C stops both; if one exits, so does
+// the other. Pass --rebuild to force a fresh build.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const port = process.env.PORT ?? "3000";
+const host = process.env.HOST ?? "0.0.0.0";
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+
+function say(message) {
+  console.info(`[start] ${message}`);
+}
+
+if (process.argv.includes("--rebuild") || !existsSync(join(root, ".next", "BUILD_ID"))) {
+  say("building the app (first run)…");
+  const build = spawnSync(process.execPath, [join(root, "scripts", "copy-ort.mjs")], { stdio: "inherit", cwd: root, env });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  const next = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", cwd: root, env });
+  if (next.status !== 0) process.exit(next.status ?? 1);
+}
+
+const children = [
+  spawn(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", host, "-p", port], { stdio: "inherit", cwd: root, env }),
+];
+if (existsSync(join(root, "relay", "main.ts"))) {
+  children.push(spawn(process.execPath, ["--import", "tsx", join(root, "relay", "main.ts")], { stdio: "inherit", cwd: root, env }));
+}
+say(`app on http://localhost:${port}` + (children.length > 1 ? `, relay on port ${process.env.RELAY_PORT ?? "3001"}` : ""));
+
+let stopping = false;
+function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 5000).unref();
+  Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : null))).then(() => process.exit(code));
+}
+for (const child of children) child.once("exit", (code) => stopAll(code ?? 1));
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));

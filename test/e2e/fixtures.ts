@@ -1,0 +1,57 @@
+/**
+ * Shared Playwright fixtures: every page records console errors, uncaught exceptions and requests
+ * that leave the machine, and a test fails if any appear (unless it says which it expects).
+ */
+import { test as base, expect, type Page } from "@playwright/test";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+export const AUDIO_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "..", "fixtures", "audio");
+
+/** Path of a committed test clip. */
+export function clip(name: string): string {
+  return join(AUDIO_DIR, name);
+}
+
+interface PageProblems {
+  readonly consoleErrors: string[];
+  readonly pageErrors: string[];
+  readonly externalRequests: string[];
+  /** Console errors matching these are expected by the test and not reported. */
+  allow(pattern: RegExp): void;
+}
+
+export const test = base.extend<{ problems: PageProblems }>({
+  problems: async ({ page }, use) => {
+    const allowed: RegExp[] = [];
+    const problems: PageProblems = {
+      consoleErrors: [],
+      pageErrors: [],
+      externalRequests: [],
+      allow: (pattern) => allowed.push(pattern),
+    };
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.pageErrors.push(String(error)));
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (!["127.0.0.1", "localhost"].includes(url.hostname) && !["data:", "blob:"].includes(url.protocol)) {
+        problems.externalRequests.push(request.url());
+      }
+    });
+    await use(problems);
+    const unexpected = problems.consoleErrors.filter((text) => !allowed.some((pattern) => pattern.test(text)));
+    expect(unexpected, "console errors").toEqual([]);
+    expect(problems.pageErrors, "uncaught page errors").toEqual([]);
+    expect(problems.externalRequests, "requests that left the machine").toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Picks a file in the app's file input and waits until the status says the run ended. */
+export async function transcribeClip(page: Page, name: string): Promise<void> {
+  await page.getByTestId("file-input").setInputFiles(clip(name));
+  await expect(page.getByTestId("status")).toHaveText(/^(Done|No speech)/, { timeout: 120_000 });
+}

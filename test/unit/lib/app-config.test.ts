@@ -1,0 +1,27 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseAppConfig } from "@/lib/app-config";
+
+describe("parseAppConfig", () => {
+  it("defaults to the Hugging Face Hub and relay port 3001", () => {
+    const config = parseAppConfig({});
+    expect(config.modelsDir).toBeNull();
+    expect(config.client).toEqual({ modelSource: { kind: "hub" }, relayUrl: null, relayPort: 3001 });
+  });
+
+  it("serves a self-hosted model folder under /models/", () => {
+    const dir = mkdtempSync(join(tmpdir(), "models-"));
+    const config = parseAppConfig({ WHISPER_MODELS_DIR: dir, RELAY_PORT: "4001", RELAY_PUBLIC_URL: "https://relay.example.org/" });
+    expect(config.modelsDir).toBe(dir);
+    expect(config.client).toEqual({ modelSource: { kind: "self-hosted", baseUrl: "/models/" }, relayUrl: "https://relay.example.org", relayPort: 4001 });
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => parseAppConfig({ WHISPER_MODELS_DIR: "/no/such/folder" })).toThrow(/WHISPER_MODELS_DIR.*not a folder/);
+    expect(() => parseAppConfig({ RELAY_PORT: "http" })).toThrow(ConfigError);
+    expect(() => parseAppConfig({ RELAY_PORT: "70000" })).toThrow(/RELAY_PORT/);
+    expect(() => parseAppConfig({ RELAY_PUBLIC_URL: "relay:3001" })).toThrow(/RELAY_PUBLIC_URL/);
+  });
+});
