@@ -410,6 +410,13 @@ export function planAttempts(request: PlanRequest): ModelPlan {
     else if (verdict === "demote") demoted.push(attempt);
     if (verdict !== "keep") adjustments.push({ attempt, action: verdict === "demote" ? "demoted" : "dropped" });
   }
+  // With nothing but the last resort left to run first, an attempt that already ran out of memory
+  // here must not lead again: after a crash on base, the next visit starts with tiny. Skip it.
+  const safeVerdict = request.history === undefined ? "keep" : memoryVerdict(request.history, SAFE_ATTEMPT, request.now);
+  if (ranked.length === 0 && safeVerdict === "keep") {
+    adjustments = adjustments.map((adjustment) => (adjustment.action === "demoted" ? { attempt: adjustment.attempt, action: "dropped" } : adjustment));
+    demoted.length = 0;
+  }
   ranked = [...ranked, ...demoted];
 
   // An override leads even against the history: its best surviving attempt goes first, and if the

@@ -347,11 +347,18 @@ describe("planAttempts: history", () => {
     expect(plan.why).toContain("skipped Whisper base · WebGPU · fp32/q4 (out of memory here before)");
   });
 
-  test("when every attempt ran out of memory once, the order stays and the sentence says so", () => {
+  test("when every attempt but the last resort ran out of memory once, the last resort leads alone", () => {
+    // After a crash loading base, the next visit must start smaller rather than try base again.
     const plan = planAttempts(gpuHigh(failMemory(emptyHistory(), [baseWasm, tinyGpu])));
-    expect(keys(plan.attempts)).toEqual(keys([baseGpu, baseWasm, tinyGpu, tinyWasm]));
-    expect(plan.why).toContain("it ran out of memory here once before");
-    expect(plan.why).not.toContain("moved");
+    expect(keys(plan.attempts)).toEqual(keys([tinyWasm]));
+    expect(plan.adjustments.every((adjustment) => adjustment.action === "dropped")).toBe(true);
+    expect(plan.why).toContain("skipped");
+  });
+
+  test("a single failed attempt in front of the last resort is skipped, not retried first", () => {
+    const plan = planAttempts(request({ device: device({ deviceMemory: 8 }), history: failMemory(emptyHistory(), [baseWasm]) }));
+    expect(keys(plan.attempts)).toEqual(keys([tinyWasm]));
+    expect(plan.why).toContain("skipped Whisper base · WASM · q8");
   });
 
   test("a success in between forgives an earlier failure", () => {
