@@ -1,0 +1,238 @@
+/**
+ * The relay's configuration, read from the environment once at start-up. `parseConfig` is pure:
+ * it returns a complete, typed config or throws one `ConfigError` naming every bad variable, so a
+ * misconfigured relay stops at once with a message that says what to fix.
+ */
+import { AppError } from "../lib/errors";
+
+/** Where jobs, sessions and events are kept. */
+export type StoreLocation = { readonly kind: "sqlite"; readonly path: string };
+
+/** How the bot receives updates. */
+export type BotMode =
+  | { readonly kind: "polling" }
+  | { readonly kind: "webhook"; readonly url: string; readonly path: string; readonly secret: string | null };
+
+/** Everything the relay reads from the environment, validated. */
+export interface RelayConfig {
+  /** Null: the relay runs without the bot (the HTTP API still answers). */
+  readonly botToken: string | null;
+  /** Bot API base URL without a trailing slash. */
+  readonly apiRoot: string;
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly store: StoreLocation;
+  /** The app's public URL, for the Mini App button; null when unknown. */
+  readonly publicUrl: string | null;
+  readonly botMode: BotMode;
+  readonly initDataMaxAgeSeconds: number;
+  readonly jobExpirySeconds: number;
+  readonly leaseSeconds: number;
+  /** Origins allowed by CORS; `["*"]` allows any. */
+  readonly corsOrigins: readonly string[];
+  /** Files larger than this are refused before any download (Bot API: 20 MB). */
+  readonly maxFileBytes: number;
+  /** New jobs per Telegram user per minute. */
+  readonly jobsPerMinute: number;
+  /** HTTP API requests per session user per minute. */
+  readonly requestsPerMinute: number;
+  /** Link attempts (init data or code) per client address per minute; slows down code guessing. */
+  readonly linksPerMinute: number;
+  /** Streamed bytes between garbage collections that keep memory flat; 0 turns that off. */
+  readonly gcEveryBytes: number;
+  /** How often leases, expiries and undelivered results are checked, in milliseconds. */
+  readonly sweepIntervalMs: number;
+}
+
+/** One bad environment variable and why. */
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/** Thrown by {@link parseConfig}; `problems` lists every bad variable, the message joins them. */
+export class ConfigError extends AppError {
+  override readonly name: string = "ConfigError";
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    super(
+      "config_invalid",
+      `Invalid relay configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`,
+      { context: { variables: problems.map((p) => p.variable) } },
+    );
+    this.problems = problems;
+  }
+}
+
+/** The environment as `process.env` gives it. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Bot API's download limit for bots on the official server. */
+export const BOT_API_DOWNLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
+
+const DEFAULTS = {
+  apiRoot: "https://api.telegram.org",
+  host: "0.0.0.0",
+  port: 3001,
+  store: "sqlite:./data/relay.sqlite",
+  initDataMaxAgeSeconds: 86_400,
+  jobExpirySeconds: 86_400,
+  leaseSeconds: 60,
+  jobsPerMinute: 20,
+  requestsPerMinute: 600,
+  linksPerMinute: 20,
+  gcEveryBytes: 2 * 1024 * 1024,
+  sweepIntervalMs: 1000,
+} as const;
+
+class Reader {
+  readonly problems: ConfigProblem[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  /** The trimmed value, or null when unset or blank. */
+  raw(variable: string): string | null {
+    const value = this.env[variable]?.trim();
+    return value === undefined || value === "" ? null : value;
+  }
+
+  problem(variable: string, message: string): void {
+    this.problems.push({ variable, message });
+  }
+
+  integer(variable: string, fallback: number, min: number, max: number): number {
+    const text = this.raw(variable);
+    if (text === null) return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problem(variable, `must be a whole number from ${min} to ${max}, got "${text}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  url(variable: string, protocols: readonly string[]): URL | null {
+    const text = this.raw(variable);
+    if (text === null) return null;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      this.problem(variable, `must be an absolute URL, got "${text}"`);
+      return null;
+    }
+    if (!protocols.includes(url.protocol)) {
+      this.problem(variable, `must use ${protocols.map((p) => p.replace(":", "")).join(" or ")}, got "${text}"`);
+      return null;
+    }
+    return url;
+  }
+}
+
+function withoutTrailingSlash(url: URL): string {
+  return url.href.replace(/\/+$/, "");
+}
+
+function parseStore(reader: Reader): StoreLocation {
+  const text = reader.raw("RELAY_STORE") ?? DEFAULTS.store;
+  if (text.startsWith("sqlite:")) {
+    const path = text.slice("sqlite:".length);
+    if (path.length === 0) reader.problem("RELAY_STORE", `needs a file after "sqlite:", e.g. "sqlite:./data/relay.sqlite" or "sqlite::memory:"`);
+    return { kind: "sqlite", path: path.length === 0 ? ":memory:" : path };
+  }
+  if (text.startsWith("redis://") || text.startsWith("rediss://")) {
+    reader.problem("RELAY_STORE", "the Redis store is not available yet; use sqlite:<file>");
+  } else {
+    reader.problem("RELAY_STORE", `must be "sqlite:<file>", got "${text}"`);
+  }
+  return { kind: "sqlite", path: ":memory:" };
+}
+
+function parseCors(reader: Reader, publicUrl: string | null): readonly string[] {
+  const text = reader.raw("RELAY_CORS_ORIGIN");
+  if (text === null) return publicUrl === null ? ["*"] : [new URL(publicUrl).origin];
+  const origins: string[] = [];
+  for (const item of text.split(",").map((part) => part.trim()).filter((part) => part.length > 0)) {
+    if (item === "*") {
+      origins.push(item);
+      continue;
+    }
+    try {
+      const url = new URL(item);
+      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== item.replace(/\/$/, "")) throw new TypeError(item);
+      origins.push(url.origin);
+    } catch {
+      reader.problem("RELAY_CORS_ORIGIN", `"${item}" is not an origin like https://app.example.com (scheme, host and port only), or *`);
+    }
+  }
+  return origins.length === 0 ? ["*"] : origins;
+}
+
+function parseBotMode(reader: Reader): BotMode {
+  const url = reader.url("WEBHOOK_URL", ["https:", "http:"]);
+  const secret = reader.raw("WEBHOOK_SECRET");
+  if (secret !== null && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
+    reader.problem("WEBHOOK_SECRET", "must be 1–256 characters of A–Z, a–z, 0–9, _ and - (Telegram's rule)");
+  }
+  if (url === null) return { kind: "polling" };
+  return { kind: "webhook", url: url.href, path: url.pathname, secret };
+}
+
+/**
+ * Reads and validates the relay's environment. Throws {@link ConfigError} listing every problem.
+ * Variables: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, RELAY_HOST, RELAY_PORT, RELAY_STORE, PUBLIC_URL,
+ * WEBHOOK_URL, WEBHOOK_SECRET, INIT_DATA_MAX_AGE_S, JOB_EXPIRY_S, JOB_LEASE_S, RELAY_CORS_ORIGIN,
+ * TELEGRAM_MAX_FILE_BYTES, RELAY_JOBS_PER_MIN, RELAY_REQUESTS_PER_MIN, RELAY_LINKS_PER_MIN, RELAY_GC_EVERY_BYTES, RELAY_SWEEP_INTERVAL_MS.
+ */
+export function parseConfig(env: Env): RelayConfig {
+  const reader = new Reader(env);
+
+  const botToken = reader.raw("TELEGRAM_BOT_TOKEN");
+  if (botToken !== null && !/^\d+:[A-Za-z0-9_-]+$/.test(botToken)) {
+    reader.problem("TELEGRAM_BOT_TOKEN", 'must look like "123456:ABC-DEF…" as BotFather gives it');
+  }
+  const apiRoot = reader.url("TELEGRAM_API_ROOT", ["https:", "http:"]);
+  const host = reader.raw("RELAY_HOST") ?? DEFAULTS.host;
+  if (/\s|\//.test(host)) reader.problem("RELAY_HOST", `must be a host name or address, got "${host}"`);
+  const port = reader.integer("RELAY_PORT", DEFAULTS.port, 0, 65_535);
+  const store = parseStore(reader);
+  const publicUrlValue = reader.url("PUBLIC_URL", ["https:", "http:"]);
+  const publicUrl = publicUrlValue === null ? null : withoutTrailingSlash(publicUrlValue);
+  const botMode = parseBotMode(reader);
+  if (botMode.kind === "webhook" && botToken === null) {
+    reader.problem("WEBHOOK_URL", "webhook mode needs TELEGRAM_BOT_TOKEN");
+  }
+  const initDataMaxAgeSeconds = reader.integer("INIT_DATA_MAX_AGE_S", DEFAULTS.initDataMaxAgeSeconds, 1, 365 * 86_400);
+  const jobExpirySeconds = reader.integer("JOB_EXPIRY_S", DEFAULTS.jobExpirySeconds, 1, 30 * 86_400);
+  const leaseSeconds = reader.integer("JOB_LEASE_S", DEFAULTS.leaseSeconds, 1, 3600);
+  const corsOrigins = parseCors(reader, publicUrl);
+  const maxFileBytes = reader.integer("TELEGRAM_MAX_FILE_BYTES", BOT_API_DOWNLOAD_LIMIT_BYTES, 1, 2000 * 1024 * 1024);
+  const jobsPerMinute = reader.integer("RELAY_JOBS_PER_MIN", DEFAULTS.jobsPerMinute, 1, 100_000);
+  const requestsPerMinute = reader.integer("RELAY_REQUESTS_PER_MIN", DEFAULTS.requestsPerMinute, 1, 1_000_000);
+  const linksPerMinute = reader.integer("RELAY_LINKS_PER_MIN", DEFAULTS.linksPerMinute, 1, 1_000_000);
+  const gcEveryBytes = reader.integer("RELAY_GC_EVERY_BYTES", DEFAULTS.gcEveryBytes, 0, 1024 * 1024 * 1024);
+  const sweepIntervalMs = reader.integer("RELAY_SWEEP_INTERVAL_MS", DEFAULTS.sweepIntervalMs, 50, 60_000);
+
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return {
+    botToken,
+    apiRoot: apiRoot === null ? DEFAULTS.apiRoot : withoutTrailingSlash(apiRoot),
+    host,
+    port,
+    store,
+    publicUrl,
+    botMode,
+    initDataMaxAgeSeconds,
+    jobExpirySeconds,
+    leaseSeconds,
+    corsOrigins,
+    maxFileBytes,
+    jobsPerMinute,
+    requestsPerMinute,
+    linksPerMinute,
+    gcEveryBytes,
+    sweepIntervalMs,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Publishes job events: each is appended to the owner's durable event log (so a reconnecting
+ * session can replay what it missed by `Last-Event-ID`) and then pushed to the owner's open streams.
+ */
+import { RELAY_EVENT_NAMES, type JobGoneData, type JobGoneReason } from "../../lib/relay-protocol";
+import { createLogger } from "../../lib/logger";
+import { toJobSummary } from "../jobs/job-summary";
+import type { JobRecord, RelayStore } from "../store/relay-store";
+import type { SessionHub } from "./session-hub";
+
+const log = createLogger("relay:events");
+
+/** Writes and fans out `job` and `job-gone` events. */
+export class EventFeed {
+  constructor(
+    private readonly store: RelayStore,
+    private readonly hub: SessionHub,
+    private readonly now: () => number,
+  ) {}
+
+  /** Announces a job or its new state. Never throws: a lost event is repaired by the next snapshot. */
+  async job(job: JobRecord): Promise<void> {
+    await this.append(job.ownerId, RELAY_EVENT_NAMES.job, JSON.stringify(toJobSummary(job, this.now())));
+  }
+
+  /** Tells the owner's sessions the job is finished and can be forgotten. */
+  async gone(job: JobRecord, reason: JobGoneReason): Promise<void> {
+    const data: JobGoneData = { id: job.id, reason };
+    await this.append(job.ownerId, RELAY_EVENT_NAMES.jobGone, JSON.stringify(data));
+  }
+
+  private async append(ownerId: number, name: string, data: string): Promise<void> {
+    try {
+      const event = await this.store.appendEvent(ownerId, name, data, this.now());
+      this.hub.publish(ownerId, { id: event.id, name: event.name, data: event.data });
+    } catch (error) {
+      log.error(`could not publish ${name} for user ${ownerId}`, error);
+    }
+  }
+}

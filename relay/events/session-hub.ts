@@ -1,0 +1,74 @@
+/**
+ * The open event streams of this relay process, by Telegram user. It answers "is any session of
+ * this user online?" (for the status message), fans events out to every stream of a user, and
+ * closes streams on `/unlink` and shutdown. In-process only: with several relays (Redis), each
+ * keeps its own hub and events travel through the store.
+ */
+
+/** One event as written to a stream. */
+export interface SseMessage {
+  readonly id: number;
+  readonly name: string;
+  /** JSON, one line. */
+  readonly data: string;
+}
+
+/** An open stream. */
+export interface Subscriber {
+  readonly sessionId: string;
+  deliver(message: SseMessage): void;
+  close(): void;
+}
+
+/** Registry of open streams; see the module comment. */
+export class SessionHub {
+  private readonly byUser = new Map<number, Set<Subscriber>>();
+  private count = 0;
+
+  /** Registers a stream; call the returned function when it closes. */
+  add(userId: number, subscriber: Subscriber): () => void {
+    let set = this.byUser.get(userId);
+    if (set === undefined) {
+      set = new Set();
+      this.byUser.set(userId, set);
+    }
+    set.add(subscriber);
+    this.count += 1;
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      this.count -= 1;
+      const current = this.byUser.get(userId);
+      current?.delete(subscriber);
+      if (current?.size === 0) this.byUser.delete(userId);
+    };
+  }
+
+  /** Sends `message` to every open stream of `userId`. */
+  publish(userId: number, message: SseMessage): void {
+    for (const subscriber of this.byUser.get(userId) ?? []) subscriber.deliver(message);
+  }
+
+  /** True when at least one stream of `userId` is open. */
+  isOnline(userId: number): boolean {
+    return (this.byUser.get(userId)?.size ?? 0) > 0;
+  }
+
+  /** Open streams, for /healthz. */
+  get connections(): number {
+    return this.count;
+  }
+
+  /** Closes the streams of one user, or of one of their sessions. */
+  closeUser(userId: number, sessionId?: string): void {
+    for (const subscriber of [...(this.byUser.get(userId) ?? [])]) {
+      if (sessionId === undefined || subscriber.sessionId === sessionId) subscriber.close();
+    }
+  }
+
+  /** Closes every stream (shutdown). */
+  closeAll(): void {
+    for (const set of [...this.byUser.values()]) for (const subscriber of [...set]) subscriber.close();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The relay's request handler for node:http: CORS and preflight, routing, and the one top-level
+ * error handler that answers every thrown error as `{ error: { code, message } }` with the right
+ * status (500 for anything unexpected, which is logged, never shown).
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { describeError } from "../../lib/errors";
+import { createLogger } from "../../lib/logger";
+import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError } from "../errors";
+import { answerPreflight, applyCorsHeaders } from "./cors";
+import { sendError } from "./respond";
+import type { Router } from "./router";
+
+const log = createLogger("relay:http");
+
+/** Turns any error into the response; if the head is already sent, the connection is cut instead. */
+export function handleHttpError(error: unknown, req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) {
+    log.warn(`${req.method} ${req.url?.split("?")[0]} failed mid-response: ${describeError(error)}`);
+    res.destroy();
+    return;
+  }
+  if (error instanceof HttpError) {
+    const headers: Record<string, string> = {};
+    if (error instanceof RateLimitedError) headers["retry-after"] = String(error.retryAfterSeconds);
+    if (error instanceof MethodNotAllowedError) headers.allow = [...error.allow, "OPTIONS"].join(", ");
+    if (error.status === 413) headers.connection = "close";
+    if (error.status >= 500) log.warn(`${req.method} ${req.url?.split("?")[0]} → ${error.status}: ${error.message}`);
+    sendError(res, error.status, error.apiCode, error.message, headers);
+    return;
+  }
+  log.error(`${req.method} ${req.url?.split("?")[0]} failed`, error);
+  sendError(res, 500, "internal", "internal error");
+}
+
+/** Builds the listener for `http.createServer`. */
+export function createHttpHandler(router: Router, corsOrigins: readonly string[]): RequestListener {
+  return (req, res) => {
+    applyCorsHeaders(req, res, corsOrigins);
+    if (req.method === "OPTIONS") {
+      answerPreflight(req, res, corsOrigins);
+      return;
+    }
+    const controller = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const run = async (): Promise<void> => {
+      const url = new URL(req.url ?? "/", "http://relay.invalid");
+      const match = router.match(req.method ?? "GET", url.pathname);
+      if (match.kind === "not-found") throw new NotFoundError(`no route ${url.pathname}`);
+      if (match.kind === "wrong-method") throw new MethodNotAllowedError(match.allow);
+      await match.handler({ req, res, url, params: match.params, ip: req.socket.remoteAddress ?? "unknown", signal: controller.signal });
+    };
+    run().catch((error: unknown) => handleHttpError(error, req, res));
+  };
+}

@@ -1,0 +1,415 @@
+/**
+ * The relay's core: turns job input into stored jobs and status messages, hands jobs to sessions
+ * under leases, streams their audio, records results once, and tells the chat — exactly once — how
+ * each job ended. The bot and the HTTP API are thin layers over this class; a sweeper calls
+ * {@link JobService.sweep} to expire leases and jobs and to redeliver results a crash left unsent.
+ */
+import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import { createLogger } from "../../lib/logger";
+import { describeError } from "../../lib/errors";
+import type { ClaimResponse, JobSummary } from "../../lib/relay-protocol";
+import { toSrt } from "../../lib/transcript-formats";
+import { newLeaseToken } from "../auth/secrets";
+import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
+import type { EventFeed } from "../events/event-feed";
+import type { SessionHub } from "../events/session-hub";
+import { splitMessage } from "../split-message";
+import type { Finish, JobRecord, RelayStore } from "../store/relay-store";
+import type { ChatButton, ChatGateway, ChatMessage } from "../telegram/chat-gateway";
+import type { JobInput } from "../telegram/message-to-job";
+import { texts } from "../texts";
+import { RateLimiter } from "../rate-limiter";
+import { publicState, toJobSummary } from "./job-summary";
+
+const log = createLogger("relay:jobs");
+
+/** How long one relay may hold the right to tell the chat about a job (a crash mid-delivery frees it after this). */
+const DELIVERY_LOCK_MS = 30_000;
+/** Give up telling the chat after this many failed attempts (the result stays stored). */
+const MAX_DELIVERY_ATTEMPTS = 5;
+/** A job whose status message was never recorded (crash right after insert) is offered after this. */
+const STALE_NEW_JOB_MS = 30_000;
+/** Prune old events and link codes at most this often. */
+const PRUNE_INTERVAL_MS = 60_000;
+
+/** Callback data prefixes of the buttons the service puts under messages. */
+export const CALLBACK = { srt: "srt:", retry: "retry:" } as const;
+
+/** The caller of a session API: which Telegram user, which session. */
+export interface SessionActor {
+  readonly userId: number;
+  /** Stable per session, not secret (derived from the token hash). */
+  readonly sessionId: string;
+}
+
+/** What the service needs. */
+export interface JobServiceOptions {
+  readonly store: RelayStore;
+  readonly feed: EventFeed;
+  readonly hub: SessionHub;
+  /** Null when the relay runs without the bot. */
+  readonly gateway: ChatGateway | null;
+  readonly publicUrl: string | null;
+  readonly leaseSeconds: number;
+  readonly jobExpirySeconds: number;
+  readonly jobsPerMinute: number;
+  readonly now?: () => number;
+  readonly newId?: () => string;
+}
+
+/** Answer of {@link JobService.submit}. */
+export type SubmitOutcome =
+  | { readonly kind: "queued"; readonly job: JobRecord }
+  | { readonly kind: "duplicate"; readonly job: JobRecord }
+  | { readonly kind: "rate-limited"; readonly retryAfterSeconds: number };
+
+/** An audio stream ready to send to the browser. */
+export interface AudioStream {
+  readonly body: Readable;
+  readonly contentType: string;
+  readonly contentLength: number | null;
+}
+
+/** Answer of {@link JobService.subtitlesFor}. */
+export type SubtitlesOutcome =
+  | { readonly kind: "ok"; readonly fileName: string; readonly content: string; readonly replyTo: number }
+  | { readonly kind: "none" }
+  | { readonly kind: "not-done" };
+
+/** See the module comment. */
+export class JobService {
+  private readonly store: RelayStore;
+  private readonly feed: EventFeed;
+  private readonly hub: SessionHub;
+  private readonly gateway: ChatGateway | null;
+  private readonly publicUrl: string | null;
+  private readonly leaseMs: number;
+  private readonly expirySeconds: number;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly jobLimiter: RateLimiter;
+  private sweeping = false;
+  private lastPrune = 0;
+
+  constructor(options: JobServiceOptions) {
+    this.store = options.store;
+    this.feed = options.feed;
+    this.hub = options.hub;
+    this.gateway = options.gateway;
+    this.publicUrl = options.publicUrl;
+    this.leaseMs = options.leaseSeconds * 1000;
+    this.expirySeconds = options.jobExpirySeconds;
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? randomUUID;
+    this.jobLimiter = new RateLimiter(options.jobsPerMinute, 60_000);
+  }
+
+  /** The button that opens the app: a Mini App button in private chats, a link in groups; none without an https URL. */
+  appButton(chatId: number): ChatButton | null {
+    if (this.publicUrl === null || !this.publicUrl.startsWith("https://")) return null;
+    return chatId > 0
+      ? { kind: "web_app", text: texts.openApp, url: this.publicUrl }
+      : { kind: "url", text: texts.openApp, url: this.publicUrl };
+  }
+
+  private waitingMessage(chatId: number): ChatMessage {
+    const button = this.appButton(chatId);
+    return button === null
+      ? { text: texts.statusWaitingNoApp(this.expirySeconds) }
+      : { text: texts.statusWaiting(this.expirySeconds), buttons: [[button]] };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // From the bot
+
+  /**
+   * Makes a job of `input` for `ownerId`: stores it, replies with a status message ("transcribing on
+   * your device…" when a session is online, otherwise "open the app"), then offers it to sessions.
+   * The same Telegram message twice (a redelivered update, two people asking) yields one job.
+   */
+  async submit(input: JobInput, ownerId: number): Promise<SubmitOutcome> {
+    const gateway = this.requireGateway();
+    const now = this.now();
+    const existing = await this.store.findJobByMessage(input.chatId, input.messageId);
+    if (existing !== null && existing.sourceMessageId === input.messageId) return { kind: "duplicate", job: existing };
+    const decision = this.jobLimiter.take(String(ownerId), now);
+    if (!decision.ok) return { kind: "rate-limited", retryAfterSeconds: decision.retryAfterSeconds };
+
+    const settings = await this.store.getChatSettings(input.chatId);
+    const inserted = await this.store.insertJob({
+      id: this.newId(),
+      ownerId,
+      chatId: input.chatId,
+      sourceMessageId: input.messageId,
+      media: input.media,
+      languageHint: settings.languageHint,
+      createdAt: now,
+      expiresAt: now + this.expirySeconds * 1000,
+    });
+    if (!inserted.created) return { kind: "duplicate", job: inserted.job };
+
+    const online = this.hub.isOnline(ownerId);
+    let statusMessageId: number | null = null;
+    try {
+      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : this.waitingMessage(input.chatId));
+    } catch (error) {
+      // The job still counts: the transcript will be sent as a new reply instead of an edit.
+      log.warn(`could not send the status message for job ${inserted.job.id}: ${describeError(error)}`);
+    }
+    const job = (await this.store.activateJob(inserted.job.id, statusMessageId, online ? "working" : "waiting")) ?? inserted.job;
+    await this.feed.job(job);
+    log.info(`job ${job.id} queued (${job.media.kind}, ${job.media.size ?? "?"} bytes) for user ${ownerId}`);
+    return { kind: "queued", job };
+  }
+
+  /** The SRT file for the job behind a chat message (the voice message or the status message). */
+  async subtitlesFor(chatId: number, messageId: number): Promise<SubtitlesOutcome> {
+    const job = await this.store.findJobByMessage(chatId, messageId);
+    if (job === null) return { kind: "none" };
+    return this.subtitlesOf(job);
+  }
+
+  /** The SRT file of a job by id (the button under a transcript). */
+  async subtitlesById(jobId: string): Promise<SubtitlesOutcome> {
+    const job = await this.store.getJob(jobId);
+    return job === null ? { kind: "none" } : this.subtitlesOf(job);
+  }
+
+  private subtitlesOf(job: JobRecord): SubtitlesOutcome {
+    if (job.state !== "done" || job.result === null) return { kind: "not-done" };
+    return {
+      kind: "ok",
+      fileName: `transcript-${job.sourceMessageId}.srt`,
+      content: toSrt({
+        text: job.result.text,
+        segments: job.result.segments,
+        language: job.result.language,
+        duration: job.media.duration ?? job.result.segments.at(-1)?.end ?? 1,
+      }),
+      replyTo: job.statusMessageId ?? job.sourceMessageId,
+    };
+  }
+
+  /** The Retry button: a failed or expired job goes back to the queue. Only its owner may. */
+  async retry(jobId: string, userId: number): Promise<"requeued" | "not-yours" | "not-requeueable"> {
+    const current = await this.store.getJob(jobId);
+    if (current === null) return "not-requeueable";
+    if (current.ownerId !== userId) return "not-yours";
+    const job = await this.store.requeueJob(jobId, this.now() + this.expirySeconds * 1000);
+    if (job === null) return "not-requeueable";
+    if (job.statusMessageId !== null && this.gateway !== null) {
+      const online = this.hub.isOnline(job.ownerId);
+      await this.gateway
+        .edit(job.chatId, job.statusMessageId, online ? { text: texts.statusWorking } : this.waitingMessage(job.chatId))
+        .catch((error: unknown) => log.warn(`could not reset the status of job ${job.id}: ${describeError(error)}`));
+      await this.store.setStatusKind(job.id, online ? "working" : "waiting");
+    }
+    await this.feed.job(job);
+    return "requeued";
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // From browser sessions
+
+  /** The user's open jobs, oldest first. */
+  async listOpen(actor: SessionActor): Promise<JobSummary[]> {
+    const now = this.now();
+    return (await this.store.listOpenJobs(actor.userId)).map((job) => toJobSummary(job, now));
+  }
+
+  /** Claims a job for this session: 404 when not the user's, 409 when another session holds it or it is finished. */
+  async claim(actor: SessionActor, jobId: string): Promise<ClaimResponse> {
+    const now = this.now();
+    const outcome = await this.store.claimJob(jobId, actor.userId, { token: newLeaseToken(), sessionId: actor.sessionId, expiresAt: now + this.leaseMs }, now);
+    switch (outcome.kind) {
+      case "not-found":
+        throw new NotFoundError("no such job");
+      case "taken":
+        throw new ConflictError("another session is transcribing this job");
+      case "finished":
+        throw new ConflictError(`this job is already ${outcome.job.state}`);
+      case "claimed":
+        break;
+    }
+    const job = outcome.job;
+    const lease = job.lease;
+    if (lease === null) throw new ConflictError("the claim did not stick; try again");
+    if (job.statusKind === "waiting" && job.statusMessageId !== null && this.gateway !== null) {
+      try {
+        await this.gateway.edit(job.chatId, job.statusMessageId, { text: texts.statusWorking });
+        await this.store.setStatusKind(job.id, "working");
+      } catch (error) {
+        log.warn(`could not update the status of job ${job.id}: ${describeError(error)}`);
+      }
+    }
+    await this.feed.job(job);
+    return { lease: lease.token, expiresAt: new Date(lease.expiresAt).toISOString(), leaseSeconds: this.leaseMs / 1000, job: toJobSummary(job, now) };
+  }
+
+  /** Extends the lease; 409 when it was lost to another session. */
+  async heartbeat(actor: SessionActor, jobId: string, lease: string): Promise<{ expiresAt: string }> {
+    const job = await this.store.renewLease(jobId, actor.userId, lease, this.now() + this.leaseMs);
+    if (job === null) throw await this.leaseProblem(actor, jobId);
+    return { expiresAt: new Date(job.lease?.expiresAt ?? this.now()).toISOString() };
+  }
+
+  /** Gives the job back to the queue (the tab is closing, or the user cancelled). */
+  async release(actor: SessionActor, jobId: string, lease: string): Promise<boolean> {
+    const job = await this.store.releaseJob(jobId, actor.userId, lease);
+    if (job === null) {
+      const current = await this.store.getJob(jobId);
+      if (current === null || current.ownerId !== actor.userId) throw new NotFoundError("no such job");
+      return false;
+    }
+    await this.feed.job(job);
+    return true;
+  }
+
+  /** Opens the job's audio from Telegram for the lease holder. The caller pipes `body` to the browser. */
+  async openAudio(actor: SessionActor, jobId: string, lease: string, signal: AbortSignal): Promise<AudioStream> {
+    const gateway = this.requireGateway();
+    const job = await this.store.getJob(jobId);
+    if (job === null || job.ownerId !== actor.userId) throw new NotFoundError("no such job");
+    if (publicState(job, this.now()) !== "claimed" || job.lease?.token !== lease) {
+      throw new ConflictError("this lease does not hold the job; claim it first");
+    }
+    const file = await gateway.openFile(job.media.fileId, signal);
+    return {
+      body: file.body,
+      contentType: job.media.mime ?? "application/octet-stream",
+      contentLength: file.contentLength ?? job.media.size,
+    };
+  }
+
+  /**
+   * Records the browser's outcome once and tells the chat. A repeat of the same post answers
+   * `duplicate` and changes nothing; a post under a lease that another session took over gets 409.
+   */
+  async finish(actor: SessionActor, jobId: string, lease: string, finish: Finish): Promise<"accepted" | "duplicate"> {
+    const outcome = await this.store.finishJob(jobId, actor.userId, lease, finish, this.now());
+    switch (outcome.kind) {
+      case "not-found":
+        throw new NotFoundError("no such job");
+      case "conflict":
+        throw new ConflictError(
+          outcome.job.state === "claimed" || outcome.job.state === "pending"
+            ? "another session holds this job now"
+            : `this job is already ${outcome.job.state}`,
+        );
+      case "duplicate":
+        return "duplicate";
+      case "finished":
+        break;
+    }
+    await this.feed.gone(outcome.job, finish.kind === "done" ? "done" : "failed");
+    await this.deliver(outcome.job.id);
+    return "accepted";
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Telling the chat
+
+  /**
+   * Shows a finished job's outcome in the chat: edits the status message (or replies anew when it
+   * is gone), sends overflow parts of long transcripts, then marks the job delivered. A store lock
+   * makes sure only one caller does this; failures are retried by the sweeper.
+   */
+  async deliver(jobId: string): Promise<void> {
+    const gateway = this.gateway;
+    if (gateway === null) return;
+    const now = this.now();
+    const job = await this.store.lockDelivery(jobId, now, now + DELIVERY_LOCK_MS);
+    if (job === null) return;
+    try {
+      const [first, ...rest] = this.outcomeMessages(job);
+      if (first !== undefined) {
+        const edited = job.statusMessageId === null ? "missing" : await gateway.edit(job.chatId, job.statusMessageId, first);
+        if (edited === "missing") await gateway.send(job.chatId, job.sourceMessageId, first);
+      }
+      for (const part of rest) await gateway.send(job.chatId, job.sourceMessageId, part);
+      await this.store.markDelivered(job.id);
+      log.info(`job ${job.id} ${job.state}, shown in the chat`);
+    } catch (error) {
+      if (job.deliveryAttempts >= MAX_DELIVERY_ATTEMPTS) {
+        log.error(`giving up telling the chat about job ${job.id} after ${job.deliveryAttempts} attempts`, error);
+        await this.store.markDelivered(job.id);
+      } else {
+        const backoffMs = Math.min(60_000, 1000 * 2 ** (job.deliveryAttempts - 1));
+        log.warn(`could not tell the chat about job ${job.id} (attempt ${job.deliveryAttempts}, next in ${backoffMs / 1000} s): ${describeError(error)}`);
+        await this.store.deferDelivery(job.id, this.now() + backoffMs);
+      }
+    }
+  }
+
+  private outcomeMessages(job: JobRecord): ChatMessage[] {
+    const retry: ChatButton = { kind: "callback", text: texts.retry, data: `${CALLBACK.retry}${job.id}` };
+    switch (job.state) {
+      case "done": {
+        const text = job.result?.text.trim() ?? "";
+        if (text.length === 0) return [{ text: texts.emptyTranscript }];
+        const [first, ...rest] = splitMessage(text);
+        const srt: ChatButton = { kind: "callback", text: texts.srtButton, data: `${CALLBACK.srt}${job.id}` };
+        return [{ text: first ?? text, buttons: [[srt]] }, ...rest.map((part) => ({ text: part }))];
+      }
+      case "failed":
+        return [{ text: texts.failed(job.failureMessage ?? "unknown error"), buttons: [[retry]] }];
+      case "expired": {
+        const app = this.appButton(job.chatId);
+        return [{ text: texts.expired(this.expirySeconds), buttons: [app === null ? [retry] : [app, retry]] }];
+      }
+      case "new":
+      case "pending":
+      case "claimed":
+        return [];
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Housekeeping
+
+  /**
+   * One sweep: offers jobs whose lease lapsed again, expires old jobs (telling the chat), offers
+   * jobs a crash left half-created, redelivers undelivered outcomes, and prunes old events.
+   * Safe to call often; overlapping calls are skipped.
+   */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = this.now();
+      for (const job of await this.store.activateStaleJobs(now - STALE_NEW_JOB_MS)) await this.feed.job(job);
+      for (const job of await this.store.expireLeases(now)) {
+        log.info(`lease of job ${job.id} expired; offering it again`);
+        await this.feed.job(job);
+      }
+      const expired = await this.store.expireJobs(now);
+      for (const job of expired) await this.feed.gone(job, "expired");
+      if (this.gateway !== null) for (const id of await this.store.listUndeliveredIds(now)) await this.deliver(id);
+      if (now - this.lastPrune >= PRUNE_INTERVAL_MS) {
+        this.lastPrune = now;
+        await this.store.prune(now - this.expirySeconds * 1000 - 3_600_000, now);
+      }
+    } catch (error) {
+      log.error("sweep failed", error);
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Jobs not yet finished, for /healthz. */
+  pendingCount(): Promise<number> {
+    return this.store.countOpenJobs();
+  }
+
+  private requireGateway(): ChatGateway {
+    if (this.gateway === null) throw new BotDisabledError();
+    return this.gateway;
+  }
+
+  private async leaseProblem(actor: SessionActor, jobId: string): Promise<Error> {
+    const job = await this.store.getJob(jobId);
+    if (job === null || job.ownerId !== actor.userId) return new NotFoundError("no such job");
+    return new ConflictError(job.state === "done" || job.state === "failed" || job.state === "expired" ? `this job is already ${job.state}` : "this lease no longer holds the job");
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * What the relay needs from a chat platform, in our own terms: send, edit, send a file, open a
+ * file's bytes. The job service talks to this interface only; `createTelegramGateway` implements
+ * it with grammY's `Api`, so Telegram types stay at the edge and tests can stand in a fake.
+ */
+import type { Readable } from "node:stream";
+import { GrammyError, InputFile, type Api } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import { UpstreamError } from "../errors";
+import { openDownload } from "./file-download";
+
+/** A button under a message. */
+export type ChatButton =
+  | { readonly kind: "web_app"; readonly text: string; readonly url: string }
+  | { readonly kind: "url"; readonly text: string; readonly url: string }
+  | { readonly kind: "callback"; readonly text: string; readonly data: string };
+
+/** Text plus optional rows of buttons. Text is sent as plain text (no parse mode). */
+export interface ChatMessage {
+  readonly text: string;
+  readonly buttons?: ReadonlyArray<readonly ChatButton[]>;
+}
+
+/** `unchanged`: the message already had this text; `missing`: it was deleted. */
+export type EditOutcome = "edited" | "unchanged" | "missing";
+
+/** An open download of a chat file. Destroy `body` to abort it. */
+export interface FileStream {
+  readonly body: Readable;
+  readonly contentLength: number | null;
+}
+
+/** The chat operations the relay performs. */
+export interface ChatGateway {
+  /** Sends `message`, as a reply to `replyTo` when given (still sent if that message is gone); returns the new message id. */
+  send(chatId: number, replyTo: number | null, message: ChatMessage): Promise<number>;
+  edit(chatId: number, messageId: number, message: ChatMessage): Promise<EditOutcome>;
+  sendDocument(chatId: number, replyTo: number | null, fileName: string, content: string): Promise<void>;
+  /** Streams the file's bytes from the platform (never buffered). */
+  openFile(fileId: string, signal: AbortSignal): Promise<FileStream>;
+}
+
+/** Telegram's form of one of our buttons; the only place that builds inline keyboard buttons. */
+export function toInlineButton(button: ChatButton): InlineKeyboardButton {
+  switch (button.kind) {
+    case "web_app":
+      return { text: button.text, web_app: { url: button.url } };
+    case "url":
+      return { text: button.text, url: button.url };
+    case "callback":
+      return { text: button.text, callback_data: button.data };
+  }
+}
+
+function toInlineKeyboard(rows: ChatMessage["buttons"]): InlineKeyboardMarkup | undefined {
+  if (rows === undefined || rows.length === 0) return undefined;
+  return { inline_keyboard: rows.map((row) => row.map(toInlineButton)) };
+}
+
+function description(error: unknown): string {
+  return error instanceof GrammyError ? error.description.toLowerCase() : "";
+}
+
+/** Implements {@link ChatGateway} with the Bot API; file downloads go to `{apiRoot}/file/bot{token}/{file_path}`. */
+export function createTelegramGateway(api: Api, apiRoot: string, token: string): ChatGateway {
+  return {
+    async send(chatId, replyTo, message) {
+      const reply_markup = toInlineKeyboard(message.buttons);
+      const sent = await api.sendMessage(chatId, message.text, {
+        ...(replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+        ...(reply_markup === undefined ? {} : { reply_markup }),
+        link_preview_options: { is_disabled: true },
+      });
+      return sent.message_id;
+    },
+
+    async edit(chatId, messageId, message) {
+      const reply_markup = toInlineKeyboard(message.buttons);
+      try {
+        await api.editMessageText(chatId, messageId, message.text, {
+          ...(reply_markup === undefined ? {} : { reply_markup }),
+          link_preview_options: { is_disabled: true },
+        });
+        return "edited";
+      } catch (error) {
+        const text = description(error);
+        if (text.includes("message is not modified")) return "unchanged";
+        if (text.includes("message to edit not found") || text.includes("message can't be edited")) return "missing";
+        throw error;
+      }
+    },
+
+    async sendDocument(chatId, replyTo, fileName, content) {
+      await api.sendDocument(chatId, new InputFile(Buffer.from(content, "utf8"), fileName), {
+        ...(replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+      });
+    },
+
+    async openFile(fileId, signal) {
+      const file = await api.getFile(fileId, signal);
+      if (file.file_path === undefined) throw new UpstreamError("Telegram gave no download path for this file");
+      const path = file.file_path.split("/").map(encodeURIComponent).join("/");
+      return openDownload(`${apiRoot}/file/bot${token}/${path}`, signal);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Opens an HTTP(S) download and hands back the response stream without reading it, so the caller
+ * can pipe it onward with backpressure. Errors never include the URL: for Telegram it contains the
+ * bot token.
+ */
+import { get as httpGet, type IncomingMessage } from "node:http";
+import { get as httpsGet } from "node:https";
+import { UpstreamError } from "../errors";
+
+/** An open download: the body is unread. */
+export interface Download {
+  readonly body: IncomingMessage;
+  readonly contentLength: number | null;
+}
+
+/** Time allowed for the server to start answering. */
+const RESPONSE_TIMEOUT_MS = 30_000;
+
+/** Starts a GET of `url`; resolves once the status line and headers arrived with 200. */
+export function openDownload(url: string, signal: AbortSignal): Promise<Download> {
+  const get = url.startsWith("https:") ? httpsGet : httpGet;
+  return new Promise<Download>((resolve, reject) => {
+    const request = get(url, { signal, timeout: RESPONSE_TIMEOUT_MS }, (response) => {
+      request.setTimeout(0);
+      const status = response.statusCode ?? 0;
+      if (status !== 200) {
+        response.resume();
+        reject(new UpstreamError(`the file server answered ${status}`, { context: { status } }));
+        return;
+      }
+      const length = Number(response.headers["content-length"]);
+      resolve({ body: response, contentLength: Number.isSafeInteger(length) && length >= 0 ? length : null });
+    });
+    request.on("timeout", () => request.destroy(new UpstreamError("the file server did not answer in time")));
+    request.on("error", (error) => {
+      reject(error instanceof UpstreamError ? error : new UpstreamError(`the file download failed (${error.name})`, { cause: scrub(error) }));
+    });
+  });
+}
+
+/** A copy of `error` whose message cannot leak the URL. */
+function scrub(error: Error): Error {
+  const copy = new Error(error.message.replace(/bot\d+:[A-Za-z0-9_-]+/g, "bot<token>"));
+  copy.name = error.name;
+  return copy;
+}

@@ -1,0 +1,126 @@
+/**
+ * Item 5 of the issue: a relay killed with SIGKILL mid-job finishes the job after restart, with
+ * exactly one transcript in the chat. The relay runs as a child process (tsx) on a SQLite file.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RelayClient } from "../../../lib/relay-client";
+import { FakeBotApi, initDataFor, testUser } from "../../support/fake-bot-api";
+import { eventually } from "./harness";
+
+const ROOT = resolve(__dirname, "../../..");
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly url: string;
+  output(): string;
+}
+
+function startChild(env: Record<string, string>): Promise<Child> {
+  const child = spawn(process.execPath, ["--import", "tsx", "relay/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString("utf8");
+      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url !== undefined) {
+        clearTimeout(timer);
+        resolvePromise({ process: child, url, output: () => output });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+function kill(child: Child): Promise<void> {
+  return new Promise((resolvePromise) => {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return resolvePromise();
+    child.process.once("exit", () => resolvePromise());
+    child.process.kill("SIGKILL");
+  });
+}
+
+describe("relay killed with SIGKILL mid-job", () => {
+  let api: FakeBotApi;
+  let dir: string;
+  const children: Child[] = [];
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    dir = mkdtempSync(join(tmpdir(), "relay-restart-"));
+  });
+  afterAll(async () => {
+    for (const child of children) await kill(child);
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("finishes claimed and undelivered jobs after restart with exactly one transcript each", async () => {
+    const env = {
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.url,
+      RELAY_HOST: "127.0.0.1",
+      RELAY_PORT: "0",
+      RELAY_STORE: `sqlite:${join(dir, "relay.sqlite")}`,
+      JOB_LEASE_S: "2",
+      RELAY_SWEEP_INTERVAL_MS: "200",
+    };
+    const first = await startChild(env);
+    children.push(first);
+    const alice = testUser(4001);
+    const client = new RelayClient({ baseUrl: first.url });
+    await client.linkWithInitData(initDataFor(api.token, alice));
+
+    // Job A: claimed, then the relay dies before any result.
+    api.sendVoice({ from: alice, size: 50_000 });
+    const jobA = await eventually(async () => (await client.listJobs())[0], 10_000, "job A");
+    const claimA = await client.claim(jobA.id);
+    expect((await client.fetchAudio(jobA.id, claimA.lease)).data.byteLength).toBe(50_000);
+
+    // Job B: its result is stored, but the chat edit fails, then the relay dies.
+    api.sendVoice({ from: alice, size: 1000 });
+    const jobB = await eventually(async () => (await client.listJobs()).find((job) => job.id !== jobA.id), 10_000, "job B");
+    const claimB = await client.claim(jobB.id);
+    api.failNext("editMessageText", 502, "Bad Gateway");
+    expect((await client.postResult(jobB.id, claimB.lease, { text: "transcript B", segments: [], language: "en" })).status).toBe("accepted");
+    expect(api.succeeded("editMessageText").filter((call) => call.params.text === "transcript B")).toHaveLength(0);
+
+    await kill(first);
+    const statusMessages = api.callsTo("sendMessage").length;
+
+    const second = await startChild(env);
+    children.push(second);
+    // On start-up the undelivered result is shown.
+    await eventually(() => (api.succeeded("editMessageText").some((call) => call.params.text === "transcript B") ? true : undefined), 10_000, "B redelivered");
+
+    // The session survives the restart; job A is offered again once its lease expires.
+    const resumed = new RelayClient({ baseUrl: second.url, token: client.token });
+    const claimA2 = await eventually(() => resumed.claim(jobA.id).catch(() => undefined), 10_000, "A re-offered");
+    expect((await resumed.fetchAudio(jobA.id, claimA2.lease)).data.byteLength).toBe(50_000);
+    expect((await resumed.postResult(jobA.id, claimA2.lease, { text: "transcript A", segments: [], language: "en" })).status).toBe("accepted");
+    // A retried POST after the restart does not post twice.
+    expect((await resumed.postResult(jobA.id, claimA2.lease, { text: "transcript A", segments: [], language: "en" })).status).toBe("duplicate");
+    expect((await resumed.postResult(jobB.id, claimB.lease, { text: "transcript B", segments: [], language: "en" })).status).toBe("duplicate");
+
+    await new Promise((r) => setTimeout(r, 600)); // a few sweeps: nothing more may be sent
+    const edits = (text: string) => api.succeeded("editMessageText").filter((call) => call.params.text === text);
+    expect(edits("transcript A")).toHaveLength(1);
+    expect(edits("transcript B")).toHaveLength(1);
+    expect(api.callsTo("sendMessage")).toHaveLength(statusMessages);
+    expect(api.callsTo("sendMessage").filter((call) => String(call.params.text).includes("transcript"))).toHaveLength(0);
+    await kill(second);
+  }, 60_000);
+});

@@ -1,0 +1,192 @@
+import { PassThrough } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EventFeed } from "../../../../relay/events/event-feed";
+import { SessionHub, type SseMessage } from "../../../../relay/events/session-hub";
+import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
+import { openSqliteStore, type SqliteStore } from "../../../../relay/store/sqlite-store";
+import type { ChatGateway, ChatMessage, EditOutcome } from "../../../../relay/telegram/chat-gateway";
+import type { JobInput } from "../../../../relay/telegram/message-to-job";
+import { texts } from "../../../../relay/texts";
+
+/** A chat gateway in memory: no Telegram types, records what the service says. */
+class FakeGateway implements ChatGateway {
+  readonly log: Array<{ op: "send" | "edit" | "document"; chatId: number; id: number | null; message: ChatMessage | string }> = [];
+  readonly missing = new Set<number>();
+  failEdits = 0;
+  private nextId = 100;
+
+  async send(chatId: number, replyTo: number | null, message: ChatMessage): Promise<number> {
+    this.log.push({ op: "send", chatId, id: replyTo, message });
+    this.nextId += 1;
+    return this.nextId;
+  }
+
+  async edit(chatId: number, messageId: number, message: ChatMessage): Promise<EditOutcome> {
+    if (this.failEdits > 0) {
+      this.failEdits -= 1;
+      throw new Error("Telegram is down");
+    }
+    if (this.missing.has(messageId)) return "missing";
+    this.log.push({ op: "edit", chatId, id: messageId, message });
+    return "edited";
+  }
+
+  async sendDocument(chatId: number, replyTo: number | null, fileName: string): Promise<void> {
+    this.log.push({ op: "document", chatId, id: replyTo, message: fileName });
+  }
+
+  async openFile(): Promise<{ body: PassThrough; contentLength: number }> {
+    const body = new PassThrough();
+    body.end(Buffer.from("audio"));
+    return { body, contentLength: 5 };
+  }
+
+  texts(op: "send" | "edit"): string[] {
+    return this.log.filter((entry) => entry.op === op).map((entry) => (typeof entry.message === "string" ? entry.message : entry.message.text));
+  }
+}
+
+const input = (messageId: number, chatId = 7): JobInput => ({
+  chatId,
+  isPrivateChat: chatId > 0,
+  messageId,
+  senderId: 7,
+  media: { fileId: "f", fileUniqueId: "u", kind: "voice", duration: 2, mime: "audio/ogg", size: 5, fileName: null },
+});
+
+describe("JobService", () => {
+  let now = 1_000_000;
+  let store: SqliteStore;
+  let hub: SessionHub;
+  let gateway: FakeGateway;
+  let jobs: JobService;
+  const events: SseMessage[] = [];
+  const actor: SessionActor = { userId: 7, sessionId: "s1" };
+
+  beforeEach(() => {
+    now = 1_000_000;
+    events.length = 0;
+    store = openSqliteStore(":memory:");
+    hub = new SessionHub();
+    gateway = new FakeGateway();
+    jobs = new JobService({
+      store,
+      feed: new EventFeed(store, hub, () => now),
+      hub,
+      gateway,
+      publicUrl: "https://app.example.org",
+      leaseSeconds: 60,
+      jobExpirySeconds: 600,
+      jobsPerMinute: 100,
+      now: () => now,
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  async function queued(messageId = 1): Promise<string> {
+    const outcome = await jobs.submit(input(messageId), 7);
+    if (outcome.kind !== "queued") throw new Error(outcome.kind);
+    return outcome.job.id;
+  }
+
+  it("announces jobs to the owner's open streams", async () => {
+    hub.add(7, { sessionId: "s1", deliver: (m) => events.push(m), close: () => undefined });
+    const id = await queued();
+    expect(events).toHaveLength(1);
+    expect(events[0]?.name).toBe("job");
+    expect(JSON.parse(events[0]?.data ?? "{}")).toMatchObject({ id, state: "pending", kind: "voice" });
+    expect(gateway.texts("send")).toEqual([texts.statusWorking]);
+  });
+
+  it("on claim, turns an 'open the app' status into 'transcribing'", async () => {
+    const id = await queued();
+    expect(gateway.texts("send")).toEqual([texts.statusWaiting(600)]);
+    await jobs.claim(actor, id);
+    expect(gateway.texts("edit")).toEqual([texts.statusWorking]);
+    expect((await store.getJob(id))?.statusKind).toBe("working");
+  });
+
+  it("splits long transcripts: the first part edits the status, the rest are replies", async () => {
+    const id = await queued();
+    const claim = await jobs.claim(actor, id);
+    const long = `${"a".repeat(4000)}\n\n${"b".repeat(4000)}\n\n${"c".repeat(100)}`;
+    expect(await jobs.finish(actor, id, claim.lease, { kind: "done", result: { text: long, segments: [], language: null } })).toBe("accepted");
+    expect(gateway.texts("edit").slice(1)).toEqual(["a".repeat(4000)]);
+    expect(gateway.texts("send").slice(1)).toEqual(["b".repeat(4000), "c".repeat(100)]);
+    expect((await store.getJob(id))?.delivered).toBe(true);
+  });
+
+  it("replies anew when the status message is gone", async () => {
+    const id = await queued();
+    const job = await store.getJob(id);
+    gateway.missing.add(job?.statusMessageId ?? 0);
+    const claim = await jobs.claim(actor, id);
+    await jobs.finish(actor, id, claim.lease, { kind: "done", result: { text: "hi", segments: [], language: null } });
+    expect(gateway.texts("send").at(-1)).toBe("hi");
+  });
+
+  it("reports a browser failure to the chat with a Retry button", async () => {
+    const id = await queued();
+    const claim = await jobs.claim(actor, id);
+    await jobs.finish(actor, id, claim.lease, { kind: "failed", message: "WebGPU device lost" });
+    const last = gateway.log.at(-1)?.message;
+    expect(typeof last === "object" && last.text).toBe(texts.failed("WebGPU device lost"));
+    expect(typeof last === "object" && last.buttons?.[0]?.[0]).toEqual({ kind: "callback", text: texts.retry, data: `retry:${id}` });
+  });
+
+  it("retries a failed chat edit on a later sweep, and edits only once", async () => {
+    const id = await queued();
+    const claim = await jobs.claim(actor, id);
+    gateway.failEdits = 1;
+    await jobs.finish(actor, id, claim.lease, { kind: "done", result: { text: "hello", segments: [], language: null } });
+    expect(gateway.texts("edit")).not.toContain("hello");
+    await jobs.sweep();
+    expect(gateway.texts("edit")).not.toContain("hello");
+    now += 1_000;
+    await jobs.sweep();
+    await jobs.sweep();
+    expect(gateway.texts("edit").filter((text) => text === "hello")).toHaveLength(1);
+  });
+
+  it("re-offers a job whose lease ran out and tells the sessions", async () => {
+    const id = await queued();
+    await jobs.claim(actor, id);
+    hub.add(7, { sessionId: "s2", deliver: (m) => events.push(m), close: () => undefined });
+    now += 61_000;
+    await jobs.sweep();
+    expect(JSON.parse(events.at(-1)?.data ?? "{}")).toMatchObject({ id, state: "pending" });
+    await expect(jobs.claim({ userId: 7, sessionId: "s2" }, id)).resolves.toMatchObject({ job: { state: "claimed" } });
+  });
+
+  it("expires jobs nobody took and tells the chat once", async () => {
+    const id = await queued();
+    hub.add(7, { sessionId: "s2", deliver: (m) => events.push(m), close: () => undefined });
+    now += 601_000;
+    await jobs.sweep();
+    await jobs.sweep();
+    expect(gateway.texts("edit")).toEqual([texts.expired(600)]);
+    expect(events.map((e) => e.name)).toEqual(["job-gone"]);
+    expect(JSON.parse(events[0]?.data ?? "{}")).toEqual({ id, reason: "expired" });
+  });
+
+  it("guards the session API: other users' jobs are 404, held jobs 409, stale leases 409", async () => {
+    const id = await queued();
+    await expect(jobs.claim({ userId: 8, sessionId: "x" }, id)).rejects.toMatchObject({ status: 404 });
+    const claim = await jobs.claim(actor, id);
+    await expect(jobs.claim({ userId: 7, sessionId: "s2" }, id)).rejects.toMatchObject({ status: 409 });
+    await expect(jobs.openAudio(actor, id, "wrong", new AbortController().signal)).rejects.toMatchObject({ status: 409 });
+    await expect(jobs.heartbeat(actor, id, "wrong")).rejects.toMatchObject({ status: 409 });
+    await expect(jobs.openAudio({ userId: 8, sessionId: "x" }, id, claim.lease, new AbortController().signal)).rejects.toMatchObject({ status: 404 });
+    const audio = await jobs.openAudio(actor, id, claim.lease, new AbortController().signal);
+    expect(audio).toMatchObject({ contentType: "audio/ogg", contentLength: 5 });
+    expect(await jobs.release(actor, id, claim.lease)).toBe(true);
+    await expect(jobs.openAudio(actor, id, claim.lease, new AbortController().signal)).rejects.toMatchObject({ status: 409 });
+  });
+
+  it("makes one job per chat message", async () => {
+    await queued(5);
+    expect((await jobs.submit(input(5), 7)).kind).toBe("duplicate");
+  });
+});
