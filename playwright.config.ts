@@ -26,7 +26,7 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     env: {
-      WHISPER_MODELS_DIR: "test/fixtures/models",
+      WHISPER_MODELS_DIR: process.env.E2E_MODELS_DIR ?? "test/fixtures/models",
       RELAY_PORT: String(relayPort),
       NEXT_TELEMETRY_DISABLED: "1",
     },

@@ -7,6 +7,7 @@
 import { AppError } from "./errors";
 import { SAMPLE_RATE } from "./audio-windows";
 import { downmixToMono, resample, sniffContainer, type Container } from "./audio-format";
+import { channelsSource, monoSource, type AudioSource } from "./audio-source";
 
 /** Why a file could not be turned into audio. */
 export type AudioDecodeErrorCode = "empty" | "not-audio" | "undecodable" | "silent-track";
@@ -21,10 +22,10 @@ export class AudioDecodeError extends AppError {
   }
 }
 
-/** Decoded audio ready for the worker. */
+/** Decoded audio ready to be windowed for the worker. */
 export interface DecodedAudio {
-  /** 16 kHz mono samples. Transfer `samples.buffer` to the worker; do not keep using it after. */
-  readonly samples: Float32Array;
+  /** 16 kHz samples, mixed down to mono window by window. */
+  readonly source: AudioSource;
   /** Seconds. */
   readonly duration: number;
   readonly container: Container;
@@ -36,16 +37,18 @@ function isOgg(container: Container): boolean {
   return container === "ogg-opus" || container === "ogg";
 }
 
-async function decodeWithBrowser(bytes: ArrayBuffer): Promise<Float32Array> {
-  // decodeAudioData resamples to the context's rate, so a 16 kHz context yields Whisper's rate directly.
+async function decodeWithBrowser(bytes: ArrayBuffer): Promise<AudioSource> {
+  // decodeAudioData resamples to the context's rate, so a 16 kHz context yields Whisper's rate
+  // directly. The channels stay separate; windows are mixed down as they are read, so no
+  // full-length mono copy is made (an hour of 16 kHz mono is 230 MB).
   const context = new OfflineAudioContext(1, 1, SAMPLE_RATE);
   const buffer = await context.decodeAudioData(bytes);
   const channels: Float32Array[] = [];
   for (let c = 0; c < buffer.numberOfChannels; c += 1) channels.push(buffer.getChannelData(c));
-  return downmixToMono(channels);
+  return channelsSource(channels);
 }
 
-async function decodeOpusWithWasm(bytes: Uint8Array): Promise<Float32Array> {
+async function decodeOpusWithWasm(bytes: Uint8Array): Promise<AudioSource> {
   const { OggOpusDecoder } = await import("ogg-opus-decoder");
   const decoder = new OggOpusDecoder();
   try {
@@ -54,7 +57,7 @@ async function decodeOpusWithWasm(bytes: Uint8Array): Promise<Float32Array> {
     if (decoded.samplesDecoded === 0 && decoded.errors.length > 0) {
       throw new AudioDecodeError("undecodable", "This Ogg Opus file is damaged and could not be decoded.", { cause: decoded.errors[0] });
     }
-    return resample(downmixToMono(decoded.channelData), decoded.sampleRate, SAMPLE_RATE);
+    return monoSource(resample(downmixToMono(decoded.channelData), decoded.sampleRate, SAMPLE_RATE));
   } finally {
     decoder.free();
   }
@@ -69,14 +72,14 @@ export async function decodeAudioFile(file: Blob & { readonly name?: string }): 
   if (file.size === 0) throw new AudioDecodeError("empty", `${label} is empty (0 bytes). Choose a recording with sound in it.`);
   const bytes = await file.arrayBuffer();
   const container = sniffContainer(new Uint8Array(bytes, 0, Math.min(64, bytes.byteLength)));
-  let samples: Float32Array;
+  let source: AudioSource;
   let decoder: DecodedAudio["decoder"] = "browser";
   try {
     // decodeAudioData detaches its argument; keep the original for the fallback.
-    samples = await decodeWithBrowser(bytes.slice(0));
+    source = await decodeWithBrowser(bytes.slice(0));
   } catch (cause) {
     if (isOgg(container)) {
-      samples = await decodeOpusWithWasm(new Uint8Array(bytes));
+      source = await decodeOpusWithWasm(new Uint8Array(bytes));
       decoder = "wasm-opus";
     } else if (container === "unknown") {
       throw new AudioDecodeError("not-audio", `${label} is not an audio or video file this app can read. Try a voice note, MP3, M4A, WAV, Ogg, WebM or MP4.`, {
@@ -90,6 +93,6 @@ export async function decodeAudioFile(file: Blob & { readonly name?: string }): 
       });
     }
   }
-  if (samples.length === 0) throw new AudioDecodeError("silent-track", `${label} has no sound in it.`, { context: { container } });
-  return { samples, duration: samples.length / SAMPLE_RATE, container, decoder };
+  if (source.length === 0) throw new AudioDecodeError("silent-track", `${label} has no sound in it.`, { context: { container } });
+  return { source, duration: source.duration, container, decoder };
 }

@@ -1,77 +1,49 @@
 /**
- * Long audio is transcribed in 30-second windows (Whisper's input size) that overlap a little, so a
- * word cut at one window's edge is heard whole in the next. These pure helpers plan the windows and
- * stitch the per-window segments back into one transcript without repeating the overlap.
+ * Long audio is transcribed in 30-second windows (Whisper's input size). These pure helpers decide
+ * where each window starts, so a word cut at one window's edge is heard whole in the next, and join
+ * the per-window segments into one transcript.
  */
 import type { Segment } from "./worker-protocol";
 
 /** Whisper's sample rate; every buffer handed to the model is 16 kHz mono. */
 export const SAMPLE_RATE = 16_000;
 
-/** One window over the audio, in samples: `[start, end)`. */
-export interface AudioWindow {
-  readonly index: number;
-  readonly start: number;
-  readonly end: number;
-}
+/** Whisper hears at most 30 s at a time; long audio is fed in windows of this length. */
+export const WINDOW_SECONDS = 30;
 
-/** Window length and overlap, in seconds. */
-export interface WindowOptions {
-  readonly windowSeconds: number;
-  readonly overlapSeconds: number;
-}
-
-/** Defaults: Whisper's 30 s input with 2 s shared between neighbours. */
-export const DEFAULT_WINDOWS: WindowOptions = { windowSeconds: 30, overlapSeconds: 2 };
-
-/**
- * Splits `sampleCount` samples into windows of at most `windowSeconds`, each starting
- * `windowSeconds - overlapSeconds` after the previous. A file shorter than one window is one window;
- * an empty file has none. The last window is never only overlap.
- */
-export function planWindows(sampleCount: number, options: WindowOptions = DEFAULT_WINDOWS, sampleRate = SAMPLE_RATE): AudioWindow[] {
-  if (!Number.isFinite(sampleCount) || sampleCount <= 0) return [];
-  const size = Math.round(options.windowSeconds * sampleRate);
-  const overlap = Math.round(options.overlapSeconds * sampleRate);
-  if (size <= 0 || overlap < 0 || overlap >= size) {
-    throw new RangeError(`invalid window options: ${options.windowSeconds}s windows with ${options.overlapSeconds}s overlap`);
-  }
-  const step = size - overlap;
-  const windows: AudioWindow[] = [];
-  for (let start = 0; ; start += step) {
-    const end = Math.min(start + size, sampleCount);
-    windows.push({ index: windows.length, start, end });
-    if (end >= sampleCount) break;
-  }
-  return windows;
+/** What to keep of one window and where the next window starts. */
+export interface WindowStep {
+  /** Segments to keep, with absolute timestamps. */
+  readonly keep: Segment[];
+  /** Sample where the next window starts. */
+  readonly nextStart: number;
 }
 
 /**
- * Adds one window's segments (timestamps relative to the window) to those already kept (absolute
- * timestamps). The overlap is split at its midpoint: earlier windows own what starts before it, the
- * later window what starts after, so nothing is said twice. Empty texts are dropped.
+ * Whisper's own way through long audio ("seek"): a window's last segment that runs into the window's
+ * end was probably cut mid-word, so it is dropped and the next window starts where it began, hearing
+ * it whole. Otherwise the next window starts where this one ended. Timestamps in `segments` are
+ * relative to the window starting at sample `start` with `length` samples; `last` is true for the
+ * window that reaches the end of the audio.
  */
-export function appendWindowSegments(
-  kept: readonly Segment[],
-  windowSegments: readonly Segment[],
-  window: AudioWindow,
-  previous: AudioWindow | undefined,
-  sampleRate = SAMPLE_RATE,
-): Segment[] {
-  const offset = window.start / sampleRate;
-  const boundary = previous === undefined ? Number.NEGATIVE_INFINITY : (window.start + previous.end) / 2 / sampleRate;
-  const before = kept.filter((segment) => segment.start < boundary || previous === undefined);
-  const added: Segment[] = [];
-  for (const segment of windowSegments) {
-    const text = segment.text.trim();
-    if (text === "") continue;
-    const start = roundTime(offset + segment.start);
-    const end = roundTime(Math.max(offset + segment.end, offset + segment.start));
-    if (start < boundary) continue;
-    added.push({ start, end, text });
-  }
-  return [...before, ...added];
+export function stepWindow(segments: readonly Segment[], start: number, length: number, last: boolean, sampleRate = SAMPLE_RATE): WindowStep {
+  const offset = start / sampleRate;
+  const windowSeconds = length / sampleRate;
+  const spoken = segments.map((segment) => ({ ...segment, text: segment.text.trim() })).filter((segment) => segment.text !== "");
+  const tail = spoken.at(-1);
+  const cut = !last && tail !== undefined && tail.end >= windowSeconds - EDGE_SECONDS && tail.start >= MIN_ADVANCE_SECONDS;
+  const kept = cut ? spoken.slice(0, -1) : spoken;
+  const nextStart = cut && tail !== undefined ? start + Math.round(tail.start * sampleRate) : start + length;
+  return {
+    keep: kept.map((segment) => ({ start: roundTime(offset + segment.start), end: roundTime(offset + Math.max(segment.start, Math.min(segment.end, windowSeconds))), text: segment.text })),
+    nextStart,
+  };
 }
+
+/** A segment ending this close to the window's end is taken to be cut off. */
+const EDGE_SECONDS = 0.5;
+/** Never step back so far that a window advances by less than this (no endless loops). */
+const MIN_ADVANCE_SECONDS = 5;
 
 /** Joins segments into readable text. */
 export function segmentsToText(segments: readonly Segment[]): string {

@@ -12,8 +12,9 @@ import {
   type ProgressEvent,
   type RuntimeOptions,
   type SerializedError,
+  type TestFault,
   type TranscribeOptions,
-  type TranscriptResult,
+  type WindowResult,
   type WorkerRequest,
   type WorkerResponse,
 } from "./worker-protocol";
@@ -30,10 +31,8 @@ export class TranscriberError extends AppError {
   }
 }
 
-/** Outcome of a transcription: finished, or cancelled with what was heard so far. */
-export type TranscribeOutcome =
-  | { readonly kind: "done"; readonly result: TranscriptResult }
-  | { readonly kind: "cancelled"; readonly partialText: string };
+/** Outcome of transcribing one window: its text, or cancelled. */
+export type TranscribeOutcome = { readonly kind: "done"; readonly result: WindowResult } | { readonly kind: "cancelled" };
 
 interface Pending {
   readonly onProgress: (progress: ProgressEvent) => void;
@@ -65,16 +64,23 @@ export class TranscriberClient {
   }
 
   /** Loads (or keeps) the model for `attempt`; resolves with the load time in ms. */
-  async load(attempt: Attempt, source: ModelSource, runtime: RuntimeOptions, onProgress: (progress: ProgressEvent) => void): Promise<number> {
+  async load(
+    attempt: Attempt,
+    source: ModelSource,
+    runtime: RuntimeOptions,
+    onProgress: (progress: ProgressEvent) => void,
+    fault?: TestFault,
+  ): Promise<number> {
     const requestId = newRequestId();
-    const response = await this.request({ type: "load", requestId, attempt, source, runtime }, onProgress);
+    const message: WorkerRequest = fault === undefined ? { type: "load", requestId, attempt, source, runtime } : { type: "load", requestId, attempt, source, runtime, fault };
+    const response = await this.request(message, onProgress);
     if (response.type !== "loaded") throw new TranscriberError({ name: "ProtocolError", message: `unexpected ${response.type} for load`, code: "protocol" });
     return response.elapsedMs;
   }
 
   /**
-   * Transcribes 16 kHz mono audio. The buffer is transferred to the worker and becomes unusable here.
-   * Returns the request id (for {@link cancel}) and the outcome.
+   * Transcribes one window (at most 30 s) of 16 kHz mono audio. The buffer is transferred to the
+   * worker and becomes unusable here. Returns the request id (for {@link cancel}) and the outcome.
    */
   transcribe(audio: Float32Array, options: TranscribeOptions, onProgress: (progress: ProgressEvent) => void): { requestId: string; outcome: Promise<TranscribeOutcome> } {
     const requestId = newRequestId();
@@ -83,7 +89,7 @@ export class TranscriberClient {
         case "result":
           return { kind: "done", result: response.result };
         case "cancelled":
-          return { kind: "cancelled", partialText: response.partialText };
+          return { kind: "cancelled" };
         case "progress":
         case "loaded":
         case "unloaded":

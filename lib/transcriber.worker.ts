@@ -8,20 +8,24 @@ import {
   env,
   pipeline,
   InterruptableStoppingCriteria,
+  TextStreamer,
   type AutomaticSpeechRecognitionPipeline,
   type ProgressInfo,
 } from "@huggingface/transformers";
 import { AppError } from "./errors";
-import { appendWindowSegments, planWindows, segmentsToText, SAMPLE_RATE } from "./audio-windows";
+import { SAMPLE_RATE } from "./audio-windows";
 import { MODELS, type Attempt } from "./model-catalog";
+import { MODEL_CACHE_NAME } from "./model-cache";
 import { detectLanguage } from "./language-detect";
 import {
   isWorkerRequest,
   serializeError,
+  TEST_HOOKS_ENABLED,
   type ModelSource,
   type ProgressEvent,
   type RuntimeOptions,
   type Segment,
+  type TestFault,
   type WorkerRequest,
   type WorkerResponse,
 } from "./worker-protocol";
@@ -49,6 +53,13 @@ const cancelledEarly = new Set<string>();
 /** Requests are served one at a time, in order; cancel is the exception and acts at once. */
 let queue: Promise<void> = Promise.resolve();
 let runtimeConfigured = false;
+/** Test builds only: a failure to inject into the next run of the loaded model. */
+let pendingFault: TestFault | null = null;
+
+function injectFault(stage: TestFault["stage"], model: Attempt["model"]): void {
+  if (!TEST_HOOKS_ENABLED || pendingFault === null) return;
+  if (pendingFault.stage === stage && pendingFault.model === model) throw new RangeError(pendingFault.message);
+}
 
 function post(message: WorkerResponse): void {
   self.postMessage(message);
@@ -75,12 +86,20 @@ function configureRuntime(attempt: Attempt, source: ModelSource, runtime: Runtim
   if (source.kind === "self-hosted") {
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
-    env.localModelPath = new URL(source.baseUrl, self.location.origin).href;
+    // A path, not an absolute URL: transformers.js 4.3 only probes local files that are not URLs
+    // (get_file_metadata), so with an absolute URL it finds no preprocessor or tokenizer and the
+    // pipeline has no processor. Cache keys still come out absolute (the Cache API resolves them).
+    env.localModelPath = source.baseUrl;
   } else {
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
   }
   env.useBrowserCache = true;
+  // One stored copy of everything: model files live in transformers.js' cache (listed and deleted
+  // by the settings panel, lib/model-cache.ts); the service worker precaches ONNX Runtime's files,
+  // so transformers.js must not store them a second time.
+  env.cacheKey = MODEL_CACHE_NAME;
+  env.useWasmCache = false;
 }
 
 function modelName(attempt: Attempt, source: ModelSource): string {
@@ -116,6 +135,8 @@ async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<
   await dispose();
   configureRuntime(request.attempt, request.source, request.runtime);
   const { attempt } = request;
+  if (TEST_HOOKS_ENABLED) pendingFault = request.fault ?? null;
+  injectFault("load", attempt.model);
   const pipe = await pipeline("automatic-speech-recognition", modelName(attempt, request.source), {
     device: attempt.device,
     dtype: { encoder_model: attempt.dtype.encoder, decoder_model_merged: attempt.dtype.decoder },
@@ -145,55 +166,42 @@ function toSegments(output: unknown, windowSeconds: number): Segment[] {
   return segments;
 }
 
+/** Whisper's timestamp tokens as the streamer decodes them, e.g. "<|1.24|>". */
+const TIMESTAMP_TOKEN = /<\|\d+(?:\.\d+)?\|>/g;
+
 async function transcribe(request: Extract<WorkerRequest, { type: "transcribe" }>): Promise<void> {
   if (loaded === null) throw new WorkerError("not-loaded", "no model is loaded; load one before transcribing");
   const { pipe } = loaded;
+  injectFault("transcribe", loaded.attempt.model);
   const job: RunningJob = { requestId: request.requestId, stop: new InterruptableStoppingCriteria(), cancelled: cancelledEarly.delete(request.requestId) };
   running = job;
   const started = performance.now();
   const audio = request.audio;
-  const windows = planWindows(audio.length);
-  let language = request.options.language;
-  let segments: Segment[] = [];
+  const seconds = audio.length / SAMPLE_RATE;
   try {
-    for (const window of windows) {
-      if (job.cancelled) break;
-      const slice = audio.subarray(window.start, window.end);
-      if (language === null) language = await detectLanguage(pipe, slice);
-      if (job.cancelled) break;
-      post({
-        type: "progress",
-        requestId: request.requestId,
-        progress: { stage: "transcribing", window: window.index + 1, windows: windows.length, partialText: segmentsToText(segments) },
-      });
-      const output = await pipe(slice, {
-        language,
-        task: request.options.task,
-        return_timestamps: true,
-        stopping_criteria: job.stop,
-      });
-      if (job.cancelled) break;
-      const windowSeconds = slice.length / SAMPLE_RATE;
-      segments = appendWindowSegments(segments, toSegments(output, windowSeconds), window, windows[window.index - 1]);
-    }
+    if (job.cancelled) return post({ type: "cancelled", requestId: request.requestId });
+    const language = request.options.language ?? (await detectLanguage(pipe, audio));
+    if (job.cancelled) return post({ type: "cancelled", requestId: request.requestId });
+    let streamed = "";
+    const streamer = new TextStreamer(pipe.tokenizer, {
+      skip_prompt: true,
+      skip_special_tokens: true,
+      callback_function: (piece: string) => {
+        streamed += piece.replace(TIMESTAMP_TOKEN, "");
+        post({ type: "progress", requestId: request.requestId, progress: { stage: "text", partialText: streamed.trim() } });
+      },
+    });
+    const output = await pipe(audio, { language, task: request.options.task, return_timestamps: true, stopping_criteria: job.stop, streamer });
+    if (job.cancelled) return post({ type: "cancelled", requestId: request.requestId });
+    const segments = toSegments(output, seconds);
+    post({
+      type: "result",
+      requestId: request.requestId,
+      result: { text: segments.map((segment) => segment.text.trim()).join(" ").trim(), segments, language, elapsedMs: Math.round(performance.now() - started) },
+    });
   } finally {
     running = null;
   }
-  if (job.cancelled) {
-    post({ type: "cancelled", requestId: request.requestId, partialText: segmentsToText(segments) });
-    return;
-  }
-  post({
-    type: "result",
-    requestId: request.requestId,
-    result: {
-      text: segmentsToText(segments),
-      segments,
-      language,
-      duration: audio.length / SAMPLE_RATE,
-      elapsedMs: Math.round(performance.now() - started),
-    },
-  });
 }
 
 async function handle(request: WorkerRequest): Promise<void> {

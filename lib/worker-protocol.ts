@@ -4,7 +4,7 @@
  * Every request carries a `requestId`; every answer names the request it belongs to, so a late
  * answer for a cancelled or superseded request can be recognised and dropped.
  */
-import type { Attempt } from "./model-catalog";
+import type { Attempt, ModelId } from "./model-catalog";
 
 /** Where the worker fetches model files from. */
 export type ModelSource =
@@ -46,6 +46,15 @@ export interface TranscriptResult {
   readonly elapsedMs: number;
 }
 
+/** The worker's answer for one window of at most 30 s; timestamps are relative to the window. */
+export interface WindowResult {
+  readonly text: string;
+  readonly segments: readonly Segment[];
+  /** The language asked for, or the one detected in this window. */
+  readonly language: string;
+  readonly elapsedMs: number;
+}
+
 /** An error as it crosses the worker boundary (Error objects do not survive structured clone intact). */
 export interface SerializedError {
   readonly name: string;
@@ -53,6 +62,19 @@ export interface SerializedError {
   /** Our stable error code when the error is an AppError, else "unknown". */
   readonly code: string;
 }
+
+/**
+ * Test builds only (built with NEXT_PUBLIC_TEST_HOOKS=1; production builds drop the code): make
+ * the load or the run of one model fail with `message`, as a real memory failure would.
+ */
+export interface TestFault {
+  readonly stage: "load" | "transcribe";
+  readonly model: ModelId;
+  readonly message: string;
+}
+
+/** True in test builds; a build-time constant, so production bundles contain no test hooks. */
+export const TEST_HOOKS_ENABLED: boolean = process.env.NEXT_PUBLIC_TEST_HOOKS === "1";
 
 /** Messages the page sends to the worker. */
 export type WorkerRequest =
@@ -62,11 +84,13 @@ export type WorkerRequest =
       readonly attempt: Attempt;
       readonly source: ModelSource;
       readonly runtime: RuntimeOptions;
+      /** Only honoured when {@link TEST_HOOKS_ENABLED}. */
+      readonly fault?: TestFault;
     }
   | {
       readonly type: "transcribe";
       readonly requestId: string;
-      /** 16 kHz mono samples; transferred, not copied. */
+      /** At most 30 s of 16 kHz mono samples; transferred, not copied. Longer audio is windowed by the page (lib/long-transcription.ts). */
       readonly audio: Float32Array;
       readonly options: TranscribeOptions;
     }
@@ -83,14 +107,15 @@ export type ProgressEvent =
       readonly total: number;
     }
   | { readonly stage: "loading"; readonly file: string }
-  | { readonly stage: "transcribing"; readonly window: number; readonly windows: number; readonly partialText: string };
+  /** Text of the window being transcribed so far, as tokens come out of the decoder. */
+  | { readonly stage: "text"; readonly partialText: string };
 
 /** Messages the worker sends to the page. */
 export type WorkerResponse =
   | { readonly type: "progress"; readonly requestId: string; readonly progress: ProgressEvent }
   | { readonly type: "loaded"; readonly requestId: string; readonly attempt: Attempt; readonly elapsedMs: number }
-  | { readonly type: "result"; readonly requestId: string; readonly result: TranscriptResult }
-  | { readonly type: "cancelled"; readonly requestId: string; readonly partialText: string }
+  | { readonly type: "result"; readonly requestId: string; readonly result: WindowResult }
+  | { readonly type: "cancelled"; readonly requestId: string }
   | { readonly type: "unloaded"; readonly requestId: string }
   | { readonly type: "error"; readonly requestId: string; readonly error: SerializedError };
 

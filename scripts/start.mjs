@@ -9,14 +9,16 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "0.0.0.0";
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+// A test build (NEXT_PUBLIC_TEST_HOOKS=1, made by `npm test`) must not be served: rebuild without it.
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_PUBLIC_TEST_HOOKS: "" };
 
 function say(message) {
   console.info(`[start] ${message}`);
 }
 
-if (process.argv.includes("--rebuild") || !existsSync(join(root, ".next", "BUILD_ID"))) {
-  say("building the app (first run)…");
+const testBuild = existsSync(join(root, ".next", "TEST_HOOKS"));
+if (process.argv.includes("--rebuild") || testBuild || !existsSync(join(root, ".next", "BUILD_ID"))) {
+  say(testBuild ? "rebuilding: the last build was a test build…" : "building the app…");
   const build = spawnSync(process.execPath, [join(root, "scripts", "copy-ort.mjs")], { stdio: "inherit", cwd: root, env });
   if (build.status !== 0) process.exit(build.status ?? 1);
   const next = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", cwd: root, env });

@@ -1,12 +1,15 @@
 // `npm test`: every check, in order, stopping at the first failure: lint, type-check, unit and
 // integration tests (Vitest), a production build, then browser tests (Playwright, system Chromium).
+// The build is made with NEXT_PUBLIC_TEST_HOOKS=1, which compiles in the test-only fault switch
+// (lib/worker-protocol.ts TestFault); `npm start` builds without it, so production has none.
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_PUBLIC_TEST_HOOKS: "1" };
 
 const steps = [
   ["lint", bin("eslint"), ["--max-warnings", "0", "."]],
@@ -30,5 +33,7 @@ for (const [name, command, args] of steps) {
     process.exit(result.status ?? 1);
   }
   console.info(`✓ ${name} (${seconds} s)`);
+  // Mark the build as a test build so `npm start` rebuilds before serving it.
+  if (name === "production build") writeFileSync(join(root, ".next", "TEST_HOOKS"), "built with NEXT_PUBLIC_TEST_HOOKS=1\n");
 }
 console.info(`\nAll checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);

@@ -1,9 +1,22 @@
 "use client";
 
-import { useId, useState, type ChangeEvent, type DragEvent } from "react";
+import { useCallback, useId, useState, type ChangeEvent, type DragEvent } from "react";
 import type { ClientConfig } from "@/lib/app-config";
 import { WHISPER_LANGUAGES, languageName } from "@/lib/languages";
-import { useTranscription, type Phase } from "../hooks/use-transcription";
+import { describeAttempt } from "@/lib/model-catalog";
+import { createLogger } from "@/lib/logger";
+import { createTranscriptRecord, saveTranscript, type TranscriptRecord } from "@/lib/transcript-history";
+import { useTranscription, type Phase, type RunOutcome } from "../hooks/use-transcription";
+import { HistoryPanel } from "./history-panel";
+import { RecorderPanel } from "./recorder-panel";
+import { TelegramShell } from "./telegram-shell";
+import { TelegramPanel } from "./telegram-panel";
+import { TranscriptView } from "./transcript-view";
+import { ModelInfo } from "./model-info";
+import { ModelSettings } from "./model-settings";
+import { OfflineSupport } from "./offline-support";
+
+const log = createLogger("app");
 
 const ACCEPT = "audio/*,video/*,.ogg,.oga,.opus,.m4a,.mp3,.wav,.webm,.mp4,.mov,.flac";
 
@@ -27,7 +40,7 @@ function statusText(phase: Phase): string {
       return phase.windows > 1 ? `Transcribing part ${phase.window} of ${phase.windows}…` : "Transcribing…";
     case "done":
       return phase.result.text === ""
-        ? `No speech found in “${phase.fileName}”.`
+        ? `No speech found in “${phase.fileName}”: ${phase.silentWindows === phase.windows ? "it is silent or too quiet, so nothing was sent to the model" : "the model heard nothing it could write down"}.`
         : `Done: ${phase.result.duration.toFixed(1)} s of audio in ${(phase.result.elapsedMs / 1000).toFixed(1)} s (${languageName(phase.result.language)}).`;
     case "cancelled":
       return "Cancelled. The text so far is kept below.";
@@ -59,21 +72,34 @@ function transcriptText(phase: Phase): string {
 
 /** The transcription screen: pick or drop a file, watch progress, read and copy the transcript. */
 export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
-  const { phase, choice, modelLabel, transcribeFile, cancel } = useTranscription(config);
-  const [language, setLanguage] = useState("auto");
+  const { phase, plan, profile, active, notice, settings, updateSettings, resetLearned, language, setLanguage, memoryBytes, transcribeFile, transcribeRecording, cancel } =
+    useTranscription(config);
+  const [viewing, setViewing] = useState<TranscriptRecord | null>(null);
   const [task, setTask] = useState<"transcribe" | "translate">("transcribe");
   const [dragging, setDragging] = useState(false);
-  const [copied, setCopied] = useState(false);
   const [lastFile, setLastFile] = useState<File | null>(null);
   const languageId = useId();
   const taskId = useId();
+  const closeViewing = useCallback(() => setViewing(null), []);
   const busy = phase.kind === "decoding" || phase.kind === "loading" || phase.kind === "transcribing";
 
+  const options = { language: language === "auto" ? null : language, task };
+  const keep = (outcome: RunOutcome, source: "file" | "recording", fileName: string): void => {
+    if (outcome.kind !== "done" || outcome.result.text === "") return;
+    const record = createTranscriptRecord({ source, fileName, model: describeAttempt(outcome.attempt), ...outcome.result });
+    // History is a convenience: a browser without IndexedDB still gets its transcript.
+    saveTranscript(record).catch((error: unknown) => log.warn("could not keep the transcript", error));
+  };
   const start = (file: File | undefined): void => {
     if (file === undefined || busy) return;
     setLastFile(file);
-    setCopied(false);
-    void transcribeFile(file, { language: language === "auto" ? null : language, task });
+    setViewing(null);
+    void transcribeFile(file, options).then((outcome) => keep(outcome, "file", file.name));
+  };
+  const onRecorded = (samples: Float32Array): void => {
+    const name = `Recording ${new Date().toLocaleString()}`;
+    setViewing(null);
+    void transcribeRecording(samples, name, options).then((outcome) => keep(outcome, "recording", name));
   };
 
   const onPick = (event: ChangeEvent<HTMLInputElement>): void => {
@@ -87,6 +113,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
     start(event.dataTransfer.files[0]);
   };
   const text = transcriptText(phase);
+  const finished = phase.kind === "done" ? phase.result : null;
   const progress = progressValue(phase);
 
   return (
@@ -111,6 +138,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
           <input data-testid="file-input" type="file" accept={ACCEPT} onChange={onPick} disabled={busy} className="visually-hidden" />
         </label>
         <p className="hint">or drop a voice note, MP3, M4A, WAV, Ogg, WebM or MP4 here</p>
+        <RecorderPanel onRecorded={onRecorded} disabled={busy} />
       </section>
 
       <section className="options" aria-label="Options">
@@ -147,29 +175,29 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
             </button>
           )}
         </div>
-        <p data-testid="model-info" className="model-info">
-          {modelLabel}: {choice.reason}
-        </p>
+        {notice !== null && (
+          <p className="notice" data-testid="notice">
+            {notice}
+          </p>
+        )}
+        <ModelInfo plan={plan} profile={profile} active={active} memoryBytes={memoryBytes} />
+        <ModelSettings settings={settings} onChange={updateSettings} onResetLearned={resetLearned} disabled={busy} />
       </section>
 
-      <section className="transcript-box" aria-label="Transcript">
-        <div className="transcript-head">
-          <h2>Transcript</h2>
-          <button
-            type="button"
-            className="button"
-            disabled={text === ""}
-            onClick={() => {
-              void navigator.clipboard.writeText(text).then(() => setCopied(true), () => setCopied(false));
-            }}
-          >
-            {copied ? "Copied" : "Copy"}
-          </button>
-        </div>
-        <p data-testid="transcript" className="transcript" aria-live="polite">
-          {text}
-        </p>
-      </section>
+      {viewing === null ? (
+        <TranscriptView title="Transcript" result={finished} partialText={text} baseName={phase.kind === "done" ? phase.fileName : "transcript"} />
+      ) : (
+        <TranscriptView title={viewing.title} result={viewing} partialText="" baseName={viewing.title} onBack={() => setViewing(null)} />
+      )}
+
+      <HistoryPanel onOpen={setViewing} />
+      <TelegramShell onBack={viewing === null ? null : closeViewing} />
+
+      {/* Telegram: link this page to the bot; its voice messages are transcribed here (telegram-panel.tsx). */}
+      <TelegramPanel config={config} transcribeFile={transcribeFile} cancel={cancel} busy={busy} />
+
+      {/* Offline use (service worker, update prompt, stored models) and files shared with the installed app. */}
+      <OfflineSupport attempt={plan?.attempts[0] ?? null} source={config.modelSource} onSharedFile={start} />
     </main>
   );
 }

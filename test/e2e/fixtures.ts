@@ -3,10 +3,11 @@
  * that leave the machine, and a test fails if any appear (unless it says which it expects).
  */
 import { test as base, expect, type Page } from "@playwright/test";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 
-export const AUDIO_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "..", "fixtures", "audio");
+// `__dirname`, not `import.meta.url`: Playwright compiles specs to CommonJS, and Node 20.19+ re-reads a
+// CommonJS file that mentions `import.meta` as an ES module, which then fails ("exports is not defined").
+export const AUDIO_DIR = join(__dirname, "..", "fixtures", "audio");
 
 /** Path of a committed test clip. */
 export function clip(name: string): string {

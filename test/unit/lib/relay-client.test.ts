@@ -100,7 +100,8 @@ describe("RelayClient.subscribe", () => {
     const client = new RelayClient({ baseUrl: "http://relay.test", token: "tok", fetch });
     const errors: RelayClientError[] = [];
     const subscription = client.subscribe({ onJob: () => undefined, onJobGone: () => undefined, onError: (e) => errors.push(e) }, { initialRetryMs: 1, maxRetryMs: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Wait for a few retries (polling, not a fixed sleep: the machine may be busy).
+    for (let waited = 0; attempts <= 2 && waited < 5_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
     subscription.close();
     const seen = attempts;
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,0 +1,113 @@
+"use client";
+
+import { useCallback, useEffect, useId, useState } from "react";
+import { describeError } from "@/lib/errors";
+import { formatClock } from "@/lib/transcript-formats";
+import {
+  clearTranscripts,
+  deleteTranscript,
+  listTranscripts,
+  makeSnippet,
+  onHistoryChanged,
+  renameTranscript,
+  searchTranscripts,
+  type TranscriptRecord,
+} from "@/lib/transcript-history";
+
+/** Transcripts kept on this device: search, open, rename, delete, clear all. Nothing leaves the device. */
+export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptRecord) => void }) {
+  const [records, setRecords] = useState<TranscriptRecord[]>([]);
+  const [query, setQuery] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
+  const [confirmClear, setConfirmClear] = useState(false);
+  const searchId = useId();
+
+  const refresh = useCallback(() => {
+    const load = query.trim() === "" ? listTranscripts() : searchTranscripts(query);
+    load.then(
+      (found) => {
+        setRecords(found);
+        setError(null);
+      },
+      (failure: unknown) => setError(describeError(failure)),
+    );
+  }, [query]);
+
+  useEffect(() => {
+    refresh();
+    return onHistoryChanged(refresh);
+  }, [refresh]);
+
+  const act = (work: Promise<unknown>): void => {
+    work.then(refresh, (failure: unknown) => setError(describeError(failure)));
+  };
+
+  return (
+    <details className="history" data-testid="history">
+      <summary>History on this device ({records.length})</summary>
+      <label htmlFor={searchId} className="visually-hidden">
+        Search transcripts
+      </label>
+      <input id={searchId} type="search" placeholder="Search transcripts" value={query} onChange={(event) => setQuery(event.target.value)} className="search" />
+      {error !== null && <p className="status error">{error}</p>}
+      {records.length === 0 && error === null && <p className="hint">{query === "" ? "Transcripts you make appear here." : "Nothing matches."}</p>}
+      <ul className="history-list">
+        {records.map((record) => {
+          const snippet = query === "" ? null : makeSnippet(record.text, query);
+          return (
+            <li key={record.id} data-testid="history-item">
+              {renaming?.id === record.id ? (
+                <form
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    act(renameTranscript(record.id, renaming.title));
+                    setRenaming(null);
+                  }}
+                >
+                  <label className="visually-hidden" htmlFor={`rename-${record.id}`}>
+                    New title
+                  </label>
+                  <input id={`rename-${record.id}`} value={renaming.title} onChange={(event) => setRenaming({ id: record.id, title: event.target.value })} autoFocus />
+                  <button type="submit" className="button">
+                    Save
+                  </button>
+                </form>
+              ) : (
+                <button type="button" className="link" onClick={() => onOpen(record)}>
+                  {record.title}
+                </button>
+              )}
+              <span className="hint">
+                {" "}
+                {new Date(record.createdAt).toLocaleString()} · {formatClock(record.duration)} · {record.source}
+              </span>
+              {snippet !== null && <p className="hint">…{snippet.text}…</p>}
+              <span className="actions">
+                <button type="button" className="button small" onClick={() => setRenaming({ id: record.id, title: record.title })}>
+                  Rename
+                </button>
+                <button type="button" className="button small" onClick={() => act(deleteTranscript(record.id))} aria-label={`Delete ${record.title}`}>
+                  Delete
+                </button>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      {records.length > 0 && (
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            if (!confirmClear) return setConfirmClear(true);
+            setConfirmClear(false);
+            act(clearTranscripts());
+          }}
+        >
+          {confirmClear ? "Really delete all transcripts?" : "Clear all"}
+        </button>
+      )}
+    </details>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+
+import { describeDevice, type DeviceProfile } from "@/lib/device-profile";
+import { describeAttempt, type Attempt } from "@/lib/model-catalog";
+import type { ModelPlan } from "@/lib/model-plan";
+
+function megabytes(bytes: number): string {
+  return `${Math.round(bytes / 1e6)} MB`;
+}
+
+/** The model in use (or planned), why it was chosen, the device facts behind it and memory in use. */
+export function ModelInfo(props: {
+  readonly plan: ModelPlan | null;
+  readonly profile: DeviceProfile | null;
+  readonly active: Attempt | null;
+  readonly memoryBytes: number | undefined;
+}) {
+  const { plan, profile, active, memoryBytes } = props;
+  if (plan === null || profile === null) {
+    return (
+      <p data-testid="model-info" className="model-info">
+        Checking this device…
+      </p>
+    );
+  }
+  const first = plan.attempts[0];
+  const fallbacks = plan.attempts.slice(1).map(describeAttempt);
+  return (
+    <div data-testid="model-info" className="model-info">
+      <p>
+        <strong>{describeAttempt(active ?? first ?? plan.attempts[0] ?? { model: "whisper-tiny", device: "wasm", dtype: { encoder: "q8", decoder: "q8" } })}</strong>
+        {active !== null && first !== undefined && describeAttempt(active) !== describeAttempt(first) ? " (fallback)" : ""}. {plan.why}
+      </p>
+      <p>
+        Device: {describeDevice(profile)}.{fallbacks.length > 0 ? ` Fallbacks: ${fallbacks.join(" → ")}.` : ""}
+        {memoryBytes !== undefined ? ` Memory in use: ${megabytes(memoryBytes)}.` : ""}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+"use client";
+
+import { useCallback, useEffect, useSyncExternalStore } from "react";
+import type { ClientConfig } from "@/lib/app-config";
+import { describeError } from "@/lib/errors";
+import { createLogger } from "@/lib/logger";
+import { browserStorage } from "@/lib/plan-history";
+import { relayBaseUrl } from "@/lib/telegram-jobs";
+import { INITIAL_TELEGRAM_SNAPSHOT, TelegramJobsRunner, type FinishedJob, type JobTranscriber, type TelegramJobsSnapshot } from "@/lib/telegram-jobs-runner";
+import { currentLaunchParams } from "@/lib/telegram-webapp";
+import { createTranscriptRecord, saveTranscript } from "@/lib/transcript-history";
+
+const log = createLogger("telegram");
+
+// One runner per page, like the service worker: every component that asks shares it.
+let pageRunner: TelegramJobsRunner | null = null;
+
+function keepInHistory({ job, fileName, outcome }: FinishedJob): void {
+  const record = createTranscriptRecord({
+    source: "telegram",
+    text: outcome.result.text,
+    segments: outcome.result.segments,
+    duration: outcome.result.duration,
+    language: outcome.result.language,
+    fileName: job.fileName ?? fileName,
+    ...(outcome.attempt === undefined ? {} : { model: outcome.attempt.model }),
+  });
+  saveTranscript(record).catch((error: unknown) => log.warn("the Telegram transcript was sent but not kept on this device", describeError(error)));
+}
+
+function runnerFor(config: ClientConfig): TelegramJobsRunner {
+  pageRunner ??= new TelegramJobsRunner({
+    baseUrl: relayBaseUrl(config, window.location),
+    storage: browserStorage(),
+    initData: currentLaunchParams()?.initData ?? null,
+    onFinished: keepInHistory,
+  });
+  return pageRunner;
+}
+
+const serverSnapshot = (): TelegramJobsSnapshot => INITIAL_TELEGRAM_SNAPSHOT;
+
+/** What {@link useRelay} needs from the page's transcription. */
+export interface RelayTranscription {
+  /** Transcribes one file (the app's `transcribeFile`). */
+  readonly transcribe: JobTranscriber["transcribe"];
+  /** Cancels the run in progress. */
+  readonly cancel: () => void;
+  /** The page is transcribing (a file of the user's or a Telegram job). */
+  readonly busy: boolean;
+}
+
+/** The Telegram panel's state and actions; see {@link useRelay}. */
+export interface RelayControls {
+  readonly state: TelegramJobsSnapshot;
+  readonly linkWithCode: (code: string) => void;
+  readonly linkWithTelegram: () => void;
+  /** Checks whether a relay with a bot is reachable (call it when the user opens the link form). */
+  readonly checkRelay: () => void;
+  readonly unlink: () => void;
+  readonly setAuto: (auto: boolean) => void;
+  readonly takeJob: (id: string) => void;
+}
+
+/**
+ * Links this page to the user's Telegram bot and transcribes the voice messages sent to it, with
+ * the page's own transcription (see `lib/telegram-jobs-runner.ts`). Outside Telegram and without a
+ * stored session, nothing is sent to the relay until the user opens the link form.
+ */
+export function useRelay(config: ClientConfig, transcription: RelayTranscription): RelayControls {
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      const runner = runnerFor(config);
+      const unsubscribe = runner.subscribe(listener);
+      runner.start();
+      return unsubscribe;
+    },
+    [config],
+  );
+  const state = useSyncExternalStore(subscribe, () => pageRunner?.getSnapshot() ?? INITIAL_TELEGRAM_SNAPSHOT, serverSnapshot);
+
+  const { transcribe, cancel, busy } = transcription;
+  useEffect(() => {
+    const runner = runnerFor(config);
+    runner.setTranscriber({ transcribe, cancel });
+  }, [config, transcribe, cancel]);
+  useEffect(() => {
+    runnerFor(config).setBusy(busy);
+  }, [config, busy]);
+  useEffect(
+    () => () => {
+      pageRunner?.setTranscriber(null);
+    },
+    [],
+  );
+
+  return {
+    state,
+    linkWithCode: useCallback((code: string) => void runnerFor(config).linkWithCode(code), [config]),
+    linkWithTelegram: useCallback(() => void runnerFor(config).linkWithTelegram(), [config]),
+    checkRelay: useCallback(() => void runnerFor(config).checkRelay(), [config]),
+    unlink: useCallback(() => void runnerFor(config).unlink(), [config]),
+    setAuto: useCallback((auto: boolean) => runnerFor(config).setAuto(auto), [config]),
+    takeJob: useCallback((id: string) => runnerFor(config).takeJob(id), [config]),
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Issue 5, item 8: the whole Telegram loop over real sockets and a real browser. The stand-in Bot
+ * API serves a voice message; the relay runs as a child process on the port the app's client
+ * config names (E2E_RELAY_PORT); the page opens as a Mini App with init data signed by the bot
+ * token, links itself, transcribes the voice message with the fixture model, and the relay edits
+ * its status message into the transcript — exactly once.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "@playwright/test";
+import { FakeBotApi, initDataFor, testUser, type RecordedCall } from "../support/fake-bot-api";
+import { startRelayProcess, type RelayProcess } from "../support/relay-process";
+import { clip, expect, test } from "./fixtures";
+
+const APP_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3210)}`;
+const RELAY_PORT = Number(process.env.E2E_RELAY_PORT ?? 3211);
+
+/** The hash Telegram opens a Mini App with. */
+function launchHash(initData: string): string {
+  return `#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppVersion=7.10&tgWebAppPlatform=tdesktop`;
+}
+
+async function health(relay: RelayProcess): Promise<{ connectedSessions: number; pendingJobs: number }> {
+  const response = await fetch(`${relay.url}/healthz`);
+  const body = (await response.json()) as { connectedSessions: number; pendingJobs: number };
+  return body;
+}
+
+function textOf(call: RecordedCall): string {
+  return typeof call.params.text === "string" ? call.params.text : "";
+}
+
+async function linkedAs(page: Page, name: RegExp): Promise<void> {
+  const link = page.getByTestId("telegram-link");
+  await expect(link).toHaveAttribute("data-state", "linked", { timeout: 15_000 });
+  await expect(link).toContainText(name);
+}
+
+test.describe("Telegram loop: bot → relay → browser → relay → chat", () => {
+  // About 35 s in all on a quiet machine; the limits are margins for a loaded one.
+  test.describe.configure({ mode: "serial", timeout: 120_000 });
+
+  let api: FakeBotApi;
+  let relay: RelayProcess;
+  let dir: string;
+
+  test.beforeAll(async () => {
+    api = await FakeBotApi.start();
+    dir = mkdtempSync(join(tmpdir(), "telegram-loop-"));
+    relay = await startRelayProcess({
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.url,
+      RELAY_HOST: "127.0.0.1",
+      RELAY_PORT: String(RELAY_PORT),
+      RELAY_STORE: `sqlite:${join(dir, "relay.sqlite")}`,
+      PUBLIC_URL: APP_URL,
+    });
+  });
+
+  test.afterAll(async () => {
+    await relay?.stop();
+    await api?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a voice message is transcribed in the Mini App and the status message becomes the transcript", async ({ page }) => {
+    const user = testUser(4242, "Ada");
+    await page.goto(`/${launchHash(initDataFor(api.token, user))}`);
+
+    // Linked automatically from the signed init data, and listening for jobs.
+    await linkedAs(page, /Ada \(@user4242\)/);
+    await expect(page.getByTestId("telegram-link")).not.toContainText("Connecting");
+    await expect.poll(async () => (await health(relay)).connectedSessions, { timeout: 10_000 }).toBe(1);
+    await expect(page.getByTestId("telegram-auto")).toBeChecked();
+
+    const voice = api.sendVoice({ from: user, content: readFileSync(clip("speech.ogg")), duration: 3 });
+
+    // The bot answers at once with a status message, since a session is online.
+    const status = await api.waitForCall("sendMessage", (call) => textOf(call) === "Transcribing on your device…", 10_000);
+    expect(Number(status.params.chat_id)).toBe(user.id);
+
+    // The browser takes the job, transcribes it and posts the text.
+    const job = page.getByTestId("telegram-job");
+    await expect(job).toHaveCount(1, { timeout: 10_000 });
+    await expect(job).toHaveAttribute("data-state", "sent", { timeout: 90_000 });
+    const transcript = ((await page.getByTestId("telegram-job-text").textContent()) ?? "").trim();
+    expect(transcript).not.toBe("");
+    await expect(page.getByTestId("transcript")).toContainText(transcript);
+
+    // The relay edits the status message (not the voice message) into the transcript.
+    const edit = await api.waitForCall("editMessageText", () => true, 10_000);
+    expect(Number(edit.params.chat_id)).toBe(user.id);
+    expect(Number(edit.params.message_id)).not.toBe(voice.message_id);
+    expect(textOf(edit)).toBe(transcript);
+    await expect.poll(async () => (await health(relay)).pendingJobs, { timeout: 5000 }).toBe(0);
+
+    // Exactly once: no second edit and no separate reply, even after the relay's sweeps.
+    await page.waitForTimeout(1500);
+    expect(api.callsTo("editMessageText")).toHaveLength(1);
+    expect(api.callsTo("sendMessage")).toHaveLength(1);
+  });
+
+  test("forged init data: the panel says linking failed (401) and the app keeps working", async ({ page, problems }) => {
+    // Chromium logs the refused POST /api/session/telegram itself.
+    problems.allow(/status of 401/);
+    const user = testUser(777, "Mallory");
+    const forged = initDataFor("999999:not-the-bot-token-at-all_0123456789abc", user);
+    await page.goto(`/${launchHash(forged)}`);
+
+    const link = page.getByTestId("telegram-link");
+    await expect(link).toHaveAttribute("data-state", "failed", { timeout: 15_000 });
+    await expect(link).toContainText("Linking failed (401)");
+    await expect(page.getByTestId("telegram-inbox")).toHaveCount(0);
+    expect(await page.evaluate(() => localStorage.getItem("whisper:relay-session:v1"))).toBeNull();
+    // The rest of the app is untouched.
+    await expect(page.getByTestId("status")).toContainText("Choose or drop");
+    await expect(page.getByTestId("file-input")).toBeEnabled();
+  });
+
+  test("outside Telegram: nothing reaches the relay until asked, then a /link code links and Unlink signs out", async ({ page }) => {
+    const relayRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().startsWith(relay.url)) relayRequests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
+    await page.goto("/");
+    await expect(page.getByTestId("telegram-link")).toHaveAttribute("data-state", "idle");
+    await expect(page.getByTestId("status")).toContainText("Choose or drop");
+    expect(relayRequests, "a page nobody links stays quiet").toEqual([]);
+
+    const user = testUser(5151, "Grace");
+    api.sendText({ from: user }, "/link");
+    const reply = await api.waitForCall("sendMessage", (call) => Number(call.params.chat_id) === user.id && textOf(call).startsWith("Your code:"), 10_000);
+    const code = /Your code: (\S+)/.exec(textOf(reply))?.[1] ?? "";
+
+    await page.getByText("Telegram", { exact: true }).click();
+    await expect.poll(() => relayRequests).toContain("GET /healthz");
+    await page.getByTestId("link-code").fill(code.toLowerCase());
+    await page.getByRole("button", { name: "Link", exact: true }).click();
+    await linkedAs(page, /Grace \(@user5151\)/);
+    await expect.poll(async () => (await health(relay)).connectedSessions, { timeout: 10_000 }).toBe(1);
+
+    // The session survives a reload (the token is kept on this device)…
+    await page.reload();
+    await linkedAs(page, /Grace/);
+
+    // …until Unlink.
+    await page.getByRole("button", { name: "Unlink" }).click();
+    await expect(page.getByTestId("telegram-link")).toHaveAttribute("data-state", "idle");
+    expect(relayRequests).toContain("DELETE /api/session");
+    expect(await page.evaluate(() => localStorage.getItem("whisper:relay-session:v1"))).toBeNull();
+    await expect.poll(async () => (await health(relay)).connectedSessions, { timeout: 10_000 }).toBe(0);
+  });
+
+  test("a relay without a bot: the panel says so briefly and links nothing", async ({ page }) => {
+    let linkAttempts = 0;
+    await page.route(`${relay.url}/healthz`, (route) => route.fulfill({ json: { bot: "disabled", botMode: null }, headers: { "access-control-allow-origin": "*" } }));
+    await page.route(`${relay.url}/api/session/**`, (route) => {
+      linkAttempts += 1;
+      return route.abort();
+    });
+    await page.goto(`/${launchHash(initDataFor(api.token, testUser(6161)))}`);
+    const link = page.getByTestId("telegram-link");
+    await expect(link).toHaveAttribute("data-state", "unavailable");
+    await expect(link).toContainText("No Telegram bot is set up");
+    expect(linkAttempts).toBe(0);
+    await expect(page.getByTestId("status")).toContainText("Choose or drop");
+  });
+});

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { expect, test, transcribeClip } from "./fixtures";
+
+test.describe("the workspace", () => {
+  test("exports download TXT, SRT, VTT and JSON with the right content", async ({ page }) => {
+    await page.goto("/");
+    await transcribeClip(page, "speech.ogg");
+    const text = (await page.getByTestId("transcript").textContent())?.trim() ?? "";
+    expect(text).not.toBe("");
+
+    const contents: Record<string, string> = {};
+    for (const format of ["txt", "srt", "vtt", "json"]) {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(`export-${format}`).click()]);
+      expect(download.suggestedFilename()).toBe(`speech.${format}`);
+      contents[format] = readFileSync(await download.path(), "utf8");
+    }
+    expect(contents.txt?.trim()).toBe(text);
+    expect(contents.srt).toMatch(/^1\n\d\d:\d\d:\d\d,\d\d\d --> \d\d:\d\d:\d\d,\d\d\d\n/);
+    expect(contents.vtt).toMatch(/^WEBVTT\n\n\d\d:\d\d:\d\d\.\d\d\d --> /);
+    const json: unknown = JSON.parse(contents.json ?? "null");
+    expect(json).toMatchObject({ text, duration: expect.any(Number), segments: expect.any(Array) });
+
+    await page.getByText("Show timestamps").click();
+    await expect(page.getByTestId("segments").locator("li").first()).toContainText("00:00");
+  });
+
+  test("history keeps transcripts across a reload: open, search, rename, delete", async ({ page }) => {
+    await page.goto("/");
+    await transcribeClip(page, "speech.mp3");
+    const text = (await page.getByTestId("transcript").textContent())?.trim() ?? "";
+    await page.reload();
+    await page.getByText(/History on this device/).click();
+    const items = page.getByTestId("history-item");
+    await expect(items).toHaveCount(1);
+    await expect(items.first().getByRole("button", { name: "speech", exact: true })).toBeVisible();
+
+    const word = text.split(/\s+/)[0] ?? "";
+    await page.getByPlaceholder("Search transcripts").fill(word);
+    await expect(items).toHaveCount(1);
+    await page.getByPlaceholder("Search transcripts").fill("zzzz-no-such-words");
+    await expect(items).toHaveCount(0);
+    await page.getByPlaceholder("Search transcripts").fill("");
+
+    await items.first().getByRole("button", { name: "speech", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "speech", exact: true })).toBeVisible();
+    await expect(page.getByTestId("transcript")).toHaveText(text);
+    await page.getByRole("button", { name: "Back" }).click();
+
+    await items.first().getByRole("button", { name: "Rename" }).click();
+    await page.getByLabel("New title").fill("Meeting notes");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(items.first()).toContainText("Meeting notes");
+    await page.reload();
+    await page.getByText(/History on this device/).click();
+    await expect(items.first()).toContainText("Meeting notes");
+    await items.first().getByRole("button", { name: "Delete Meeting notes" }).click();
+    await expect(items).toHaveCount(0);
+  });
+});
+
