@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", ".next/", "public/", ".cache/", "test-results/", "playwright-report/", "bench-results/", "next-env.d.ts"],
+    ignores: ["node_modules/", ".next/", ".next-*/", "public/", ".cache/", "test-results/", "playwright-report/", "bench-results/", "next-env.d.ts"],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
