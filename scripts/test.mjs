@@ -34,6 +34,6 @@ for (const [name, command, args] of steps) {
   }
   console.info(`✓ ${name} (${seconds} s)`);
   // Mark the build as a test build so `npm start` rebuilds before serving it.
-  if (name === "production build") writeFileSync(join(root, ".next", "TEST_HOOKS"), "built with NEXT_PUBLIC_TEST_HOOKS=1\n");
+  if (name === "production build") writeFileSync(join(root, process.env.NEXT_DIST_DIR ?? ".next", "TEST_HOOKS"), "built with NEXT_PUBLIC_TEST_HOOKS=1\n");
 }
 console.info(`\nAll checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
