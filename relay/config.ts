@@ -5,8 +5,14 @@
  */
 import { AppError } from "../lib/errors";
 
-/** Where jobs, sessions and events are kept. */
-export type StoreLocation = { readonly kind: "sqlite"; readonly path: string };
+/**
+ * Where jobs, sessions and events are kept: a SQLite file (one relay), or a Redis server that
+ * several relays share behind a load balancer. `prefix` starts every Redis key, so deployments (or
+ * tests) can share one Redis database.
+ */
+export type StoreLocation =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "redis"; readonly url: string; readonly prefix: string; readonly commandTimeoutMs: number };
 
 /** How the bot receives updates. */
 export type BotMode =
@@ -43,6 +49,14 @@ export interface RelayConfig {
   readonly gcEveryBytes: number;
   /** How often leases, expiries and undelivered results are checked, in milliseconds. */
   readonly sweepIntervalMs: number;
+  /**
+   * With Redis and long polling: how long the polling instance's lease lasts without renewal,
+   * in milliseconds. It is renewed every third of that; a standby takes over within about this long
+   * after the polling instance dies.
+   */
+  readonly leaderLeaseMs: number;
+  /** Names this process in logs, /healthz and Redis; null: host name, process id and a random suffix. */
+  readonly instanceId: string | null;
 }
 
 /** One bad environment variable and why. */
@@ -85,6 +99,9 @@ const DEFAULTS = {
   linksPerMinute: 20,
   gcEveryBytes: 2 * 1024 * 1024,
   sweepIntervalMs: 1000,
+  redisPrefix: "relay:",
+  redisCommandTimeoutMs: 10_000,
+  leaderLeaseMs: 5000,
 } as const;
 
 class Reader {
@@ -135,18 +152,43 @@ function withoutTrailingSlash(url: URL): string {
   return url.href.replace(/\/+$/, "");
 }
 
+function parseRedisUrl(reader: Reader, text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    reader.problem("RELAY_STORE", `is not a valid Redis URL, got "${redactUrl(text)}"`);
+    return null;
+  }
+  if (url.hostname === "") reader.problem("RELAY_STORE", `needs a host, e.g. "redis://127.0.0.1:6379/0"`);
+  if (url.pathname !== "" && url.pathname !== "/" && !/^\/\d{1,2}$/.test(url.pathname)) {
+    reader.problem("RELAY_STORE", `the path must be a database number such as "/0", got "${url.pathname}"`);
+  }
+  return text;
+}
+
+/** `text` with the password of a URL like redis://user:secret@host removed, for logs and messages. */
+export function redactUrl(text: string): string {
+  return text.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
 function parseStore(reader: Reader): StoreLocation {
   const text = reader.raw("RELAY_STORE") ?? DEFAULTS.store;
+  const prefix = reader.raw("RELAY_REDIS_PREFIX") ?? DEFAULTS.redisPrefix;
+  if (!/^[A-Za-z0-9:_.{}-]{1,64}$/.test(prefix)) {
+    reader.problem("RELAY_REDIS_PREFIX", `must be 1–64 characters of A–Z, a–z, 0–9, and : _ . - { }, got "${prefix}"`);
+  }
   if (text.startsWith("sqlite:")) {
     const path = text.slice("sqlite:".length);
     if (path.length === 0) reader.problem("RELAY_STORE", `needs a file after "sqlite:", e.g. "sqlite:./data/relay.sqlite" or "sqlite::memory:"`);
     return { kind: "sqlite", path: path.length === 0 ? ":memory:" : path };
   }
+  const commandTimeoutMs = reader.integer("RELAY_REDIS_TIMEOUT_MS", DEFAULTS.redisCommandTimeoutMs, 100, 120_000);
   if (text.startsWith("redis://") || text.startsWith("rediss://")) {
-    reader.problem("RELAY_STORE", "the Redis store is not available yet; use sqlite:<file>");
-  } else {
-    reader.problem("RELAY_STORE", `must be "sqlite:<file>", got "${text}"`);
+    const url = parseRedisUrl(reader, text);
+    return { kind: "redis", url: url ?? text, prefix, commandTimeoutMs };
   }
+  reader.problem("RELAY_STORE", `must be "sqlite:<file>" or "redis://host:port/db", got "${redactUrl(text)}"`);
   return { kind: "sqlite", path: ":memory:" };
 }
 
@@ -184,7 +226,8 @@ function parseBotMode(reader: Reader): BotMode {
  * Reads and validates the relay's environment. Throws {@link ConfigError} listing every problem.
  * Variables: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, RELAY_HOST, RELAY_PORT, RELAY_STORE, PUBLIC_URL,
  * WEBHOOK_URL, WEBHOOK_SECRET, INIT_DATA_MAX_AGE_S, JOB_EXPIRY_S, JOB_LEASE_S, RELAY_CORS_ORIGIN,
- * TELEGRAM_MAX_FILE_BYTES, RELAY_JOBS_PER_MIN, RELAY_REQUESTS_PER_MIN, RELAY_LINKS_PER_MIN, RELAY_GC_EVERY_BYTES, RELAY_SWEEP_INTERVAL_MS.
+ * TELEGRAM_MAX_FILE_BYTES, RELAY_JOBS_PER_MIN, RELAY_REQUESTS_PER_MIN, RELAY_LINKS_PER_MIN, RELAY_GC_EVERY_BYTES, RELAY_SWEEP_INTERVAL_MS,
+ * RELAY_REDIS_PREFIX, RELAY_REDIS_TIMEOUT_MS, RELAY_LEADER_LEASE_MS, RELAY_INSTANCE_ID.
  */
 export function parseConfig(env: Env): RelayConfig {
   const reader = new Reader(env);
@@ -214,6 +257,15 @@ export function parseConfig(env: Env): RelayConfig {
   const linksPerMinute = reader.integer("RELAY_LINKS_PER_MIN", DEFAULTS.linksPerMinute, 1, 1_000_000);
   const gcEveryBytes = reader.integer("RELAY_GC_EVERY_BYTES", DEFAULTS.gcEveryBytes, 0, 1024 * 1024 * 1024);
   const sweepIntervalMs = reader.integer("RELAY_SWEEP_INTERVAL_MS", DEFAULTS.sweepIntervalMs, 50, 60_000);
+  const leaderLeaseMs = reader.integer("RELAY_LEADER_LEASE_MS", DEFAULTS.leaderLeaseMs, 300, 120_000);
+  const instanceId = reader.raw("RELAY_INSTANCE_ID");
+  if (instanceId !== null && !/^[A-Za-z0-9:_.-]{1,100}$/.test(instanceId)) {
+    reader.problem("RELAY_INSTANCE_ID", `must be 1–100 characters of A–Z, a–z, 0–9, and : _ . -, got "${instanceId}"`);
+  }
+  if (store.kind === "redis" && botMode.kind === "webhook" && botMode.secret === null) {
+    // Each relay would register its own random secret and refuse the updates sent to the others.
+    reader.problem("WEBHOOK_SECRET", "must be set when relays share Redis and a webhook (every instance must accept the same secret)");
+  }
 
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return {
@@ -234,5 +286,7 @@ export function parseConfig(env: Env): RelayConfig {
     linksPerMinute,
     gcEveryBytes,
     sweepIntervalMs,
+    leaderLeaseMs,
+    instanceId,
   };
 }

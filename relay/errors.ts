@@ -109,10 +109,29 @@ export class UpstreamError extends HttpError {
   }
 }
 
+/** 503: the relay cannot do this right now (its store is unreachable); retry after `retryAfterSeconds`. */
+export class ServiceUnavailableError extends HttpError {
+  override readonly name: string = "ServiceUnavailableError";
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: RelayErrorOptions) {
+    super(503, "internal", message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** The store failed or found its data inconsistent. Answered as 500. */
 export class StoreError extends AppError {
   override readonly name: string = "StoreError";
   constructor(message: string, options: RelayErrorOptions = {}) {
     super("store_failed", message, options);
   }
+}
+
+/**
+ * The store could not be reached in time (Redis down or restarting for longer than commands
+ * wait). Nothing was decided, so the request may be retried: answered as 503 with Retry-After, and
+ * a webhook update that hits it is answered 503 so Telegram sends it again.
+ */
+export class StoreUnavailableError extends StoreError {
+  override readonly name: string = "StoreUnavailableError";
 }

@@ -1,7 +1,9 @@
 /**
- * Assembles and starts the relay: store, services, bot (polling or webhook, or none without a
- * token), HTTP server and the sweeper. `relay/main.ts` calls it with the parsed environment;
- * integration tests call it in-process with port 0.
+ * Assembles and starts the relay: backend (store, event bus, presence), services, bot (polling or
+ * webhook, or none without a token), HTTP server and the sweeper. `relay/main.ts` calls it with the
+ * parsed environment; integration tests call it in-process with port 0. Several relays may run on
+ * one Redis: each serves any session, the sweepers and deliveries coordinate through the store,
+ * and in polling mode only the holder of the polling lease polls.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -11,9 +13,11 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { describeError } from "../lib/errors";
 import { createLogger } from "../lib/logger";
 import { isRecord, type HealthResponse } from "../lib/relay-protocol";
+import { openBackend, defaultInstanceId } from "./backend";
 import { BOT_COMMANDS, createBot, registerBotHandlers } from "./bot/create-bot";
+import { PollingLeader } from "./bot/polling-leader";
 import type { RelayConfig } from "./config";
-import { BadRequestError } from "./errors";
+import { BadRequestError, ServiceUnavailableError, StoreUnavailableError } from "./errors";
 import { EventFeed } from "./events/event-feed";
 import { SessionHub } from "./events/session-hub";
 import { createApiRouter, type WebhookRoute } from "./http/api-routes";
@@ -21,7 +25,6 @@ import { createHttpHandler } from "./http/http-handler";
 import { JobService } from "./jobs/job-service";
 import { MemoryGovernor } from "./memory-governor";
 import { SessionService } from "./sessions/session-service";
-import { openSqliteStore } from "./store/sqlite-store";
 import type { RelayStore } from "./store/relay-store";
 import { createTelegramGateway } from "./telegram/chat-gateway";
 
@@ -39,11 +42,22 @@ export interface StartOptions {
   readonly sseHeartbeatMs?: number;
 }
 
+/** /healthz: the protocol's fields plus which relay answered and whether it polls Telegram. */
+export interface RelayHealth extends HealthResponse {
+  /** `RELAY_INSTANCE_ID`, or host, process id and a random suffix. */
+  readonly instance: string;
+  /** True on the one relay that long-polls Telegram (false in webhook mode and on standbys). */
+  readonly polling: boolean;
+}
+
 /** A started relay. */
 export interface RunningRelay {
   /** e.g. http://127.0.0.1:3001 */
   readonly url: string;
   readonly port: number;
+  readonly instanceId: string;
+  /** True while this relay long-polls Telegram. */
+  isPolling(): boolean;
   readonly store: RelayStore;
   readonly jobs: JobService;
   readonly hub: SessionHub;
@@ -56,20 +70,15 @@ function isUpdate(value: unknown): value is Update {
   return isRecord(value) && typeof value.update_id === "number";
 }
 
-function openStore(config: RelayConfig): RelayStore {
-  switch (config.store.kind) {
-    case "sqlite":
-      return openSqliteStore(config.store.path);
-  }
-}
-
 /** Starts everything described by `config`; resolves once the HTTP server listens. */
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
   const now = options.now ?? Date.now;
   const startedAt = Date.now();
-  const store = openStore(config);
+  const instanceId = config.instanceId ?? defaultInstanceId();
   const hub = new SessionHub();
-  const feed = new EventFeed(store, hub, now);
+  const backend = await openBackend(config, hub, instanceId);
+  const { store, bus, presence } = backend;
+  const feed = new EventFeed(bus, now);
 
   const token = config.botToken;
   const bot = token === null ? null : createBot(token, config.apiRoot, options.botInfo);
@@ -78,7 +87,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const jobs = new JobService({
     store,
     feed,
-    hub,
+    presence,
     gateway: bot === null || token === null ? null : createTelegramGateway(bot.api, config.apiRoot, token),
     publicUrl: config.publicUrl,
     leaseSeconds: config.leaseSeconds,
@@ -86,7 +95,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     jobsPerMinute: config.jobsPerMinute,
     now,
   });
-  const sessions = new SessionService({ store, hub, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds, now });
+  const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds, now });
   if (bot !== null) registerBotHandlers(bot, { jobs, sessions, store, maxFileBytes: config.maxFileBytes });
 
   const mode = config.botMode;
@@ -101,6 +110,13 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
         try {
           await bot.handleUpdate(update);
         } catch (error) {
+          const cause = error instanceof BotError ? error.error : error;
+          if (cause instanceof StoreUnavailableError) {
+            // Nothing was decided for sure: answer 503 so Telegram sends the update again later
+            // (a repeat of what did get stored makes no second job).
+            log.warn(`webhook update ${update.update_id}: ${cause.message}; asking Telegram to resend it`);
+            throw new ServiceUnavailableError("the relay cannot reach its store right now", 5, { cause });
+          }
           // Same handler as polling; answer 200 anyway so Telegram does not resend forever.
           if (error instanceof BotError) await bot.errorHandler(error);
           else log.error(`webhook update ${update.update_id} failed: ${describeError(error)}`, error);
@@ -109,7 +125,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     };
   }
 
-  const health = async (): Promise<HealthResponse> => {
+  let poller: PollingLeader | null = null;
+  const health = async (): Promise<RelayHealth> => {
     const memory = process.memoryUsage();
     return {
       rss: memory.rss,
@@ -123,6 +140,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       bot: bot === null ? "disabled" : "enabled",
       botMode: bot === null ? null : mode.kind,
       store: store.kind,
+      instance: instanceId,
+      polling: poller?.isPolling ?? false,
     };
   };
 
@@ -142,13 +161,20 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   });
   const server: Server = createServer(createHttpHandler(router, config.corsOrigins));
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // E.g. the port is taken: let go of Redis connections too, so the process can end.
+    governor.stop();
+    await backend.close();
+    throw error;
+  }
   const address = server.address();
   const port = isAddressInfo(address) ? address.port : config.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
@@ -156,10 +182,14 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
 
   // Results a crash left undelivered, leases that lapsed while down: handle them now, then keep sweeping.
   await jobs.sweep();
-  const sweeper = setInterval(() => void jobs.sweep(), config.sweepIntervalMs);
+  let sweeping: Promise<void> | null = null;
+  const sweeper = setInterval(() => {
+    sweeping ??= jobs.sweep().finally(() => {
+      sweeping = null;
+    });
+  }, config.sweepIntervalMs);
   sweeper.unref();
 
-  let polling: Promise<void> | null = null;
   if (bot !== null) {
     if (mode.kind === "webhook" && webhook !== null) {
       try {
@@ -171,12 +201,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
         log.error(`could not register the webhook: ${describeError(error)}`);
       }
     } else {
-      polling = bot
-        .start({
-          allowed_updates: [...ALLOWED_UPDATES],
-          onStart: (info) => log.info(`bot @${info.username} is polling for updates`),
-        })
-        .catch((error: unknown) => log.error(`the bot stopped: ${describeError(error)}`));
+      poller = new PollingLeader({ bot, lease: backend.pollingLease, allowedUpdates: ALLOWED_UPDATES });
+      poller.start();
     }
     bot.api
       .setMyCommands([...BOT_COMMANDS])
@@ -187,20 +213,20 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(sweeper);
+      await sweeping;
       governor.stop();
-      if (bot !== null && bot.isRunning()) await bot.stop().catch((error: unknown) => log.warn(`stopping the bot: ${describeError(error)}`));
-      await polling;
+      await poller?.stop();
       hub.closeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await store.close();
+      await backend.close();
     })();
     return closing;
   };
 
-  return { url, port, store, jobs, hub, bot, close };
+  return { url, port, instanceId, isPolling: () => poller?.isPolling ?? false, store, jobs, hub, bot, close };
 }
 
 function isAddressInfo(value: string | AddressInfo | null): value is AddressInfo {

@@ -1,20 +1,20 @@
 /**
  * Publishes job events: each is appended to the owner's durable event log (so a reconnecting
- * session can replay what it missed by `Last-Event-ID`) and then pushed to the owner's open streams.
+ * session can replay what it missed by `Last-Event-ID`) and pushed to the owner's open streams, on
+ * whichever relay they are held (see {@link EventBus}).
  */
 import { RELAY_EVENT_NAMES, type JobGoneData, type JobGoneReason } from "../../lib/relay-protocol";
 import { createLogger } from "../../lib/logger";
 import { toJobSummary } from "../jobs/job-summary";
-import type { JobRecord, RelayStore } from "../store/relay-store";
-import type { SessionHub } from "./session-hub";
+import type { JobRecord } from "../store/relay-store";
+import type { EventBus } from "./event-bus";
 
 const log = createLogger("relay:events");
 
 /** Writes and fans out `job` and `job-gone` events. */
 export class EventFeed {
   constructor(
-    private readonly store: RelayStore,
-    private readonly hub: SessionHub,
+    private readonly bus: EventBus,
     private readonly now: () => number,
   ) {}
 
@@ -31,8 +31,7 @@ export class EventFeed {
 
   private async append(ownerId: number, name: string, data: string): Promise<void> {
     try {
-      const event = await this.store.appendEvent(ownerId, name, data, this.now());
-      this.hub.publish(ownerId, { id: event.id, name: event.name, data: event.data });
+      await this.bus.emit(ownerId, name, data, this.now());
     } catch (error) {
       log.error(`could not publish ${name} for user ${ownerId}`, error);
     }

@@ -1,8 +1,9 @@
 /**
  * The open event streams of this relay process, by Telegram user. It answers "is any session of
- * this user online?" (for the status message), fans events out to every stream of a user, and
- * closes streams on `/unlink` and shutdown. In-process only: with several relays (Redis), each
- * keeps its own hub and events travel through the store.
+ * this user connected here?", fans events out to every stream of a user, and closes streams on
+ * `/unlink` and shutdown. In-process only: with several relays (Redis), each keeps its own hub, the
+ * event bus (`event-bus.ts`) brings every relay's events to it, and presence (`presence.ts`)
+ * answers "online anywhere?" from what each hub reports through {@link SessionHub.onPresenceChange}.
  */
 
 /** One event as written to a stream. */
@@ -23,17 +24,38 @@ export interface Subscriber {
 /** Registry of open streams; see the module comment. */
 export class SessionHub {
   private readonly byUser = new Map<number, Set<Subscriber>>();
+  private readonly presenceListeners = new Set<(userId: number, online: boolean) => void>();
   private count = 0;
+
+  /**
+   * Calls `listener` when a user's first stream on this relay opens (`true`) or their last one
+   * closes (`false`). Returns a function that removes the listener.
+   */
+  onPresenceChange(listener: (userId: number, online: boolean) => void): () => void {
+    this.presenceListeners.add(listener);
+    return () => this.presenceListeners.delete(listener);
+  }
+
+  /** Users with at least one open stream on this relay. */
+  users(): number[] {
+    return [...this.byUser.keys()];
+  }
+
+  private announce(userId: number, online: boolean): void {
+    for (const listener of this.presenceListeners) listener(userId, online);
+  }
 
   /** Registers a stream; call the returned function when it closes. */
   add(userId: number, subscriber: Subscriber): () => void {
     let set = this.byUser.get(userId);
+    const first = set === undefined;
     if (set === undefined) {
       set = new Set();
       this.byUser.set(userId, set);
     }
     set.add(subscriber);
     this.count += 1;
+    if (first) this.announce(userId, true);
     let removed = false;
     return () => {
       if (removed) return;
@@ -41,7 +63,10 @@ export class SessionHub {
       this.count -= 1;
       const current = this.byUser.get(userId);
       current?.delete(subscriber);
-      if (current?.size === 0) this.byUser.delete(userId);
+      if (current?.size === 0) {
+        this.byUser.delete(userId);
+        this.announce(userId, false);
+      }
     };
   }
 

@@ -90,7 +90,7 @@ export async function serveEventStream(ctx: RouteContext, session: Session, deps
   res.on("close", close);
 
   try {
-    const bounds = await deps.store.eventBounds();
+    const bounds = await deps.store.eventBounds(session.userId);
     const since = lastEventId(ctx);
     if (since !== null && since >= bounds.oldest - 1 && since <= bounds.latest) {
       sentUpTo = since;

@@ -6,15 +6,22 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
-import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError } from "../errors";
+import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError, ServiceUnavailableError, StoreUnavailableError } from "../errors";
 import { answerPreflight, applyCorsHeaders } from "./cors";
 import { sendError } from "./respond";
 import type { Router } from "./router";
 
 const log = createLogger("relay:http");
 
+/** How long a client should wait before retrying when the store is unreachable. */
+const STORE_RETRY_AFTER_S = 5;
+
 /** Turns any error into the response; if the head is already sent, the connection is cut instead. */
-export function handleHttpError(error: unknown, req: IncomingMessage, res: ServerResponse): void {
+export function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerResponse): void {
+  const error =
+    caught instanceof StoreUnavailableError
+      ? new ServiceUnavailableError("the relay cannot reach its store right now; try again shortly", STORE_RETRY_AFTER_S, { cause: caught })
+      : caught;
   if (res.headersSent) {
     log.warn(`${req.method} ${req.url?.split("?")[0]} failed mid-response: ${describeError(error)}`);
     res.destroy();
@@ -22,7 +29,7 @@ export function handleHttpError(error: unknown, req: IncomingMessage, res: Serve
   }
   if (error instanceof HttpError) {
     const headers: Record<string, string> = {};
-    if (error instanceof RateLimitedError) headers["retry-after"] = String(error.retryAfterSeconds);
+    if (error instanceof RateLimitedError || error instanceof ServiceUnavailableError) headers["retry-after"] = String(error.retryAfterSeconds);
     if (error instanceof MethodNotAllowedError) headers.allow = [...error.allow, "OPTIONS"].join(", ");
     if (error.status === 413) headers.connection = "close";
     if (error.status >= 500) log.warn(`${req.method} ${req.url?.split("?")[0]} → ${error.status}: ${error.message}`);

@@ -11,9 +11,9 @@ import { describeError } from "../../lib/errors";
 import type { ClaimResponse, JobSummary } from "../../lib/relay-protocol";
 import { toSrt } from "../../lib/transcript-formats";
 import { newLeaseToken } from "../auth/secrets";
-import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
+import { BotDisabledError, ConflictError, NotFoundError, StoreUnavailableError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
-import type { SessionHub } from "../events/session-hub";
+import type { Presence } from "../events/presence";
 import { splitMessage } from "../split-message";
 import type { Finish, JobRecord, RelayStore } from "../store/relay-store";
 import type { ChatButton, ChatGateway, ChatMessage } from "../telegram/chat-gateway";
@@ -47,7 +47,8 @@ export interface SessionActor {
 export interface JobServiceOptions {
   readonly store: RelayStore;
   readonly feed: EventFeed;
-  readonly hub: SessionHub;
+  /** Whether a user has a session online on any relay (chooses the status message). */
+  readonly presence: Presence;
   /** Null when the relay runs without the bot. */
   readonly gateway: ChatGateway | null;
   readonly publicUrl: string | null;
@@ -81,7 +82,7 @@ export type SubtitlesOutcome =
 export class JobService {
   private readonly store: RelayStore;
   private readonly feed: EventFeed;
-  private readonly hub: SessionHub;
+  private readonly presence: Presence;
   private readonly gateway: ChatGateway | null;
   private readonly publicUrl: string | null;
   private readonly leaseMs: number;
@@ -90,12 +91,14 @@ export class JobService {
   private readonly newId: () => string;
   private readonly jobLimiter: RateLimiter;
   private sweeping = false;
+  /** The store was unreachable at the last sweep: say so once, not every second. */
+  private sweepBlocked = false;
   private lastPrune = 0;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
     this.feed = options.feed;
-    this.hub = options.hub;
+    this.presence = options.presence;
     this.gateway = options.gateway;
     this.publicUrl = options.publicUrl;
     this.leaseMs = options.leaseSeconds * 1000;
@@ -149,7 +152,7 @@ export class JobService {
     });
     if (!inserted.created) return { kind: "duplicate", job: inserted.job };
 
-    const online = this.hub.isOnline(ownerId);
+    const online = await this.presence.isOnline(ownerId);
     let statusMessageId: number | null = null;
     try {
       statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : this.waitingMessage(input.chatId));
@@ -199,7 +202,7 @@ export class JobService {
     const job = await this.store.requeueJob(jobId, this.now() + this.expirySeconds * 1000);
     if (job === null) return "not-requeueable";
     if (job.statusMessageId !== null && this.gateway !== null) {
-      const online = this.hub.isOnline(job.ownerId);
+      const online = await this.presence.isOnline(job.ownerId);
       await this.gateway
         .edit(job.chatId, job.statusMessageId, online ? { text: texts.statusWorking } : this.waitingMessage(job.chatId))
         .catch((error: unknown) => log.warn(`could not reset the status of job ${job.id}: ${describeError(error)}`));
@@ -390,8 +393,12 @@ export class JobService {
         this.lastPrune = now;
         await this.store.prune(now - this.expirySeconds * 1000 - 3_600_000, now);
       }
+      if (this.sweepBlocked) log.info("the store answers again; sweeping resumed");
+      this.sweepBlocked = false;
     } catch (error) {
-      log.error("sweep failed", error);
+      if (!(error instanceof StoreUnavailableError)) log.error("sweep failed", error);
+      else if (!this.sweepBlocked) log.warn(`sweep skipped until the store answers again: ${error.message}`);
+      this.sweepBlocked = error instanceof StoreUnavailableError;
     } finally {
       this.sweeping = false;
     }

@@ -8,7 +8,7 @@ import type { RelayUser, SessionResponse } from "../../lib/relay-protocol";
 import { hashSecret, newLinkCode, newSessionToken, normalizeLinkCode } from "../auth/secrets";
 import { verifyInitData } from "../auth/verify-init-data";
 import { BotDisabledError, UnauthorizedError } from "../errors";
-import type { SessionHub } from "../events/session-hub";
+import type { EventBus } from "../events/event-bus";
 import type { SessionActor } from "../jobs/job-service";
 import type { RelayStore } from "../store/relay-store";
 
@@ -26,7 +26,8 @@ export interface Session extends SessionActor {
 /** What the service needs. */
 export interface SessionServiceOptions {
   readonly store: RelayStore;
-  readonly hub: SessionHub;
+  /** Closes a signed-out user's event streams on every relay. */
+  readonly bus: EventBus;
   /** Null without the bot: init data cannot be checked and no codes exist. */
   readonly botToken: string | null;
   readonly initDataMaxAgeSeconds: number;
@@ -36,14 +37,14 @@ export interface SessionServiceOptions {
 /** See the module comment. */
 export class SessionService {
   private readonly store: RelayStore;
-  private readonly hub: SessionHub;
+  private readonly bus: EventBus;
   private readonly botToken: string | null;
   private readonly maxAgeSeconds: number;
   private readonly now: () => number;
 
   constructor(options: SessionServiceOptions) {
     this.store = options.store;
-    this.hub = options.hub;
+    this.bus = options.bus;
     this.botToken = options.botToken;
     this.maxAgeSeconds = options.initDataMaxAgeSeconds;
     this.now = options.now ?? Date.now;
@@ -87,13 +88,13 @@ export class SessionService {
   /** Ends one session and closes its event streams. */
   async logout(session: Session): Promise<void> {
     await this.store.deleteSession(session.tokenHash);
-    this.hub.closeUser(session.userId, session.sessionId);
+    await this.bus.closeStreams(session.userId, session.sessionId);
   }
 
   /** Ends every session of a user (`/unlink`); returns how many there were. */
   async unlinkUser(userId: number): Promise<number> {
     const count = await this.store.deleteUserSessions(userId);
-    this.hub.closeUser(userId);
+    await this.bus.closeStreams(userId, null);
     return count;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The relay's durable state behind one narrow, Promise-returning interface, so that the SQLite
- * implementation (default, one relay) and a later Redis implementation (several relays behind a load
- * balancer) are interchangeable. Every method that changes a job is a single atomic step:
+ * implementation (default, one relay) and the Redis implementation (several relays behind a load
+ * balancer) are interchangeable; one contract test (`test/integration/relay/store-contract.ts`)
+ * holds both to the same behaviour. Every method that changes a job is a single atomic step:
  * `claimJob` hands a job to at most one live lease, `finishJob` counts a result once, and
  * `lockDelivery` lets only one relay edit the chat at a time.
  *
@@ -181,8 +182,12 @@ export interface RelayStore {
   appendEvent(ownerId: number, name: string, data: string, now: number): Promise<StoredEvent>;
   /** The owner's events after `afterId`, oldest first. */
   eventsAfter(ownerId: number, afterId: number, limit: number): Promise<StoredEvent[]>;
-  /** The oldest kept and the latest event id over all users (0 when none). */
-  eventBounds(): Promise<{ readonly oldest: number; readonly latest: number }>;
+  /**
+   * `latest`: the latest event id over all users (0 when none). `oldest`: every event of `ownerId`
+   * with an id from `oldest` on is still kept, so a session that saw up to `oldest - 1` or later can
+   * replay what it missed; one further behind gets a snapshot instead.
+   */
+  eventBounds(ownerId: number): Promise<{ readonly oldest: number; readonly latest: number }>;
   /** Drops events and link codes older than `before`. */
   prune(before: number, now: number): Promise<void>;
 

@@ -535,7 +535,8 @@ export class SqliteStore implements RelayStore {
     return this.stmt.eventsAfter.all(ownerId, afterId, limit).map(toEvent);
   }
 
-  async eventBounds(): Promise<{ oldest: number; latest: number }> {
+  /** One log for all users, pruned oldest first: the global oldest id holds for every owner. */
+  async eventBounds(_ownerId: number): Promise<{ oldest: number; latest: number }> {
     const row = this.stmt.eventBounds.get();
     const latest = row?.latest ?? 0;
     return { oldest: row?.oldest ?? latest + 1, latest };

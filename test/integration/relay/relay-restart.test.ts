@@ -2,56 +2,14 @@
  * Item 5 of the issue: a relay killed with SIGKILL mid-job finishes the job after restart, with
  * exactly one transcript in the chat. The relay runs as a child process (tsx) on a SQLite file.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RelayClient } from "../../../lib/relay-client";
 import { FakeBotApi, initDataFor, testUser } from "../../support/fake-bot-api";
 import { eventually } from "./harness";
-
-const ROOT = resolve(__dirname, "../../..");
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly url: string;
-  output(): string;
-}
-
-function startChild(env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", "tsx", "relay/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString("utf8");
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        resolvePromise({ process: child, url, output: () => output });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`relay exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function kill(child: Child): Promise<void> {
-  return new Promise((resolvePromise) => {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) return resolvePromise();
-    child.process.once("exit", () => resolvePromise());
-    child.process.kill("SIGKILL");
-  });
-}
+import { startRelayProcess as startChild, stopRelayProcess as kill, type RelayProcess as Child } from "./relay-process";
 
 describe("relay killed with SIGKILL mid-job", () => {
   let api: FakeBotApi;

@@ -50,6 +50,8 @@ describe("parseConfig", () => {
       RELAY_LINKS_PER_MIN: "7",
       RELAY_GC_EVERY_BYTES: "0",
       RELAY_SWEEP_INTERVAL_MS: "250",
+      RELAY_LEADER_LEASE_MS: "1500",
+      RELAY_INSTANCE_ID: "relay-1",
     });
     expect(config).toEqual({
       botToken: "123:abc_DEF-ghi",
@@ -69,6 +71,8 @@ describe("parseConfig", () => {
       linksPerMinute: 7,
       gcEveryBytes: 0,
       sweepIntervalMs: 250,
+      leaderLeaseMs: 1500,
+      instanceId: "relay-1",
     });
   });
 
@@ -98,7 +102,7 @@ describe("parseConfig", () => {
       'TELEGRAM_BOT_TOKEN: must look like "123456:ABC-DEF…" as BotFather gives it',
       'TELEGRAM_API_ROOT: must use https or http, got "ftp://x"',
       'RELAY_PORT: must be a whole number from 0 to 65535, got "70000"',
-      'RELAY_STORE: must be "sqlite:<file>", got "postgres://db"',
+      'RELAY_STORE: must be "sqlite:<file>" or "redis://host:port/db", got "postgres://db"',
       'PUBLIC_URL: must be an absolute URL, got "not a url"',
       "WEBHOOK_SECRET: must be 1–256 characters of A–Z, a–z, 0–9, _ and - (Telegram's rule)",
       'INIT_DATA_MAX_AGE_S: must be a whole number from 1 to 31536000, got "-5"',
@@ -108,11 +112,40 @@ describe("parseConfig", () => {
     ]);
   });
 
-  it("says Redis is not available yet and that webhooks need a token", () => {
-    expect(problems({ RELAY_STORE: "redis://localhost:6379", WEBHOOK_URL: "https://r.example/hook" })).toEqual([
-      "RELAY_STORE: the Redis store is not available yet; use sqlite:<file>",
-      "WEBHOOK_URL: webhook mode needs TELEGRAM_BOT_TOKEN",
+  it("says that webhooks need a token", () => {
+    expect(problems({ WEBHOOK_URL: "https://r.example/hook" })).toEqual(["WEBHOOK_URL: webhook mode needs TELEGRAM_BOT_TOKEN"]);
+  });
+
+  it("reads a Redis store, its key prefix and the polling lease", () => {
+    expect(parseConfig({ RELAY_STORE: "redis://127.0.0.1:6379/0" })).toMatchObject({
+      store: { kind: "redis", url: "redis://127.0.0.1:6379/0", prefix: "relay:", commandTimeoutMs: 10_000 },
+      leaderLeaseMs: 5000,
+      instanceId: null,
+    });
+    expect(
+      parseConfig({ RELAY_STORE: "rediss://:pw@redis.example:6380", RELAY_REDIS_PREFIX: "bot1:", RELAY_REDIS_TIMEOUT_MS: "500", RELAY_LEADER_LEASE_MS: "2000", RELAY_INSTANCE_ID: "relay-a" }),
+    ).toMatchObject({
+      store: { kind: "redis", url: "rediss://:pw@redis.example:6380", prefix: "bot1:", commandTimeoutMs: 500 },
+      leaderLeaseMs: 2000,
+      instanceId: "relay-a",
+    });
+    expect(parseConfig({}).store).toEqual({ kind: "sqlite", path: "./data/relay.sqlite" });
+  });
+
+  it("refuses bad Redis settings without showing the password", () => {
+    expect(problems({ RELAY_STORE: "redis://user:secret@host:6379/db1", RELAY_REDIS_PREFIX: "has space", RELAY_LEADER_LEASE_MS: "10", RELAY_INSTANCE_ID: "a b" })).toEqual([
+      'RELAY_REDIS_PREFIX: must be 1–64 characters of A–Z, a–z, 0–9, and : _ . - { }, got "has space"',
+      'RELAY_STORE: the path must be a database number such as "/0", got "/db1"',
+      'RELAY_LEADER_LEASE_MS: must be a whole number from 300 to 120000, got "10"',
+      'RELAY_INSTANCE_ID: must be 1–100 characters of A–Z, a–z, 0–9, and : _ . -, got "a b"',
     ]);
+    expect(problems({ RELAY_STORE: "mysql://user:secret@host/x" })).toEqual(['RELAY_STORE: must be "sqlite:<file>" or "redis://host:port/db", got "mysql://user:***@host/x"']);
+  });
+
+  it("needs one WEBHOOK_SECRET for relays that share Redis and a webhook", () => {
+    const env = { TELEGRAM_BOT_TOKEN: "1:abc", RELAY_STORE: "redis://127.0.0.1:6379/0", WEBHOOK_URL: "https://r.example/hook" };
+    expect(problems(env)).toEqual(["WEBHOOK_SECRET: must be set when relays share Redis and a webhook (every instance must accept the same secret)"]);
+    expect(parseConfig({ ...env, WEBHOOK_SECRET: "s3cret" }).botMode).toMatchObject({ kind: "webhook", secret: "s3cret" });
   });
 
   it("puts the variable names in the message", () => {

@@ -2,7 +2,9 @@ import { Bot, BotError } from "grammy";
 import type { Chat, Message, Update, User } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerBotHandlers } from "../../../../relay/bot/create-bot";
+import { LocalEventBus } from "../../../../relay/events/event-bus";
 import { EventFeed } from "../../../../relay/events/event-feed";
+import { LocalPresence } from "../../../../relay/events/presence";
 import { SessionHub } from "../../../../relay/events/session-hub";
 import { JobService } from "../../../../relay/jobs/job-service";
 import { SessionService } from "../../../../relay/sessions/session-service";
@@ -130,15 +132,15 @@ describe("the bot", () => {
     uploads = made.uploads;
     jobs = new JobService({
       store,
-      feed: new EventFeed(store, hub, Date.now),
-      hub,
+      feed: new EventFeed(new LocalEventBus(store, hub), Date.now),
+      presence: new LocalPresence(hub),
       gateway: createTelegramGateway(bot.api, ROOT, FAKE_TOKEN),
       publicUrl: "https://app.example.org",
       leaseSeconds: 60,
       jobExpirySeconds: 3600,
       jobsPerMinute: 3,
     });
-    sessions = new SessionService({ store, hub, botToken: FAKE_TOKEN, initDataMaxAgeSeconds: 3600 });
+    sessions = new SessionService({ store, bus: new LocalEventBus(store, hub), botToken: FAKE_TOKEN, initDataMaxAgeSeconds: 3600 });
     registerBotHandlers(bot, { jobs, sessions, store, maxFileBytes: 20 * 1024 * 1024 });
   });
   afterEach(async () => {

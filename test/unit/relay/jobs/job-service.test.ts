@@ -1,6 +1,8 @@
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LocalEventBus } from "../../../../relay/events/event-bus";
 import { EventFeed } from "../../../../relay/events/event-feed";
+import { LocalPresence } from "../../../../relay/events/presence";
 import { SessionHub, type SseMessage } from "../../../../relay/events/session-hub";
 import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
 import { openSqliteStore, type SqliteStore } from "../../../../relay/store/sqlite-store";
@@ -71,8 +73,8 @@ describe("JobService", () => {
     gateway = new FakeGateway();
     jobs = new JobService({
       store,
-      feed: new EventFeed(store, hub, () => now),
-      hub,
+      feed: new EventFeed(new LocalEventBus(store, hub), () => now),
+      presence: new LocalPresence(hub),
       gateway,
       publicUrl: "https://app.example.org",
       leaseSeconds: 60,

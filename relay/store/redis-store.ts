@@ -1,0 +1,474 @@
+/**
+ * The store for several relays behind a load balancer: the same {@link RelayStore} behaviour as
+ * the SQLite store, on one Redis server they all share (`RELAY_STORE=redis://host:port/db`).
+ * Every method that changes a job is one Lua script (see `redis-store-scripts.ts`), so claiming a
+ * job, recording a result and taking the delivery lock each have exactly one winner across all
+ * relays. Durability is Redis': run it with `appendonly yes` to keep jobs across a Redis restart.
+ *
+ * Beyond the SQLite store, {@link RedisStore.appendEvent} also publishes the event on the bus
+ * channel that every relay's `RedisEventBus` listens to, in the same atomic step. Each user's event
+ * log is capped at {@link EVENT_LOG_CAP} entries.
+ */
+import type { ChainableCommander, Redis } from "ioredis";
+import { parseRelayUser, parseSegment, type JobKind, type RelayUser, type TranscriptSegment } from "../../lib/relay-protocol";
+import { StoreError } from "../errors";
+import { closeRedis, connectRedis, toStoreError } from "../redis/redis-connection";
+import { RedisScript } from "../redis/redis-script";
+import type {
+  ChatSettings,
+  ClaimOutcome,
+  Finish,
+  FinishOutcome,
+  JobRecord,
+  JobRecordState,
+  JobResult,
+  Lease,
+  LinkCodeRecord,
+  NewJob,
+  RelayStore,
+  SessionRecord,
+  StatusKind,
+  StoredEvent,
+} from "./relay-store";
+import * as lua from "./redis-store-scripts";
+
+/** Most events kept per user; older ones are dropped (a session further behind gets a snapshot). */
+export const EVENT_LOG_CAP = 1000;
+/** Owners' logs pruned per script call, so one call never blocks Redis for long. */
+const PRUNE_BATCH = 200;
+/** Most jobs `listUndeliveredIds` returns, as in the SQLite store. */
+const UNDELIVERED_LIMIT = 100;
+
+const scripts = {
+  insertJob: new RedisScript("insertJob", lua.INSERT_JOB),
+  activateJob: new RedisScript("activateJob", lua.ACTIVATE_JOB),
+  setStatusKind: new RedisScript("setStatusKind", lua.SET_STATUS_KIND),
+  findJobByMessage: new RedisScript("findJobByMessage", lua.FIND_JOB_BY_MESSAGE),
+  listOpenJobs: new RedisScript("listOpenJobs", lua.LIST_OPEN_JOBS),
+  claimJob: new RedisScript("claimJob", lua.CLAIM_JOB),
+  renewLease: new RedisScript("renewLease", lua.RENEW_LEASE),
+  releaseJob: new RedisScript("releaseJob", lua.RELEASE_JOB),
+  finishJob: new RedisScript("finishJob", lua.FINISH_JOB),
+  requeueJob: new RedisScript("requeueJob", lua.REQUEUE_JOB),
+  expireLeases: new RedisScript("expireLeases", lua.EXPIRE_LEASES),
+  expireJobs: new RedisScript("expireJobs", lua.EXPIRE_JOBS),
+  activateStaleJobs: new RedisScript("activateStaleJobs", lua.ACTIVATE_STALE_JOBS),
+  lockDelivery: new RedisScript("lockDelivery", lua.LOCK_DELIVERY),
+  markDelivered: new RedisScript("markDelivered", lua.MARK_DELIVERED),
+  deferDelivery: new RedisScript("deferDelivery", lua.DEFER_DELIVERY),
+  deleteSession: new RedisScript("deleteSession", lua.DELETE_SESSION),
+  deleteUserSessions: new RedisScript("deleteUserSessions", lua.DELETE_USER_SESSIONS),
+  takeLinkCode: new RedisScript("takeLinkCode", lua.TAKE_LINK_CODE),
+  appendEvent: new RedisScript("appendEvent", lua.APPEND_EVENT),
+  prune: new RedisScript("prune", lua.PRUNE),
+} as const;
+
+const JOB_KIND_VALUES: readonly JobKind[] = ["voice", "audio", "video_note", "document"];
+const STATE_VALUES: readonly JobRecordState[] = ["new", "pending", "claimed", "done", "failed", "expired"];
+
+/** A Redis hash as field → value. */
+type Fields = Readonly<Record<string, string>>;
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+/** `[k1, v1, k2, v2, …]` as Lua returns a hash. */
+function toFields(value: unknown, what: string): Fields {
+  if (!Array.isArray(value) || value.length % 2 !== 0) throw new StoreError(`Redis returned a malformed ${what}`);
+  const fields: Record<string, string> = {};
+  for (let i = 0; i < value.length; i += 2) {
+    const key: unknown = value[i];
+    const item: unknown = value[i + 1];
+    if (!isString(key) || !isString(item)) throw new StoreError(`Redis returned a malformed ${what}`);
+    fields[key] = item;
+  }
+  return fields;
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new StoreError(`Redis returned a malformed ${what}`);
+  return value;
+}
+
+function text(fields: Fields, key: string): string | null {
+  return fields[key] ?? null;
+}
+
+function required(fields: Fields, key: string): string {
+  const value = fields[key];
+  if (value === undefined) throw new StoreError(`stored job ${fields.id ?? "?"} lacks "${key}"`);
+  return value;
+}
+
+function num(fields: Fields, key: string): number | null {
+  const value = fields[key];
+  if (value === undefined) return null;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new StoreError(`stored job ${fields.id ?? "?"} has a bad number in "${key}"`);
+  return parsed;
+}
+
+function requiredNum(fields: Fields, key: string): number {
+  const value = num(fields, key);
+  if (value === null) throw new StoreError(`stored job ${fields.id ?? "?"} lacks "${key}"`);
+  return value;
+}
+
+function parseJson(json: string, what: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    throw new StoreError(`stored ${what} is not JSON`, { cause: error });
+  }
+}
+
+function toUser(json: string): RelayUser {
+  const parsed = parseRelayUser(parseJson(json, "user"));
+  if (!parsed.ok) throw new StoreError(`stored user is malformed: ${parsed.error}`);
+  return parsed.value;
+}
+
+function toSegments(json: string | null, id: string): TranscriptSegment[] {
+  if (json === null) return [];
+  const value = parseJson(json, `segments of job ${id}`);
+  if (!Array.isArray(value)) throw new StoreError(`stored segments of job ${id} are not a list`);
+  return value.map((item: unknown, index) => {
+    const segment = parseSegment(item, index);
+    if (!segment.ok) throw new StoreError(`stored segments of job ${id}: ${segment.error}`);
+    return segment.value;
+  });
+}
+
+/** The one mapping from a stored hash to our job type. */
+function toJob(fields: Fields): JobRecord {
+  const id = required(fields, "id");
+  const kindText = required(fields, "kind");
+  const kind = JOB_KIND_VALUES.find((candidate) => candidate === kindText);
+  if (kind === undefined) throw new StoreError(`job ${id} has an unknown kind "${kindText}"`);
+  const stateText = required(fields, "state");
+  const state = STATE_VALUES.find((candidate) => candidate === stateText);
+  if (state === undefined) throw new StoreError(`job ${id} has an unknown state "${stateText}"`);
+  const statusKindText = text(fields, "statusKind");
+  const leaseToken = text(fields, "leaseToken");
+  const leaseSession = text(fields, "leaseSession");
+  const lease: Lease | null =
+    leaseToken !== null && leaseSession !== null ? { token: leaseToken, sessionId: leaseSession, expiresAt: num(fields, "leaseExp") ?? 0 } : null;
+  const resultText = text(fields, "resText");
+  const result: JobResult | null =
+    resultText !== null ? { text: resultText, segments: toSegments(text(fields, "resSegs"), id), language: text(fields, "resLang") } : null;
+  return {
+    id,
+    ownerId: requiredNum(fields, "owner"),
+    chatId: requiredNum(fields, "chat"),
+    sourceMessageId: requiredNum(fields, "src"),
+    media: {
+      fileId: required(fields, "fileId"),
+      fileUniqueId: required(fields, "fileUid"),
+      kind,
+      duration: num(fields, "duration"),
+      mime: text(fields, "mime"),
+      size: num(fields, "size"),
+      fileName: text(fields, "fileName"),
+    },
+    languageHint: text(fields, "lang"),
+    createdAt: requiredNum(fields, "created"),
+    expiresAt: requiredNum(fields, "expires"),
+    state,
+    statusMessageId: num(fields, "statusMsg"),
+    statusKind: statusKindText === "waiting" || statusKindText === "working" ? statusKindText : null,
+    lease,
+    result,
+    failureMessage: text(fields, "failMsg"),
+    finishedAt: num(fields, "finishedAt"),
+    delivered: fields.delivered === "1",
+    deliveryAttempts: num(fields, "attempts") ?? 0,
+  };
+}
+
+function jobOrNull(value: unknown): JobRecord | null {
+  return value === null || value === undefined ? null : toJob(toFields(value, "job"));
+}
+
+function jobs(value: unknown): JobRecord[] {
+  return list(value, "job list").map((item) => toJob(toFields(item, "job")));
+}
+
+/** Field/value pairs of a new job; null values are left out (absent = null). */
+function newJobFields(job: NewJob): string[] {
+  const m = job.media;
+  const pairs: Array<[string, string | number | null]> = [
+    ["owner", job.ownerId],
+    ["chat", job.chatId],
+    ["src", job.sourceMessageId],
+    ["fileId", m.fileId],
+    ["fileUid", m.fileUniqueId],
+    ["kind", m.kind],
+    ["duration", m.duration],
+    ["mime", m.mime],
+    ["size", m.size],
+    ["fileName", m.fileName],
+    ["lang", job.languageHint],
+    ["created", job.createdAt],
+    ["expires", job.expiresAt],
+  ];
+  return pairs.flatMap(([key, value]) => (value === null ? [] : [key, String(value)]));
+}
+
+/** The pair `[outcome, job?]` that claim and finish scripts return. */
+function outcome(value: unknown, what: string): { readonly kind: string; readonly job: JobRecord | null } {
+  const [kind, job] = list(value, what);
+  if (!isString(kind)) throw new StoreError(`Redis returned a malformed ${what}`);
+  return { kind, job: jobOrNull(job) };
+}
+
+function withJob(kind: string, job: JobRecord | null, what: string): JobRecord {
+  if (job === null) throw new StoreError(`Redis answered ${what} "${kind}" without the job`);
+  return job;
+}
+
+/** Opens a connection to `url` and the store on it, with every key under `prefix`. */
+export async function openRedisStore(url: string, prefix: string, name = "relay"): Promise<RedisStore> {
+  return new RedisStore(await connectRedis(url, { name: `${name}:store` }), prefix);
+}
+
+/** {@link RelayStore} on Redis. Create it with {@link openRedisStore}; see the module comment. */
+export class RedisStore implements RelayStore {
+  readonly kind = "redis";
+
+  constructor(
+    /** The connection; other parts of the relay (presence, leader lease) share it. */
+    readonly client: Redis,
+    /** Starts every key and the bus channel. */
+    readonly prefix: string,
+  ) {}
+
+  /** The pub/sub channel {@link appendEvent} publishes on. */
+  get busChannel(): string {
+    return `${this.prefix}bus`;
+  }
+
+  private key(...parts: Array<string | number>): string {
+    return this.prefix + parts.join(":");
+  }
+
+  private run(script: RedisScript, ...args: Array<string | number>): Promise<unknown> {
+    return script.run(this.client, [this.prefix, ...args]);
+  }
+
+  /** Runs plain commands; failures become a StoreError (StoreUnavailableError when Redis is unreachable). */
+  private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw toStoreError(error, what);
+    }
+  }
+
+  /** Runs a MULTI/EXEC transaction, failing on any command's error. */
+  private async transact(what: string, transaction: ChainableCommander): Promise<void> {
+    const results = await this.call(what, () => transaction.exec());
+    if (results === null) throw toStoreError(new Error("the transaction was aborted"), what);
+    for (const [error] of results) if (error !== null) throw toStoreError(error, what);
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    await this.transact(
+      "createSession",
+      this.client
+        .multi()
+        .hset(this.key("session", session.tokenHash), { user: JSON.stringify(session.user), uid: String(session.user.id), created: String(session.createdAt) })
+        .sadd(this.key("sessions", session.user.id), session.tokenHash),
+    );
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const fields = await this.call("findSession", () => this.client.hgetall(this.key("session", tokenHash)));
+    const user = fields.user;
+    if (user === undefined) return null;
+    return { tokenHash, user: toUser(user), createdAt: Number(fields.created ?? 0) };
+  }
+
+  async deleteSession(tokenHash: string): Promise<boolean> {
+    return (await this.run(scripts.deleteSession, tokenHash)) === 1;
+  }
+
+  async deleteUserSessions(userId: number): Promise<number> {
+    const count = await this.run(scripts.deleteUserSessions, userId);
+    return typeof count === "number" ? count : 0;
+  }
+
+  async saveLinkCode(code: LinkCodeRecord): Promise<void> {
+    await this.transact(
+      "saveLinkCode",
+      this.client
+        .multi()
+        .hset(this.key("link", code.codeHash), { user: JSON.stringify(code.user), expires: String(code.expiresAt) })
+        .zadd(this.key("link-codes"), code.expiresAt, code.codeHash),
+    );
+  }
+
+  async takeLinkCode(codeHash: string, now: number): Promise<LinkCodeRecord | null> {
+    const value = await this.run(scripts.takeLinkCode, codeHash);
+    if (value === null) return null;
+    const fields = toFields(value, "link code");
+    const expiresAt = Number(fields.expires ?? 0);
+    if (fields.user === undefined || expiresAt <= now) return null;
+    return { codeHash, user: toUser(fields.user), expiresAt };
+  }
+
+  async getChatSettings(chatId: number): Promise<ChatSettings> {
+    const fields = await this.call("getChatSettings", () => this.client.hgetall(this.key("chat", chatId)));
+    return { languageHint: fields.lang ?? null, autoMode: fields.auto === "1" };
+  }
+
+  async updateChatSettings(chatId: number, patch: Partial<ChatSettings>): Promise<ChatSettings> {
+    const key = this.key("chat", chatId);
+    const transaction = this.client.multi();
+    if (patch.languageHint === null) transaction.hdel(key, "lang");
+    else if (patch.languageHint !== undefined) transaction.hset(key, "lang", patch.languageHint);
+    if (patch.autoMode !== undefined) transaction.hset(key, "auto", patch.autoMode ? "1" : "0");
+    await this.transact("updateChatSettings", transaction);
+    return this.getChatSettings(chatId);
+  }
+
+  async insertJob(job: NewJob): Promise<{ job: JobRecord; created: boolean }> {
+    const answer = list(await this.run(scripts.insertJob, job.chatId, job.sourceMessageId, job.id, ...newJobFields(job)), "insert answer");
+    const [created, stored] = answer;
+    return { job: withJob("insert", jobOrNull(stored), "insert"), created: created === 1 };
+  }
+
+  async activateJob(id: string, statusMessageId: number | null, statusKind: StatusKind | null): Promise<JobRecord | null> {
+    return jobOrNull(await this.run(scripts.activateJob, id, statusMessageId === null ? "" : String(statusMessageId), statusKind ?? ""));
+  }
+
+  async setStatusKind(id: string, statusKind: StatusKind): Promise<void> {
+    await this.run(scripts.setStatusKind, id, statusKind);
+  }
+
+  async getJob(id: string): Promise<JobRecord | null> {
+    const fields = await this.call("getJob", () => this.client.hgetall(this.key("job", id)));
+    return fields.id === undefined ? null : toJob(fields);
+  }
+
+  async findJobByMessage(chatId: number, messageId: number): Promise<JobRecord | null> {
+    return jobOrNull(await this.run(scripts.findJobByMessage, chatId, messageId));
+  }
+
+  async listOpenJobs(ownerId: number): Promise<JobRecord[]> {
+    return jobs(await this.run(scripts.listOpenJobs, ownerId));
+  }
+
+  async countOpenJobs(): Promise<number> {
+    const counts = await this.call("countOpenJobs", () =>
+      Promise.all([this.client.zcard(this.key("jobs", "new")), this.client.zcard(this.key("jobs", "pending")), this.client.zcard(this.key("jobs", "claimed"))]),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  async claimJob(id: string, ownerId: number, lease: Lease, now: number): Promise<ClaimOutcome> {
+    const answer = outcome(await this.run(scripts.claimJob, id, ownerId, lease.token, lease.sessionId, lease.expiresAt, now), "claim answer");
+    switch (answer.kind) {
+      case "not-found":
+        return { kind: "not-found" };
+      case "claimed":
+      case "taken":
+      case "finished":
+        return { kind: answer.kind, job: withJob(answer.kind, answer.job, "claim") };
+      default:
+        throw new StoreError(`Redis answered claim with "${answer.kind}"`);
+    }
+  }
+
+  async renewLease(id: string, ownerId: number, token: string, expiresAt: number): Promise<JobRecord | null> {
+    return jobOrNull(await this.run(scripts.renewLease, id, ownerId, token, expiresAt));
+  }
+
+  async releaseJob(id: string, ownerId: number, token: string): Promise<JobRecord | null> {
+    return jobOrNull(await this.run(scripts.releaseJob, id, ownerId, token));
+  }
+
+  async finishJob(id: string, ownerId: number, token: string, finish: Finish, now: number): Promise<FinishOutcome> {
+    const args =
+      finish.kind === "done"
+        ? ["done", finish.result.text, JSON.stringify(finish.result.segments), finish.result.language ?? "", finish.result.language === null ? "0" : "1"]
+        : ["failed", finish.message];
+    const answer = outcome(await this.run(scripts.finishJob, id, ownerId, token, now, ...args), "finish answer");
+    switch (answer.kind) {
+      case "not-found":
+        return { kind: "not-found" };
+      case "finished":
+      case "duplicate":
+      case "conflict":
+        return { kind: answer.kind, job: withJob(answer.kind, answer.job, "finish") };
+      default:
+        throw new StoreError(`Redis answered finish with "${answer.kind}"`);
+    }
+  }
+
+  async requeueJob(id: string, expiresAt: number): Promise<JobRecord | null> {
+    return jobOrNull(await this.run(scripts.requeueJob, id, expiresAt));
+  }
+
+  async expireLeases(now: number): Promise<JobRecord[]> {
+    return jobs(await this.run(scripts.expireLeases, now, lua.SWEEP_BATCH));
+  }
+
+  async expireJobs(now: number): Promise<JobRecord[]> {
+    return jobs(await this.run(scripts.expireJobs, now, lua.SWEEP_BATCH));
+  }
+
+  async activateStaleJobs(createdBefore: number): Promise<JobRecord[]> {
+    return jobs(await this.run(scripts.activateStaleJobs, createdBefore, lua.SWEEP_BATCH));
+  }
+
+  async lockDelivery(id: string, now: number, until: number): Promise<JobRecord | null> {
+    return jobOrNull(await this.run(scripts.lockDelivery, id, now, until));
+  }
+
+  async markDelivered(id: string): Promise<void> {
+    await this.run(scripts.markDelivered, id);
+  }
+
+  async deferDelivery(id: string, until: number): Promise<void> {
+    await this.run(scripts.deferDelivery, id, until);
+  }
+
+  async listUndeliveredIds(now: number): Promise<string[]> {
+    return this.call("listUndeliveredIds", () => this.client.zrangebyscore(this.key("jobs", "undelivered"), "-inf", now, "LIMIT", 0, UNDELIVERED_LIMIT));
+  }
+
+  /** Appends to the owner's log and publishes the event on {@link busChannel}, in one step. */
+  async appendEvent(ownerId: number, name: string, data: string, now: number): Promise<StoredEvent> {
+    const id = await this.run(scripts.appendEvent, ownerId, name, data, now, EVENT_LOG_CAP);
+    if (typeof id !== "number") throw new StoreError("appending an event returned no id");
+    return { id, ownerId, name, data, createdAt: now };
+  }
+
+  async eventsAfter(ownerId: number, afterId: number, limit: number): Promise<StoredEvent[]> {
+    const entries = await this.call("eventsAfter", () => this.client.xrange(this.key("events", ownerId), `${afterId}-1`, "+", "COUNT", limit));
+    return entries.map(([entryId, flat]) => {
+      const fields = toFields(flat, "event");
+      return { id: Number(entryId.split("-")[0]), ownerId, name: fields.n ?? "", data: fields.d ?? "", createdAt: Number(fields.t ?? 0) };
+    });
+  }
+
+  async eventBounds(ownerId: number): Promise<{ oldest: number; latest: number }> {
+    const [latest, floor] = await this.call("eventBounds", () =>
+      Promise.all([this.client.get(this.key("events", "seq")), this.client.hget(this.key("events", "floor"), String(ownerId))]),
+    );
+    return { oldest: Number(floor ?? 0) + 1, latest: Number(latest ?? 0) };
+  }
+
+  async prune(before: number, now: number): Promise<void> {
+    for (let round = 0; round < 50; round += 1) {
+      const looked = await this.run(scripts.prune, before, now, PRUNE_BATCH);
+      if (typeof looked !== "number" || looked < PRUNE_BATCH) return;
+    }
+  }
+
+  /** Closes the connection; close the other users of {@link client} first. */
+  async close(): Promise<void> {
+    await closeRedis(this.client);
+  }
+}

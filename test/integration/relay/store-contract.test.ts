@@ -1,0 +1,409 @@
+/**
+ * The store contract: one suite, run against every {@link RelayStore} implementation (SQLite and
+ * Redis, on a real redis-server). Whatever the relay relies on is checked here: jobs and their
+ * indexes, one-time link codes, session token hashes, leases (atomic claim: two relays claiming
+ * the same job at once, exactly one wins), idempotent results, the delivery lock, expiry, the event
+ * log, and that the data outlives the handle that wrote it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openRedisStore } from "../../../relay/store/redis-store";
+import type { Finish, JobRecord, Lease, NewJob, RelayStore } from "../../../relay/store/relay-store";
+import { openSqliteStore } from "../../../relay/store/sqlite-store";
+import { startRedisServer, type RedisServer } from "./redis-server";
+
+/** Opens stores on one data set: fresh for each test, shared by every handle of that test. */
+interface StoreFixture {
+  /** A store on fresh, empty data. */
+  open(): Promise<RelayStore>;
+  /** Another handle on the same data (what a second relay would hold). */
+  peer(): Promise<RelayStore>;
+  /** Removes what the test left. */
+  cleanup(): Promise<void>;
+}
+
+let redis: RedisServer | null = null;
+let redisTests = 0;
+
+const fixtures: ReadonlyArray<{ readonly name: string; readonly fixture: () => StoreFixture }> = [
+  {
+    name: "SqliteStore",
+    fixture: () => {
+      const dir = mkdtempSync(join(tmpdir(), "relay-contract-"));
+      const path = join(dir, "relay.sqlite");
+      return {
+        open: async () => openSqliteStore(path),
+        peer: async () => openSqliteStore(path),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: "RedisStore",
+    fixture: () => {
+      redisTests += 1;
+      const prefix = `contract${redisTests}:`;
+      const url = (): string => {
+        if (redis === null) throw new Error("redis-server did not start (see the first error)");
+        return redis.url;
+      };
+      return {
+        open: () => openRedisStore(url(), prefix, "contract"),
+        peer: () => openRedisStore(url(), prefix, "contract-peer"),
+        cleanup: async () => undefined,
+      };
+    },
+  },
+];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+function newJob(id: string, sourceMessageId: number, ownerId = 1, createdAt = 1000): NewJob {
+  return {
+    id,
+    ownerId,
+    chatId: ownerId,
+    sourceMessageId,
+    media: { fileId: `f-${id}`, fileUniqueId: `u-${id}`, kind: "voice", duration: 3, mime: "audio/ogg", size: 100, fileName: null },
+    languageHint: null,
+    createdAt,
+    expiresAt: 100_000,
+  };
+}
+
+const lease = (token: string, sessionId: string, expiresAt: number): Lease => ({ token, sessionId, expiresAt });
+const done: Finish = { kind: "done", result: { text: "hi", segments: [{ start: 0, end: 1, text: "hi" }], language: "en" } };
+const user = { id: 1, firstName: "A", lastName: null, username: "a", languageCode: null };
+
+describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => {
+  let fixture: StoreFixture;
+  let store: RelayStore;
+  const handles: RelayStore[] = [];
+
+  async function peer(): Promise<RelayStore> {
+    const other = await fixture.peer();
+    handles.push(other);
+    return other;
+  }
+
+  beforeEach(async () => {
+    fixture = makeFixture();
+    store = await fixture.open();
+    handles.push(store);
+    await store.insertJob(newJob("j1", 10));
+    await store.activateJob("j1", 11, "waiting");
+  });
+  afterEach(async () => {
+    for (const handle of handles.splice(0)) await handle.close();
+    await fixture.cleanup();
+  });
+
+  it("keeps one job per chat message and finds it by its voice or status message", async () => {
+    const again = await store.insertJob(newJob("other", 10));
+    expect(again).toMatchObject({ created: false, job: { id: "j1" } });
+    expect((await store.findJobByMessage(1, 10))?.id).toBe("j1");
+    expect((await store.findJobByMessage(1, 11))?.id).toBe("j1");
+    expect(await store.findJobByMessage(1, 12)).toBeNull();
+    expect(await store.findJobByMessage(2, 10)).toBeNull();
+    expect(await store.getJob("other")).toBeNull();
+  });
+
+  it("round-trips every field of a job", async () => {
+    const job: NewJob = {
+      id: "full",
+      ownerId: 987_654_321,
+      chatId: -1_001_234_567_890,
+      sourceMessageId: 2_147_483_000,
+      media: { fileId: "AwACAgIAAxk", fileUniqueId: "AgADx", kind: "document", duration: 12.5, mime: "audio/mpeg", size: 19_999_999, fileName: "talk – ä.mp3" },
+      languageHint: "km",
+      createdAt: 1_764_000_000_123,
+      expiresAt: 1_764_086_400_123,
+    };
+    const inserted = await store.insertJob(job);
+    expect(inserted.created).toBe(true);
+    const expected: JobRecord = {
+      ...job,
+      state: "new",
+      statusMessageId: null,
+      statusKind: null,
+      lease: null,
+      result: null,
+      failureMessage: null,
+      finishedAt: null,
+      delivered: false,
+      deliveryAttempts: 0,
+    };
+    expect(inserted.job).toEqual(expected);
+    expect(await store.getJob("full")).toEqual(expected);
+    const active = await store.activateJob("full", 77, "working");
+    expect(active).toEqual({ ...expected, state: "pending", statusMessageId: 77, statusKind: "working" });
+    const sparse = await store.insertJob({ ...newJob("sparse", 5, 3), media: { fileId: "f", fileUniqueId: "u", kind: "voice", duration: null, mime: null, size: null, fileName: null } });
+    expect(sparse.job.media).toEqual({ fileId: "f", fileUniqueId: "u", kind: "voice", duration: null, mime: null, size: null, fileName: null });
+    expect(await store.activateJob("sparse", null, null)).toMatchObject({ state: "pending", statusMessageId: null, statusKind: null });
+  });
+
+  it("does not offer new jobs before their status message is recorded", async () => {
+    await store.insertJob(newJob("j2", 20));
+    expect((await store.listOpenJobs(1)).map((job) => job.id)).toEqual(["j1"]);
+    expect(await store.claimJob("j2", 1, lease("t", "s", 5000), 2000)).toEqual({ kind: "not-found" });
+    expect(await store.activateStaleJobs(1000)).toEqual([]);
+    expect((await store.activateStaleJobs(1001)).map((job) => job.id)).toEqual(["j2"]);
+    expect(await store.activateJob("j2", 21, "waiting")).toBeNull();
+    expect((await store.listOpenJobs(1)).map((job) => job.id)).toEqual(["j1", "j2"]);
+  });
+
+  it("lists a user's pending and claimed jobs, oldest first, and counts every open job", async () => {
+    await store.insertJob(newJob("j3", 30, 1, 900));
+    await store.activateJob("j3", 31, "waiting");
+    await store.insertJob(newJob("j4", 40, 1, 1100));
+    await store.activateJob("j4", 41, "waiting");
+    await store.insertJob(newJob("other-user", 50, 2));
+    await store.activateJob("other-user", 51, "waiting");
+    await store.claimJob("j4", 1, lease("a", "s1", 5000), 2000);
+    expect((await store.listOpenJobs(1)).map((job) => [job.id, job.state])).toEqual([
+      ["j3", "pending"],
+      ["j1", "pending"],
+      ["j4", "claimed"],
+    ]);
+    await store.insertJob(newJob("still-new", 60));
+    expect(await store.countOpenJobs()).toBe(5);
+    const claim = await store.claimJob("j1", 1, lease("b", "s1", 5000), 2000);
+    expect(claim.kind).toBe("claimed");
+    await store.finishJob("j1", 1, "b", done, 3000);
+    expect((await store.listOpenJobs(1)).map((job) => job.id)).toEqual(["j3", "j4"]);
+    expect(await store.countOpenJobs()).toBe(4);
+    expect(await store.listOpenJobs(99)).toEqual([]);
+  });
+
+  it("claims atomically: the second session gets 'taken' until the lease expires", async () => {
+    const first = await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    expect(first).toMatchObject({ kind: "claimed", job: { state: "claimed", lease: { token: "a", sessionId: "s1", expiresAt: 5000 } } });
+    expect(await store.claimJob("j1", 1, lease("b", "s2", 6000), 3000)).toMatchObject({ kind: "taken", job: { lease: { token: "a" } } });
+    // The holder claiming again gets its own lease back.
+    expect(await store.claimJob("j1", 1, lease("c", "s1", 6000), 3000)).toMatchObject({ kind: "claimed", job: { lease: { token: "a", expiresAt: 5000 } } });
+    // Another user's job does not exist for them; nor does an unknown job.
+    expect(await store.claimJob("j1", 2, lease("x", "s9", 6000), 3000)).toEqual({ kind: "not-found" });
+    expect(await store.claimJob("nope", 1, lease("x", "s9", 6000), 3000)).toEqual({ kind: "not-found" });
+    // After expiry another session may take it.
+    expect(await store.claimJob("j1", 1, lease("b", "s2", 9000), 5000)).toMatchObject({ kind: "claimed", job: { lease: { token: "b", sessionId: "s2" } } });
+  });
+
+  it("gives a job to exactly one of two relays claiming it at the same moment", async () => {
+    const other = await peer();
+    const ids = Array.from({ length: 20 }, (_, i) => `race${i}`);
+    for (const [i, id] of ids.entries()) {
+      await store.insertJob(newJob(id, 100 + i));
+      await store.activateJob(id, 200 + i, "waiting");
+    }
+    const outcomes = await Promise.all(
+      ids.flatMap((id) => [store.claimJob(id, 1, lease(`a-${id}`, "sA", 5000), 2000), other.claimJob(id, 1, lease(`b-${id}`, "sB", 5000), 2000)]),
+    );
+    for (const [i, id] of ids.entries()) {
+      const pair = [outcomes[2 * i], outcomes[2 * i + 1]];
+      expect(pair.map((o) => o?.kind).sort()).toEqual(["claimed", "taken"]);
+      const winner = pair.find((o) => o?.kind === "claimed");
+      const stored = await other.getJob(id);
+      expect(winner?.kind === "claimed" ? winner.job.lease : null).toEqual(stored?.lease);
+    }
+  });
+
+  it("renews, releases and re-offers expired leases", async () => {
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    expect((await store.renewLease("j1", 1, "a", 8000))?.lease?.expiresAt).toBe(8000);
+    expect(await store.renewLease("j1", 1, "wrong", 8000)).toBeNull();
+    expect(await store.renewLease("j1", 2, "a", 8000)).toBeNull();
+    expect((await store.expireLeases(7999)).length).toBe(0);
+    expect((await store.expireLeases(8000)).map((job) => [job.id, job.state])).toEqual([["j1", "pending"]]);
+    expect(await store.expireLeases(8000)).toEqual([]);
+    // The lapsed holder may still revive its lease while nobody else took the job.
+    expect((await store.renewLease("j1", 1, "a", 9000))?.state).toBe("claimed");
+    expect(await store.releaseJob("j1", 1, "wrong")).toBeNull();
+    const released = await store.releaseJob("j1", 1, "a");
+    expect(released?.state).toBe("pending");
+    expect(await store.releaseJob("j1", 1, "a")).toBeNull();
+    expect((await store.claimJob("j1", 1, lease("b", "s2", 9500), 9000)).kind).toBe("claimed");
+  });
+
+  it("finishes once; the same lease again is a duplicate, another lease a conflict", async () => {
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    expect(await store.finishJob("j1", 1, "b", done, 3000)).toMatchObject({ kind: "conflict", job: { state: "claimed" } });
+    const first = await store.finishJob("j1", 1, "a", done, 3000);
+    expect(first).toMatchObject({
+      kind: "finished",
+      job: { state: "done", result: { text: "hi", segments: [{ start: 0, end: 1, text: "hi" }], language: "en" }, finishedAt: 3000, delivered: false },
+    });
+    expect((await store.finishJob("j1", 1, "a", done, 3001)).kind).toBe("duplicate");
+    expect((await store.finishJob("j1", 1, "a", { kind: "failed", message: "x" }, 3002)).kind).toBe("duplicate");
+    expect((await store.finishJob("j1", 1, "b", done, 3002)).kind).toBe("conflict");
+    expect((await store.finishJob("j1", 2, "a", done, 3002)).kind).toBe("not-found");
+    expect((await store.finishJob("nope", 1, "a", done, 3002)).kind).toBe("not-found");
+    expect((await store.claimJob("j1", 1, lease("c", "s3", 9000), 4000)).kind).toBe("finished");
+    expect((await store.getJob("j1"))?.result?.text).toBe("hi");
+  });
+
+  it("counts a result once when two relays record it at the same moment", async () => {
+    const other = await peer();
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    const outcomes = await Promise.all([store.finishJob("j1", 1, "a", done, 3000), other.finishJob("j1", 1, "a", done, 3000)]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["duplicate", "finished"]);
+  });
+
+  it("records failures with their message, and results without a language", async () => {
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    expect(await store.finishJob("j1", 1, "a", { kind: "failed", message: "WebGPU device lost" }, 3000)).toMatchObject({
+      kind: "finished",
+      job: { state: "failed", failureMessage: "WebGPU device lost", result: null },
+    });
+    await store.insertJob(newJob("j2", 20));
+    await store.activateJob("j2", 21, "waiting");
+    await store.claimJob("j2", 1, lease("b", "s1", 5000), 2000);
+    const finished = await store.finishJob("j2", 1, "b", { kind: "done", result: { text: "", segments: [], language: null } }, 3000);
+    expect(finished).toMatchObject({ kind: "finished", job: { result: { text: "", segments: [], language: null } } });
+  });
+
+  it("accepts a late result from a lapsed lease nobody took over", async () => {
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    await store.expireLeases(6000);
+    expect((await store.finishJob("j1", 1, "a", done, 6001)).kind).toBe("finished");
+  });
+
+  it("locks delivery for one caller at a time, across relays, and remembers delivery", async () => {
+    const other = await peer();
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    await store.finishJob("j1", 1, "a", done, 3000);
+    expect(await store.listUndeliveredIds(3000)).toEqual(["j1"]);
+    const locks = await Promise.all([store.lockDelivery("j1", 3000, 33_000), other.lockDelivery("j1", 3000, 33_000)]);
+    expect(locks.filter((job) => job !== null).map((job) => job?.deliveryAttempts)).toEqual([1]);
+    expect(await store.lockDelivery("j1", 4000, 34_000)).toBeNull();
+    expect(await other.listUndeliveredIds(4000)).toEqual([]);
+    expect(await other.listUndeliveredIds(33_000)).toEqual(["j1"]);
+    await other.deferDelivery("j1", 40_000);
+    expect(await store.listUndeliveredIds(39_999)).toEqual([]);
+    expect((await store.lockDelivery("j1", 40_000, 70_000))?.deliveryAttempts).toBe(2);
+    await store.markDelivered("j1");
+    expect((await other.getJob("j1"))?.delivered).toBe(true);
+    expect(await store.lockDelivery("j1", 80_000, 90_000)).toBeNull();
+    expect(await store.listUndeliveredIds(80_000)).toEqual([]);
+    await store.deferDelivery("j1", 1);
+    expect(await store.listUndeliveredIds(80_000)).toEqual([]);
+  });
+
+  it("expires pending jobs but not live claims, tells nobody twice, and requeues on retry", async () => {
+    await store.insertJob(newJob("j2", 20));
+    await store.activateJob("j2", 21, "waiting");
+    await store.claimJob("j2", 1, lease("a", "s1", 200_000), 2000);
+    expect(await store.expireJobs(99_999)).toEqual([]);
+    const expired = await store.expireJobs(100_000);
+    expect(expired.map((job) => [job.id, job.state, job.finishedAt])).toEqual([["j1", "expired", 100_000]]);
+    expect(await store.expireJobs(100_001)).toEqual([]);
+    expect((await store.getJob("j1"))?.state).toBe("expired");
+    expect(await store.listUndeliveredIds(100_000)).toEqual(["j1"]);
+    expect((await store.claimJob("j1", 1, lease("b", "s2", 300_000), 100_000)).kind).toBe("finished");
+    const requeued = await store.requeueJob("j1", 300_000);
+    expect(requeued).toMatchObject({ state: "pending", expiresAt: 300_000, lease: null, finishedAt: null, statusKind: "waiting", delivered: false, deliveryAttempts: 0 });
+    expect(await store.listUndeliveredIds(100_000)).toEqual([]);
+    expect(await store.requeueJob("j2", 300_000)).toBeNull();
+    expect(await store.countOpenJobs()).toBe(2);
+    // A failed job can be retried too; a done one cannot.
+    await store.finishJob("j2", 1, "a", { kind: "failed", message: "x" }, 3000);
+    expect((await store.requeueJob("j2", 300_000))?.failureMessage).toBeNull();
+    await store.claimJob("j2", 1, lease("c", "s1", 200_000), 4000);
+    await store.finishJob("j2", 1, "c", done, 5000);
+    expect(await store.requeueJob("j2", 300_000)).toBeNull();
+  });
+
+  it("stores sessions by token hash and deletes them one by one or per user", async () => {
+    const other = await peer();
+    await store.createSession({ tokenHash: "h1", user, createdAt: 1 });
+    await store.createSession({ tokenHash: "h2", user, createdAt: 2 });
+    await store.createSession({ tokenHash: "h3", user: { ...user, id: 2 }, createdAt: 3 });
+    expect(await other.findSession("h1")).toEqual({ tokenHash: "h1", user, createdAt: 1 });
+    expect(await other.findSession("unknown")).toBeNull();
+    expect(await other.deleteSession("h2")).toBe(true);
+    expect(await other.deleteSession("h2")).toBe(false);
+    expect(await store.deleteUserSessions(1)).toBe(1);
+    expect(await store.deleteUserSessions(1)).toBe(0);
+    expect(await store.findSession("h1")).toBeNull();
+    expect((await store.findSession("h3"))?.user.id).toBe(2);
+  });
+
+  it("takes each link code once, and never after it expired", async () => {
+    const other = await peer();
+    await store.saveLinkCode({ codeHash: "c", user, expiresAt: 5000 });
+    expect(await store.takeLinkCode("c", 5000)).toBeNull();
+    await store.saveLinkCode({ codeHash: "c", user, expiresAt: 5000 });
+    const taken = await Promise.all([store.takeLinkCode("c", 4000), other.takeLinkCode("c", 4000)]);
+    expect(taken.filter((code) => code !== null)).toEqual([{ codeHash: "c", user, expiresAt: 5000 }]);
+    // Expired codes are pruned; live ones stay.
+    await store.saveLinkCode({ codeHash: "old", user, expiresAt: 5000 });
+    await store.saveLinkCode({ codeHash: "live", user, expiresAt: 9000 });
+    await store.prune(0, 6000);
+    expect(await store.takeLinkCode("old", 0)).toBeNull();
+    expect((await store.takeLinkCode("live", 6000))?.expiresAt).toBe(9000);
+  });
+
+  it("keeps a per-user event log with increasing ids across relays", async () => {
+    const other = await peer();
+    expect(await store.eventBounds(1)).toEqual({ oldest: 1, latest: 0 });
+    const a = await store.appendEvent(1, "job", "{\"n\":1}", 1);
+    const b = await other.appendEvent(2, "job", "{}", 2);
+    const c = await other.appendEvent(1, "job-gone", "{\"n\":2}", 3);
+    expect(b.id).toBeGreaterThan(a.id);
+    expect(c.id).toBeGreaterThan(b.id);
+    expect(await store.eventsAfter(1, 0, 10)).toEqual([
+      { id: a.id, ownerId: 1, name: "job", data: "{\"n\":1}", createdAt: 1 },
+      { id: c.id, ownerId: 1, name: "job-gone", data: "{\"n\":2}", createdAt: 3 },
+    ]);
+    expect((await store.eventsAfter(1, a.id, 10)).map((event) => event.name)).toEqual(["job-gone"]);
+    expect((await store.eventsAfter(1, 0, 1)).map((event) => event.id)).toEqual([a.id]);
+    expect(await store.eventBounds(1)).toEqual({ oldest: 1, latest: c.id });
+  });
+
+  it("prunes old events, and its bounds say which replays are still complete", async () => {
+    const a = await store.appendEvent(1, "job", "{}", 1);
+    const b = await store.appendEvent(2, "job", "{}", 2);
+    const c = await store.appendEvent(1, "job", "{}", 3);
+    await store.prune(3, 3);
+    expect((await store.eventsAfter(1, 0, 10)).map((event) => event.id)).toEqual([c.id]);
+    expect(await store.eventsAfter(2, 0, 10)).toEqual([]);
+    // A session that saw up to `a` may replay; one that saw nothing of user 1's log may not.
+    const bounds = await store.eventBounds(1);
+    expect(bounds.latest).toBe(c.id);
+    expect(bounds.oldest).toBeGreaterThan(a.id);
+    expect(bounds.oldest).toBeLessThanOrEqual(c.id);
+    const empty = await store.eventBounds(2);
+    expect(empty.oldest).toBeGreaterThan(b.id);
+    const d = await store.appendEvent(2, "job", "{}", 4);
+    expect(d.id).toBeGreaterThan(c.id);
+    expect((await store.eventsAfter(2, 0, 10)).map((event) => event.id)).toEqual([d.id]);
+  });
+
+  it("keeps chat settings, defaulting to no hint and no automatic mode", async () => {
+    const other = await peer();
+    expect(await store.getChatSettings(5)).toEqual({ languageHint: null, autoMode: false });
+    await store.updateChatSettings(5, { autoMode: true });
+    expect(await other.updateChatSettings(5, { languageHint: "de" })).toEqual({ languageHint: "de", autoMode: true });
+    expect(await store.updateChatSettings(5, { languageHint: null })).toEqual({ languageHint: null, autoMode: true });
+    expect(await other.getChatSettings(-100_5)).toEqual({ languageHint: null, autoMode: false });
+  });
+
+  it("keeps everything after the relay that wrote it closes", async () => {
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    await store.createSession({ tokenHash: "h1", user, createdAt: 1 });
+    const event = await store.appendEvent(1, "job", "{}", 1);
+    await store.close();
+    handles.splice(handles.indexOf(store), 1);
+    const reopened = await peer();
+    expect(await reopened.getJob("j1")).toMatchObject({ state: "claimed", statusMessageId: 11, lease: { token: "a", sessionId: "s1", expiresAt: 5000 } });
+    expect((await reopened.findSession("h1"))?.user).toEqual(user);
+    expect((await reopened.eventsAfter(1, 0, 10)).map((e) => e.id)).toEqual([event.id]);
+    expect((await reopened.finishJob("j1", 1, "a", done, 3000)).kind).toBe("finished");
+  });
+});
