@@ -1,0 +1,69 @@
+/**
+ * The benchmark's models: random weights with the real dimensions of whisper-tiny and whisper-base,
+ * made by scripts/make-fixture-model.py (presets real-tiny / real-base) so that every 30 s window
+ * yields a fixed number of tokens. Each takes several minutes and 2-3 GB of memory to make, so they
+ * are made one at a time, into a `.partial` folder that is renamed only when the script succeeded,
+ * and kept in a git-ignored cache for the next run.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The two benchmarked models and their fixture-script presets. */
+export const BENCH_MODELS = {
+  "whisper-tiny": { preset: "real-tiny", label: "tiny" },
+  "whisper-base": { preset: "real-base", label: "base" },
+} as const;
+
+export type BenchModel = keyof typeof BENCH_MODELS;
+
+/** Text tokens each 30 s window yields (Whisper writes ~100 in 30 s of speech). */
+export const TOKENS_PER_WINDOW = 100;
+
+/** Files the WASM q8 attempt loads; their presence means a finished build. */
+const REQUIRED = ["config.json", "generation_config.json", "preprocessor_config.json", "tokenizer.json", "onnx/encoder_model_quantized.onnx", "onnx/decoder_model_merged_quantized.onnx"];
+/** Written into the folder, with the command that made the model. */
+const MARKER = "bench-model.json";
+
+function python(root: string, log: (line: string) => void): string {
+  const venv = join(root, ".cache", "venv");
+  const bin = join(venv, "bin", "python");
+  if (existsSync(bin)) return bin;
+  log(`${venv} is missing; creating it from scripts/requirements-fixture.txt (CPU torch, a few minutes)`);
+  const steps: [string, string[]][] = [
+    ["python3", ["-m", "venv", venv]],
+    [join(venv, "bin", "pip"), ["install", "-r", join(root, "scripts", "requirements-fixture.txt")]],
+  ];
+  for (const [command, args] of steps) {
+    const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${String(result.status)})`);
+  }
+  return bin;
+}
+
+/** True when `dir` holds the files a WASM q8 run loads (builds land in `.partial` until they succeed). */
+export function modelReady(dir: string): boolean {
+  return REQUIRED.every((file) => existsSync(join(dir, file)));
+}
+
+/** Makes `<modelsDir>/<model>` unless it is already there; returns its folder. */
+export function ensureModel(root: string, modelsDir: string, model: BenchModel, log: (line: string) => void): string {
+  const dir = join(modelsDir, model);
+  if (modelReady(dir)) {
+    log(`${model}: using ${dir}`);
+    return dir;
+  }
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(modelsDir, { recursive: true });
+  const args = [join(root, "scripts", "make-fixture-model.py"), "--preset", BENCH_MODELS[model].preset, "--tokens-per-window", String(TOKENS_PER_WINDOW), "--out", partial];
+  log(`${model}: building random weights with the real dimensions (${BENCH_MODELS[model].preset}; ~8 min and 2-3 GB on 2 cores)`);
+  const started = Date.now();
+  const result = spawnSync(python(root, log), args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`scripts/make-fixture-model.py failed for ${model} (exit ${String(result.status ?? result.signal)})`);
+  writeFileSync(join(partial, MARKER), `${JSON.stringify({ command: ["python", ...args.slice(0, -1), dir], builtAt: new Date().toISOString() }, null, 2)}\n`);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+  log(`${model}: built in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+  return dir;
+}
