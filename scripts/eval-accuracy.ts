@@ -32,7 +32,7 @@ import { parseArgs } from "node:util";
 import { browserTranscripts, buildApp, EXPECTED_MODEL, startApp, type AppServer } from "./eval/browser";
 import { hasCommand, makeCorpus } from "./eval/corpus";
 import { decodeWithFfmpeg, floatWav, referenceTranscripts } from "./eval/reference";
-import { consoleTable, markdownReport, type Row } from "./eval/report";
+import { consoleTable, markdownReport, pooledRates, pooledSummary, type Row } from "./eval/report";
 import { metricFor, scoreTranscript } from "./eval/score";
 import { compareSamples, featureDifference, loadFeatureExtractor } from "./eval/signal";
 
@@ -202,9 +202,9 @@ async function main(): Promise<number> {
   writeFileSync(join(outDir, "results.md"), markdownReport(rows, context, tolerance, NORMALIZATION));
   writeFileSync(
     join(outDir, "results.json"),
-    `${JSON.stringify({ ...context, tolerance, normalization: NORMALIZATION, consoleErrors: session.consoleErrors, rows }, (key, value: unknown) => (key === "snrDb" && value === Number.POSITIVE_INFINITY ? "identical" : value), 2)}\n`,
+    `${JSON.stringify({ ...context, tolerance, normalization: NORMALIZATION, consoleErrors: session.consoleErrors, pooled: pooledRates(rows), rows }, (key, value: unknown) => (key === "snrDb" && value === Number.POSITIVE_INFINITY ? "identical" : value), 2)}\n`,
   );
-  console.info(`\n${consoleTable(rows, tolerance)}\n`);
+  console.info(`\n${consoleTable(rows, tolerance)}\n\n${pooledSummary(rows)}\n`);
   if (session.consoleErrors.length > 0) say(`console errors in the page:\n  ${session.consoleErrors.join("\n  ")}`);
   say(`written: ${join(outDir, "results.md")} and results.json`);
   if (failing.length > 0) {

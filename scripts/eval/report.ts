@@ -30,6 +30,31 @@ function snr(input: SampleDifference): string {
   return `${Number.isFinite(input.snrDb) ? input.snrDb.toFixed(1) : "identical"}${length}`;
 }
 
+/** Errors over all files of one metric, divided by all their script units (a pooled rate), per side. */
+export function pooledRates(rows: readonly Row[]): { readonly metric: "WER" | "CER"; readonly files: number; readonly browser: number; readonly reference: number }[] {
+  const out: { metric: "WER" | "CER"; files: number; browser: number; reference: number }[] = [];
+  for (const metric of ["WER", "CER"] as const) {
+    const group = rows.filter((row) => row.metric === metric);
+    const units = group.reduce((sum, row) => sum + row.browser.score.reference, 0);
+    if (group.length === 0 || units === 0) continue;
+    const errors = (score: Row["browser"]["score"]): number => score.substitutions + score.deletions + score.insertions;
+    out.push({
+      metric,
+      files: group.length,
+      browser: (100 * group.reduce((sum, row) => sum + errors(row.browser.score), 0)) / units,
+      reference: (100 * group.reduce((sum, row) => sum + errors(row.reference.score), 0)) / units,
+    });
+  }
+  return out;
+}
+
+/** One line per metric: pooled browser and reference rates. */
+export function pooledSummary(rows: readonly Row[]): string {
+  return pooledRates(rows)
+    .map((pool) => `Pooled ${pool.metric} over ${pool.files} file(s): browser ${points(pool.browser)}, reference ${points(pool.reference)} (difference ${signed(pool.browser - pool.reference)}).`)
+    .join(" ");
+}
+
 function points(value: number): string {
   return value.toFixed(1);
 }
@@ -71,6 +96,8 @@ export function markdownReport(rows: readonly Row[], context: Readonly<Record<st
     "Input SNR: the samples Chromium decoded for the app (16 kHz, channels averaged) against ffmpeg's decode that the reference used, best alignment within ±64 samples; \"identical\" means bit for bit. Log-mel Δ: mean and largest absolute difference of Whisper's normalised log-mel features (transformers.js' extractor; values span about 2) of the two decodes, first 30 s.",
     "",
     markdownTable(rows, tolerance),
+    "",
+    pooledSummary(rows),
     "",
     "## Normalisation",
     "",
