@@ -7,16 +7,14 @@
 import {
   env,
   pipeline,
-  InterruptableStoppingCriteria,
-  TextStreamer,
   type AutomaticSpeechRecognitionPipeline,
   type ProgressInfo,
 } from "@huggingface/transformers";
 import { AppError } from "./errors";
-import { SAMPLE_RATE } from "./audio-windows";
 import { MODELS, type Attempt } from "./model-catalog";
 import { MODEL_CACHE_NAME } from "./model-cache";
 import { detectLanguage } from "./language-detect";
+import { transcribeWindow } from "./whisper-window";
 import {
   isWorkerRequest,
   serializeError,
@@ -24,7 +22,6 @@ import {
   type ModelSource,
   type ProgressEvent,
   type RuntimeOptions,
-  type Segment,
   type TestFault,
   type WorkerRequest,
   type WorkerResponse,
@@ -42,7 +39,7 @@ interface Loaded {
 
 interface RunningJob {
   readonly requestId: string;
-  readonly stop: InterruptableStoppingCriteria;
+  /** Set by a cancel; the decoder polls it after every token. */
   cancelled: boolean;
 }
 
@@ -149,55 +146,29 @@ async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<
   post({ type: "loaded", requestId: request.requestId, attempt, elapsedMs: Math.round(performance.now() - started) });
 }
 
-function toSegments(output: unknown, windowSeconds: number): Segment[] {
-  if (typeof output !== "object" || output === null || !("text" in output) || typeof output.text !== "string") {
-    throw new WorkerError("bad-output", "the model returned no text");
-  }
-  const chunks = "chunks" in output && Array.isArray(output.chunks) ? output.chunks : [];
-  const segments: Segment[] = [];
-  for (const chunk of chunks) {
-    if (typeof chunk !== "object" || chunk === null || !("text" in chunk) || typeof chunk.text !== "string") continue;
-    const stamp = "timestamp" in chunk && Array.isArray(chunk.timestamp) ? chunk.timestamp : [];
-    const start = typeof stamp[0] === "number" ? stamp[0] : 0;
-    const end = typeof stamp[1] === "number" ? stamp[1] : windowSeconds;
-    segments.push({ start: Math.min(start, windowSeconds), end: Math.min(Math.max(end, start), windowSeconds), text: chunk.text });
-  }
-  if (segments.length === 0 && output.text.trim() !== "") segments.push({ start: 0, end: windowSeconds, text: output.text });
-  return segments;
-}
-
-/** Whisper's timestamp tokens as the streamer decodes them, e.g. "<|1.24|>". */
-const TIMESTAMP_TOKEN = /<\|\d+(?:\.\d+)?\|>/g;
-
 async function transcribe(request: Extract<WorkerRequest, { type: "transcribe" }>): Promise<void> {
   if (loaded === null) throw new WorkerError("not-loaded", "no model is loaded; load one before transcribing");
   const { pipe } = loaded;
   injectFault("transcribe", loaded.attempt.model);
-  const job: RunningJob = { requestId: request.requestId, stop: new InterruptableStoppingCriteria(), cancelled: cancelledEarly.delete(request.requestId) };
+  const job: RunningJob = { requestId: request.requestId, cancelled: cancelledEarly.delete(request.requestId) };
   running = job;
   const started = performance.now();
   const audio = request.audio;
-  const seconds = audio.length / SAMPLE_RATE;
   try {
     if (job.cancelled) return post({ type: "cancelled", requestId: request.requestId });
     const language = request.options.language ?? (await detectLanguage(pipe, audio));
     if (job.cancelled) return post({ type: "cancelled", requestId: request.requestId });
-    let streamed = "";
-    const streamer = new TextStreamer(pipe.tokenizer, {
-      skip_prompt: true,
-      skip_special_tokens: true,
-      callback_function: (piece: string) => {
-        streamed += piece.replace(TIMESTAMP_TOKEN, "");
-        post({ type: "progress", requestId: request.requestId, progress: { stage: "text", partialText: streamed.trim() } });
-      },
+    const output = await transcribeWindow(pipe, audio, {
+      language,
+      task: request.options.task,
+      stopped: () => job.cancelled,
+      onText: (partialText) => post({ type: "progress", requestId: request.requestId, progress: { stage: "text", partialText } }),
     });
-    const output = await pipe(audio, { language, task: request.options.task, return_timestamps: true, stopping_criteria: job.stop, streamer });
     if (job.cancelled) return post({ type: "cancelled", requestId: request.requestId });
-    const segments = toSegments(output, seconds);
     post({
       type: "result",
       requestId: request.requestId,
-      result: { text: segments.map((segment) => segment.text.trim()).join(" ").trim(), segments, language, elapsedMs: Math.round(performance.now() - started) },
+      result: { text: output.text, segments: output.segments, language, elapsedMs: Math.round(performance.now() - started) },
     });
   } finally {
     running = null;
@@ -225,7 +196,6 @@ self.addEventListener("message", (event: MessageEvent<unknown>) => {
   if (request.type === "cancel") {
     if (running !== null && running.requestId === request.requestId) {
       running.cancelled = true;
-      running.stop.interrupt();
     } else {
       cancelledEarly.add(request.requestId);
     }
