@@ -42,11 +42,45 @@ except ImportError:
 SAMPLE_RATE = 16000
 WINDOW = 30 * SAMPLE_RATE
 
+# The app's guard against decoding loops (lib/repetition-guard.ts), mirrored so both sides decode alike.
+MAX_LOOP_PERIOD = 24
+MIN_LOOP_REPEATS = 4
+MIN_LOOP_TOKENS = 32
+
+
+def find_tail_loop(tokens: list[int]) -> int | None:
+    """lib/repetition-guard.ts findTailLoop: the index where the second copy of a unit repeated at
+    the tail begins, or None."""
+    n = len(tokens)
+    period = 1
+    while period <= MAX_LOOP_PERIOD and period * MIN_LOOP_REPEATS <= n:
+        run = 0
+        while run < n - period and tokens[n - 1 - run] == tokens[n - 1 - run - period]:
+            run += 1
+        repeats = (run + period) // period
+        if repeats >= MIN_LOOP_REPEATS and repeats * period >= MIN_LOOP_TOKENS:
+            return n - repeats * period + period
+        period += 1
+    return None
+
+
+def loop_cut(tokens: list[int], first_special: int) -> int | None:
+    """lib/repetition-guard.ts findLoopInSequence over generated tokens: where to cut a looping
+    sequence (keeping one copy and the timestamp that closes it), or None."""
+    at = [i for i, t in enumerate(tokens) if t < first_special]
+    cut = find_tail_loop([tokens[i] for i in at])
+    if cut is None:
+        return None
+    last = at[cut - 1]
+    return last + 2 if last + 1 < len(tokens) and tokens[last + 1] >= first_special else last + 1
+
 
 def load_audio(path: str) -> "np.ndarray":
-    pcm = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "f32le", "-ac", "1", "-ar", str(SAMPLE_RATE), "-"],
+    """As openai-whisper's load_audio: ffmpeg to 16 kHz mono 16-bit, for which ffmpeg averages stereo
+    channels (with float output it would sum them at 1/sqrt(2) each, 3 dB louder than the app's mix)."""
+    pcm = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "-"],
                          check=True, stdout=subprocess.PIPE).stdout
-    return np.frombuffer(pcm, dtype=np.float32).copy()
+    return np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
 
 
 def log_softmax(x: "np.ndarray") -> "np.ndarray":
@@ -77,6 +111,7 @@ class Reference:
         }
         self.langs = {tok[2:-2]: i for tok, i in (self.gen.get("lang_to_id") or {}).items()}
         self.eos = self.gen["eos_token_id"]
+        self.loops_cut = 0  # sequences cut by the loop guard
         self.no_ts = self.gen["no_timestamps_token_id"]
         self.ts_begin = self.no_ts + 1
 
@@ -125,6 +160,10 @@ class Reference:
             tokens.append(nxt)
             if nxt == self.eos:
                 break
+            cut = loop_cut(tokens[len(prompt):], self.eos)
+            if cut is not None:
+                self.loops_cut += 1
+                return tokens[len(prompt):len(prompt) + cut]
             ids = [nxt]
         return tokens[len(prompt):]
 

@@ -41,15 +41,19 @@ export interface ReferenceJob {
   readonly language: string;
 }
 
-/** 16 kHz mono float samples, decoded by ffmpeg exactly as reference-transcribe.py does. */
+/**
+ * 16 kHz mono samples, decoded by ffmpeg exactly as reference-transcribe.py (and openai-whisper's
+ * load_audio) does: 16-bit output, for which ffmpeg averages stereo channels. With float output it
+ * would sum them at 1/√2 each, 3 dB louder than the app's average (Web Audio's own stereo → mono).
+ */
 export function decodeWithFfmpeg(path: string): Float32Array {
-  const result = spawnSync("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-f", "f32le", "-ac", "1", "-ar", String(SAMPLE_RATE), "-"], {
+  const result = spawnSync("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-f", "s16le", "-ac", "1", "-ar", String(SAMPLE_RATE), "-"], {
     maxBuffer: 1 << 30,
   });
   if (result.status !== 0) throw new Error(`ffmpeg could not decode ${path}: ${result.stderr.toString().trim()}`);
   const bytes: Buffer = result.stdout;
-  const samples = new Float32Array(bytes.length / 4);
-  for (let i = 0; i < samples.length; i += 1) samples[i] = bytes.readFloatLE(i * 4);
+  const samples = new Float32Array(bytes.length / 2);
+  for (let i = 0; i < samples.length; i += 1) samples[i] = bytes.readInt16LE(i * 2) / 32768;
   return samples;
 }
 
