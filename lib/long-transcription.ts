@@ -83,7 +83,8 @@ export function transcribeLong(source: AudioSource, transcriber: WindowTranscrib
       current = null;
       if (outcome.kind === "cancelled") break;
       language ??= outcome.result.language;
-      const step = stepWindow(shouldDiscardTranscript(outcome.result.text, analysis) ? [] : outcome.result.segments, start, end - start, last);
+      const discard = shouldDiscardTranscript(outcome.result.text, analysis);
+      const step = stepWindow(discard ? [] : outcome.result.segments, start, end - start, last, discard ? null : (outcome.result.resumeAt ?? null));
       segments = [...segments, ...step.keep];
       start = step.nextStart;
     }

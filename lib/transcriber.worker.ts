@@ -168,7 +168,7 @@ async function transcribe(request: Extract<WorkerRequest, { type: "transcribe" }
     post({
       type: "result",
       requestId: request.requestId,
-      result: { text: output.text, segments: output.segments, language, elapsedMs: Math.round(performance.now() - started) },
+      result: { text: output.text, segments: output.segments, language, elapsedMs: Math.round(performance.now() - started), resumeAt: output.resumeAt },
     });
   } finally {
     running = null;

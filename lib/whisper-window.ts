@@ -7,7 +7,7 @@
 import { LogitsProcessor, LogitsProcessorList, TextStreamer, type AutomaticSpeechRecognitionPipeline, type Tensor } from "@huggingface/transformers";
 import { AppError } from "./errors";
 import { findLoopInSequence } from "./repetition-guard";
-import { SAMPLE_RATE } from "./audio-windows";
+import { resumePoint, SAMPLE_RATE } from "./audio-windows";
 import type { Segment } from "./worker-protocol";
 
 /** Whisper's timestamp tokens as the streamer decodes them, e.g. "<|1.24|>". */
@@ -33,6 +33,8 @@ const PROMPT_TOKENS = 3;
 export class WindowControl extends LogitsProcessor {
   /** How many sequences were cut because they looped. */
   loopsCut = 0;
+  /** The first sequence of the batch: the array the output is built from, complete once decoding ends. */
+  sequence: readonly bigint[] = [];
 
   constructor(
     /** Whisper's end-of-text token; text tokens are below it, timestamps and other specials above. */
@@ -44,6 +46,7 @@ export class WindowControl extends LogitsProcessor {
   }
 
   override _call(inputIds: bigint[][], logits: Tensor): Tensor {
+    this.sequence = inputIds[0] ?? [];
     inputIds.forEach((ids, batch) => {
       // Wait for one generated token: on the first step Whisper's timestamp rule allows only a timestamp.
       if (ids.length <= this.promptLength) return;
@@ -109,6 +112,8 @@ export interface WindowOutput {
   readonly text: string;
   /** True when the decoder fell into a loop and the repeats were cut. */
   readonly loopCut: boolean;
+  /** Where the next window should start (lib/audio-windows.ts `resumePoint`); null: at this one's end. */
+  readonly resumeAt: number | null;
 }
 
 /**
@@ -126,7 +131,8 @@ export async function transcribeWindow(pipe: AutomaticSpeechRecognitionPipeline,
       run.onText(streamed.trim());
     },
   });
-  const control = new WindowControl(endOfTextId(pipe), PROMPT_TOKENS, run.stopped);
+  const eos = endOfTextId(pipe);
+  const control = new WindowControl(eos, PROMPT_TOKENS, run.stopped);
   const processors = new LogitsProcessorList();
   processors.push(control);
   const output = await pipe(audio, {
@@ -142,5 +148,9 @@ export async function transcribeWindow(pipe: AutomaticSpeechRecognitionPipeline,
     .map((segment) => segment.text.trim())
     .join(" ")
     .trim();
-  return { segments, text, loopCut: control.loopsCut > 0 };
+  const config: unknown = pipe.model.generation_config;
+  const noTimestamps = typeof config === "object" && config !== null && "no_timestamps_token_id" in config ? config.no_timestamps_token_id : undefined;
+  const generated = control.sequence.slice(PROMPT_TOKENS).map(Number);
+  const resumeAt = typeof noTimestamps === "number" ? resumePoint(generated, noTimestamps + 1, eos) : null;
+  return { segments, text, loopCut: control.loopsCut > 0, resumeAt };
 }

@@ -53,6 +53,11 @@ export interface WindowResult {
   /** The language asked for, or the one detected in this window. */
   readonly language: string;
   readonly elapsedMs: number;
+  /**
+   * Window-relative seconds where the decoder opened a segment it did not finish (speech cut by the
+   * window's edge): the next window should start there. Absent or null when the window ended cleanly.
+   */
+  readonly resumeAt?: number | null;
 }
 
 /** An error as it crosses the worker boundary (Error objects do not survive structured clone intact). */

@@ -37,7 +37,7 @@ export class NodeWindowTranscriber implements WindowTranscriber {
       },
     }).then((output): { readonly kind: "done"; readonly result: WindowResult } => {
       this.cancelled.delete(requestId);
-      return { kind: "done", result: { text: output.text, segments: output.segments, language, elapsedMs: Math.round(performance.now() - started) } };
+      return { kind: "done", result: { text: output.text, segments: output.segments, language, elapsedMs: Math.round(performance.now() - started), resumeAt: output.resumeAt } };
     });
     return { requestId, outcome };
   }

@@ -13,12 +13,10 @@ window with the app's own long-audio orchestration (lib/long-transcription.ts):
 `samples` is raw little-endian float32, 16 kHz mono, at most 30 s (the app's window). The answer's
 segment times are relative to the window; an unterminated last segment has "end": null.
 
-Inside a window it decodes as transformers.js 4.3 does in timestamp mode
-(`WhisperForConditionalGeneration._generate_with_seek`, which mirrors Python transformers' long-form
-generate): when a decode does not end on a single timestamp, the text after the last timestamp pair
-is dropped and decoding starts again from that timestamp on the same features, shifted left and
-zero-padded, until the window's 3000 frames are used up. reference-transcribe.py decodes each
-window once, so on its own it loses what was said between the last timestamp and the window's end.
+Inside a window it decodes once, as the app does (lib/whisper-window.ts: one greedy pass, timestamp
+rules, the loop guard), and reports where the next window should start the way the app works it out
+(lib/audio-windows.ts `resumePoint`, OpenAI Whisper's seek rule): "resume_at", the window-relative
+time of the last timestamp when the decode did not end on a single timestamp, else null.
 
     python3 scripts/eval/reference-server.py --dtype q8 .cache/models/whisper-base
 """
@@ -49,49 +47,28 @@ reference_module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(reference_module)
 
 
-INPUT_STRIDE = 2  # encoder frames per decoder position (transformers.js `input_stride`)
+TIME_PRECISION = 0.02  # seconds per timestamp token
 
 
-def generate_with_seek(ref, features, language: str | None, task: str) -> tuple[list[int], str, int]:
-    """transformers.js 4.3.2 `_generate_with_seek`, greedy, for one window's features [1, 80, 3000]."""
-    total = features.shape[2]
-    span = INPUT_STRIDE * int(json.loads((ref.dir / "config.json").read_text())["max_source_positions"])
-    seek, tokens, passes = 0, [], 0
-    while seek < total:
-        end = min(seek + span, total)
-        segment = features[:, :, seek:end]
-        if segment.shape[2] < span:  # zero features, not the log-mel of silence, as transformers.js pads
-            segment = np.concatenate([segment, np.zeros((1, segment.shape[1], span - segment.shape[2]), np.float32)], axis=2)
-        hidden = ref.encoder.run(None, {"input_features": np.ascontiguousarray(segment)})[0]
-        if language is None:
-            language = ref.detect_language(hidden)
-        generated = ref.decode(hidden, language, task, True)
-        passes += 1
-        if generated and generated[-1] == ref.eos:
-            generated.pop()
-        if not generated:
-            break
-        is_ts = [t >= ref.ts_begin for t in generated]
-        single_ending = len(generated) >= 2 and is_ts[-1] and not is_ts[-2]
-        boundaries = [i + 1 for i in range(len(generated) - 1) if is_ts[i] and is_ts[i + 1]]
-        keep, offset = len(generated), end - seek
-        if boundaries and not single_ending:
-            keep = boundaries[-1]
-            offset = (generated[keep - 1] - ref.ts_begin) * INPUT_STRIDE
-        shift = seek // INPUT_STRIDE
-        tokens += [min(t + shift, ref.ts_begin + 1500) if t >= ref.ts_begin else t for t in generated[:keep]]
-        if offset <= 0:  # transformers.js would decode the same frames again, forever; stop instead
-            break
-        seek += offset
-    return tokens, language or "en", passes
+def resume_point(ref, tokens: list[int]) -> float | None:
+    """lib/audio-windows.ts `resumePoint`: where Whisper's seek rule starts the next window."""
+    generated = tokens[:-1] if tokens and tokens[-1] == ref.eos else tokens
+    is_ts = [t >= ref.ts_begin for t in generated]
+    single_ending = len(generated) >= 2 and is_ts[-1] and not is_ts[-2]
+    pairs = [i for i in range(1, len(generated)) if is_ts[i - 1] and is_ts[i]]
+    if not pairs or single_ending:
+        return None
+    return round((generated[pairs[-1] - 1] - ref.ts_begin) * TIME_PRECISION, 2)
 
 
 def answer(ref, request: dict) -> dict:
     audio = np.fromfile(request["samples"], dtype="<f4").astype(np.float32)
     if len(audio) > reference_module.WINDOW:
         raise ValueError(f"window of {len(audio)} samples is longer than 30 s")
-    tokens, language, passes = generate_with_seek(ref, ref.features(audio), request.get("language"), request.get("task") or "transcribe")
-    return {"language": language, "text": ref.text(tokens), "segments": ref.segments(tokens, 0.0), "passes": passes}
+    hidden = ref.encoder.run(None, {"input_features": ref.features(audio)})[0]
+    language = request.get("language") or ref.detect_language(hidden)
+    tokens = ref.decode(hidden, language, request.get("task") or "transcribe", True)
+    return {"language": language, "text": ref.text(tokens), "segments": ref.segments(tokens, 0.0), "resume_at": resume_point(ref, tokens)}
 
 
 def main() -> int:

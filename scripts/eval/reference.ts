@@ -8,7 +8,7 @@
  * gate. To compare like with like, the reference is driven by that same `transcribeLong`, with a
  * window transcriber backed by `scripts/eval/reference-server.py` (one Python process that keeps the
  * model loaded and answers window by window) in place of the Web Worker. Within a window the server
- * repeats transformers.js' own timestamp-mode seek (see reference-server.py). Each clip is decoded to
+ * decodes once, as the app does, and says where the next window starts (see reference-server.py). Each clip is decoded to
  * 16 kHz mono by ffmpeg exactly as reference-transcribe.py does. Clips longer than one window are
  * also transcribed by reference-transcribe.py's own fixed 30 s cut ("plain"), to show what the
  * windowing itself changes.
@@ -165,6 +165,7 @@ class ReferenceServer implements WindowTranscriber {
             segments,
             language: typeof line.language === "string" ? line.language : (options.language ?? ""),
             elapsedMs: Math.round(performance.now() - started),
+            resumeAt: typeof line.resume_at === "number" ? line.resume_at : null,
           },
         });
       });

@@ -72,6 +72,8 @@ describe("transcribeWindow", () => {
     }
     expect(streamed.at(-1)).toBe(output.text);
     expect(output.loopCut).toBe(false);
+    if (output.resumeAt !== null) expect(output.resumeAt).toBeGreaterThanOrEqual(0);
+    expect(output.resumeAt === null || output.resumeAt <= 5).toBe(true);
   });
 
   it("ends within a token of being cancelled and keeps the text so far", async () => {

@@ -129,6 +129,27 @@ describe("transcribeLong", () => {
     expect(transcriber.calls.length).toBe(2);
   });
 
+  it("starts the next window where the decoder opened a segment it did not finish", async () => {
+    const lengths: number[] = [];
+    const transcriber: WindowTranscriber = {
+      transcribe(audio, options) {
+        const index = lengths.length;
+        lengths.push(audio.length);
+        const segments = index === 0 ? [{ start: 0, end: 22, text: "first" }] : [{ start: 0, end: 5, text: `next${index}` }];
+        const result: WindowResult = { text: segments[0]?.text ?? "", segments, language: options.language ?? "en", elapsedMs: 1, resumeAt: index === 0 ? 22 : null };
+        return { requestId: `r${index}`, outcome: Promise.resolve({ kind: "done" as const, result }) };
+      },
+      cancel: () => undefined,
+    };
+    const outcome = await transcribeLong(monoSource(speechLike(50)), transcriber, { language: "en", task: "transcribe" }, () => undefined).outcome;
+    // 50 s: the first window covers 0–30 s but stops at 22 s, so the second covers 22–50 s.
+    expect(lengths).toEqual([30 * SAMPLE_RATE, 28 * SAMPLE_RATE]);
+    expect(outcome.kind === "done" ? outcome.result.segments : []).toEqual([
+      { start: 0, end: 22, text: "first" },
+      { start: 22, end: 27, text: "next1" },
+    ]);
+  });
+
   it("passes worker failures through so the caller can step down", async () => {
     const failing: WindowTranscriber = {
       transcribe: () => ({ requestId: "x", outcome: Promise.reject(new RangeError("Array buffer allocation failed")) }),
