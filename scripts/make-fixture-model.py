@@ -52,6 +52,7 @@ import os
 import shutil
 import sys
 import tempfile
+from pathlib import Path
 import time
 import warnings
 
@@ -810,6 +811,19 @@ def export_all(model: Whisper, args, out_onnx: str, vocab_size: int):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def slim_decoders(model_dir: str) -> None:
+    """scripts/slim-decoder.py: the with-past branch stops copying the cross-attention cache out."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("slim_decoder", os.path.join(os.path.dirname(os.path.abspath(__file__)), "slim-decoder.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in sorted(os.listdir(os.path.join(model_dir, "onnx"))):
+        if name.startswith("decoder_model_merged"):
+            print(f"  onnx/{name}: {module.slim(Path(model_dir) / 'onnx' / name)}")
+
+
 def quantize_q8(src: str, dst: str):
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -975,9 +989,13 @@ def greedy(enc_sess, dec_sess, features, gen_cfg, language="en", timestamps=Fals
         if nxt == eot:
             break
         step_ids = [nxt]
+        first_step = not bool(feeds["use_cache_branch"][0])
         feeds["use_cache_branch"] = np.array([True])
         for name in out_names[1:]:
-            feeds[name.replace("present", "past_key_values")] = outs[name]
+            # As transformers.js: the cross-attention cache comes from the first step only (later
+            # steps return it empty; scripts/slim-decoder.py).
+            if first_step or ".encoder." not in name:
+                feeds[name.replace("present", "past_key_values")] = outs[name]
     return seq[len(prompt) :]
 
 
@@ -1140,6 +1158,7 @@ def main(argv=None) -> int:
     if "q8" in args.dtypes:
         for base in ("encoder_model", "decoder_model_merged"):
             quantize_q8(os.path.join(onnx_dir, f"{base}.onnx"), os.path.join(onnx_dir, f"{base}_quantized.onnx"))
+    slim_decoders(out)
 
     print(
         f"{out}: d_model={args.d_model} layers={args.encoder_layers}+{args.decoder_layers} heads={args.heads} "

@@ -722,6 +722,20 @@ def merge_decoders(no_past, with_past, heads: int, head_dim: int):
     return model
 
 
+def slim_decoders(onnx_dir: Path) -> None:
+    """scripts/slim-decoder.py: the merged decoders' with-past branch stops copying the
+    cross-attention cache out at every token (idempotent, so older folders are upgraded too)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("slim_decoder", Path(__file__).resolve().parent / "slim-decoder.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit("cannot load scripts/slim-decoder.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for path in sorted(onnx_dir.glob("decoder_model_merged*.onnx")):
+        log(f"{path.name}: {module.slim(path)}")
+
+
 def quantize(onnx_dir: Path, full: bool) -> None:
     """Dynamic q8 (QUInt8 weights, per-tensor): every MatMul with a constant weight, and in the decoder
     the token-embedding Gather (it shares the quantized matrix with the output projection). The
@@ -800,7 +814,10 @@ def greedy_onnx(enc_sess, dec_sess, features, prompt, generation, n_layers, max_
         if nxt == generation["eos_token_id"]:
             break
         for name in cache_names(n_layers, "present"):
-            feeds[name.replace("present", "past_key_values")] = outs[name]
+            # As transformers.js: the cross-attention cache comes from the first step only (later
+            # steps return it empty; scripts/slim-decoder.py).
+            if not use_cache or ".encoder." not in name:
+                feeds[name.replace("present", "past_key_values")] = outs[name]
         ids = np.array([[nxt]], dtype=np.int64)
         use_cache = True
     return tokens, step_logits, hidden
@@ -995,6 +1012,7 @@ def build(key: str, out_root: Path, skip_check: bool, force: bool, full_q8: bool
         stamp.write_text(json.dumps(stamp_data, indent=2) + "\n")
     else:
         log("ONNX files up to date (use --force to rebuild)")
+    slim_decoders(onnx_dir)
     for f in sorted(model_dir.rglob("*")):
         if f.is_file():
             log(f"  {f.relative_to(out_root)}  {f.stat().st_size / 1e6:.1f} MB")

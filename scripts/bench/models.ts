@@ -46,11 +46,22 @@ export function modelReady(dir: string): boolean {
   return REQUIRED.every((file) => existsSync(join(dir, file)));
 }
 
+/**
+ * scripts/slim-decoder.py on a model folder (idempotent): the merged decoder stops copying the
+ * cross-attention cache out at every token, as in the models the app serves.
+ */
+function slimDecoders(root: string, dir: string, log: (line: string) => void): void {
+  const result = spawnSync(python(root, log), [join(root, "scripts", "slim-decoder.py"), dir], { cwd: root, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`scripts/slim-decoder.py failed for ${dir}: ${result.stderr.trim()}`);
+  for (const line of result.stdout.trim().split("\n")) log(`  ${line}`);
+}
+
 /** Makes `<modelsDir>/<model>` unless it is already there; returns its folder. */
 export function ensureModel(root: string, modelsDir: string, model: BenchModel, log: (line: string) => void): string {
   const dir = join(modelsDir, model);
   if (modelReady(dir)) {
     log(`${model}: using ${dir}`);
+    slimDecoders(root, dir, log);
     return dir;
   }
   const partial = `${dir}.partial`;
