@@ -23,7 +23,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { buildApp, startApp, type AppServer } from "./bench/app";
+import { buildApp, startApp, type AppServer } from "./app-server";
 import { benchAudio, lengthLabel } from "./bench/audio";
 import { BenchBrowser, type BrowserFacts, type BrowserRunResult } from "./bench/browser-bench";
 import { ensureModel, TOKENS_PER_WINDOW, type BenchModel } from "./bench/models";

@@ -29,7 +29,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { browserTranscripts, buildApp, EXPECTED_MODEL, startApp, type AppServer } from "./eval/browser";
+import { buildApp, startApp, type AppServer } from "./app-server";
+import { browserTranscripts, EXPECTED_MODEL } from "./eval/browser";
 import { hasCommand, makeCorpus } from "./eval/corpus";
 import { decodeWithFfmpeg, floatWav, referenceTranscripts } from "./eval/reference";
 import { consoleTable, markdownReport, pooledRates, pooledSummary, type Row } from "./eval/report";
@@ -155,7 +156,7 @@ async function main(): Promise<number> {
   let session;
   try {
     server = await startApp(ROOT, distDir, browserModels, port);
-    say(`app: ${server.url} (pid ${String(server.process.pid)}, ${distDir}, WHISPER_MODELS_DIR=${browserModels})`);
+    say(`app: ${server.url} (pid ${server.pid}, ${distDir}, WHISPER_MODELS_DIR=${browserModels})`);
     session = await browserTranscripts(server.url, browserJobs, (line) => say(line));
   } finally {
     await server?.stop();

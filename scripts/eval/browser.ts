@@ -1,11 +1,9 @@
 /**
- * The browser side of the accuracy evaluation: a production build of the app in its own dist
- * folder, served on its own port with the real models, driven through its UI in the system Chromium
+ * The browser side of the accuracy evaluation: the production build (scripts/app-server.ts), served
+ * on its own port with the real models, driven through its UI in the system Chromium
  * (file input, Language select, status line, transcript) with Whisper base forced onto WASM q8.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../../test/support/chromium";
 
@@ -15,90 +13,6 @@ export const FORCED_SETTINGS = { quality: "high", model: "whisper-base", device:
 export const SETTINGS_KEY = "whisper:settings:v1";
 /** What `data-testid="model-info"` must show while the evaluation runs. */
 export const EXPECTED_MODEL = "Whisper base · WASM · q8";
-
-const ORT_FILES = ["ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"];
-
-/**
- * `next build` into `distDir` (NEXT_DIST_DIR), so the build does not disturb other builds of the
- * same checkout. Next may add `<distDir>/types` to tsconfig.json's include list; the file is put
- * back as it was.
- */
-export function buildApp(root: string, distDir: string, log: (line: string) => void): void {
-  if (ORT_FILES.some((file) => !existsSync(join(root, "public", "ort", file)))) {
-    const copy = spawnSync(process.execPath, [join(root, "scripts", "copy-ort.mjs")], { cwd: root, stdio: "inherit" });
-    if (copy.status !== 0) throw new Error("scripts/copy-ort.mjs failed");
-  }
-  const tsconfig = join(root, "tsconfig.json");
-  const before = readFileSync(tsconfig, "utf8");
-  log(`building the app into ${distDir} (next build; a few minutes on 2 cores)`);
-  try {
-    const result = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
-      cwd: root,
-      env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-    if (result.status !== 0) throw new Error(`next build failed (exit ${String(result.status)}):\n${(result.stdout + result.stderr).trim()}`);
-  } finally {
-    if (readFileSync(tsconfig, "utf8") !== before) writeFileSync(tsconfig, before);
-  }
-}
-
-/** A running `next start`, stopped by its own PID. */
-export interface AppServer {
-  readonly url: string;
-  readonly process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Starts `next start` (the server process itself, not npm) and waits until it answers. */
-export async function startApp(root: string, distDir: string, modelsDir: string, port: number): Promise<AppServer> {
-  if (!existsSync(join(root, distDir, "BUILD_ID"))) throw new Error(`${distDir} holds no build; run without --skip-build`);
-  const url = `http://127.0.0.1:${port}`;
-  const probe = await fetch(`${url}/`).then(
-    () => true,
-    () => false,
-  );
-  if (probe) throw new Error(`port ${port} is already in use; pick another with --port`);
-  const child = spawn(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: root,
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", WHISPER_MODELS_DIR: modelsDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, "SIGTERM");
-      const timer = setTimeout(() => {
-        if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, "SIGKILL");
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
-    const ok = await fetch(`${url}/`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`next start did not answer on ${url} within 60 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return { url, process: child, stop };
-}
 
 /** One clip for the browser: the file and the language to choose in the Language select. */
 export interface BrowserJob {

@@ -1,7 +1,7 @@
 /**
- * The production build of the app for the benchmark, in its own dist folder so it does not disturb
- * other builds of the same checkout, served by `next start` (the server process itself, stopped by
- * its PID) with WHISPER_MODELS_DIR pointing at the benchmark's models.
+ * A production build of the app for the benchmark and the accuracy evaluation, in its own dist
+ * folder so it does not disturb other builds of the same checkout, served by `next start` (the server
+ * process itself, stopped by its PID) with WHISPER_MODELS_DIR pointing at the models to measure.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
