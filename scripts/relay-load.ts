@@ -17,17 +17,17 @@
  * The relays log at `info`, as deployed (two lines per job); their output is drained, warnings shown.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Server } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { bundleRelay, cpuSeconds, fmt, print, printError, procMemory } from "./relay-script-support";
 import { RelayClient, type EventSubscription } from "../lib/relay-client";
 import { startLoadBalancer } from "../test/integration/relay/load-balancer";
 import { startRedisServer, type RedisServer } from "../test/integration/relay/redis-server";
 import { FakeBotApi, initDataFor, testUser } from "../test/support/fake-bot-api";
 
 const ROOT = resolve(__dirname, "..");
-const MB = 1024 * 1024;
 const DEADLINE_MS = 180_000;
 const HOOK_PATH = "/telegram/hook";
 const HOOK_SECRET = "relay-load-secret";
@@ -82,59 +82,6 @@ function parseArgs(argv: readonly string[]): Options {
     nodeFlags: (value("--node-flags") ?? "").split(" ").filter((flag) => flag.startsWith("--")),
     keepLogs: argv.includes("--keep-logs"),
   };
-}
-
-/** The report is this script's output, so it goes straight to stdout. */
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function printError(error: unknown): void {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-}
-
-function fmt(bytes: number): string {
-  return `${(bytes / MB).toFixed(1)} MB`;
-}
-
-/** CPU seconds (user + system) a process used so far, from /proc (Linux); 0 elsewhere. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** RSS and peak RSS of a process from /proc (Linux). */
-function procMemory(pid: number): { rss: number; hwm: number } | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    return rss === undefined || hwm === undefined ? null : { rss: Number(rss) * 1024, hwm: Number(hwm) * 1024 };
-  } catch {
-    return null;
-  }
-}
-
-async function bundleRelay(): Promise<string> {
-  const esbuild = await import("esbuild");
-  const outDir = join(ROOT, ".cache", "relay-load");
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, "relay.cjs");
-  await esbuild.build({
-    entryPoints: [join(ROOT, "relay", "main.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    packages: "external",
-    outfile,
-    logLevel: "warning",
-  });
-  return outfile;
 }
 
 /** Starts a relay; everything it prints goes to `logFile` (and warnings to stderr). */
@@ -421,7 +368,7 @@ function percentiles(values: readonly number[]): string {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const relayArgs = [...options.nodeFlags, ...(options.runtime === "bundle" ? [await bundleRelay()] : ["--import", "tsx", "relay/main.ts"])];
+  const relayArgs = [...options.nodeFlags, ...(options.runtime === "bundle" ? [await bundleRelay(ROOT, "relay-load")] : ["--import", "tsx", "relay/main.ts"])];
   print(
     `relay load: ${options.jobs} jobs (+${options.users} warm-up) of ${options.sizeBytes / 1024} KB, ${options.users} sessions, ≤ ${options.inflight} in flight, ` +
       `webhook mode behind a round-robin balancer, ${options.runtime}, loopback only, ${cpus().length} CPU(s)`,

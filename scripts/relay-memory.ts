@@ -17,14 +17,14 @@
  * heap and buffer figures once a second.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { get, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { bundleRelay, cpuSeconds, fmt, MB, print, printError, procMemory } from "./relay-script-support";
 import { FakeBotApi, initDataFor, testUser } from "../test/support/fake-bot-api";
 
 const ROOT = resolve(__dirname, "..");
-const MB = 1024 * 1024;
 const DEADLINE_MS = 180_000;
 const GOAL_BYTES = 80 * MB;
 
@@ -65,41 +65,6 @@ function parseArgs(argv: readonly string[]): Options {
   const variants = (value("--variants") ?? "bundle+malloc,bundle,tsx+malloc,tsx").split(",").map((name) => variant(name.trim()));
   if (!Number.isFinite(count) || !Number.isFinite(sizeMb)) throw new Error("--count and --size-mb must be numbers");
   return { count: Math.round(count), sizeBytes: Math.round(sizeMb * MB), variants };
-}
-
-/** The report is this script's output, so it goes straight to stdout. */
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function printError(error: unknown): void {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-}
-
-function fmt(bytes: number): string {
-  return `${(bytes / MB).toFixed(1)} MB`;
-}
-
-/** CPU seconds (user + system) a process used so far, from /proc (Linux); 0 elsewhere. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** RSS and peak RSS of a process from /proc (Linux). */
-function procMemory(pid: number): { rss: number; hwm: number } | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    return rss === undefined || hwm === undefined ? null : { rss: Number(rss) * 1024, hwm: Number(hwm) * 1024 };
-  } catch {
-    return null;
-  }
 }
 
 function httpJson(method: string, url: string, token: string | null, body?: unknown): Promise<{ status: number; json: unknown }> {
@@ -163,24 +128,6 @@ function download(url: string, token: string): Promise<number> {
   });
 }
 
-async function bundleRelay(): Promise<string> {
-  const esbuild = await import("esbuild");
-  const outDir = join(ROOT, ".cache", "relay-memory");
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, "relay.cjs");
-  await esbuild.build({
-    entryPoints: [join(ROOT, "relay", "main.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    packages: "external",
-    outfile,
-    logLevel: "warning",
-  });
-  return outfile;
-}
-
 function startRelay(args: readonly string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -227,7 +174,7 @@ interface Figures {
 async function measure(variant: Variant, options: Options): Promise<Figures> {
   const api = await FakeBotApi.start();
   const dir = mkdtempSync(join(tmpdir(), "relay-memory-"));
-  const args = variant.runtime === "bundle" ? [await bundleRelay()] : ["--import", "tsx", "relay/main.ts"];
+  const args = variant.runtime === "bundle" ? [await bundleRelay(ROOT, "relay-memory")] : ["--import", "tsx", "relay/main.ts"];
   const { child, url } = await startRelay(args, {
     ...variant.env,
     TELEGRAM_BOT_TOKEN: api.token,
