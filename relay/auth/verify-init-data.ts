@@ -6,7 +6,8 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { RelayUser } from "../../lib/relay-protocol";
-import { dataCheckString, parseInitData, type InitDataUser } from "../../lib/telegram-init-data";
+import { dataCheckString, parseInitData } from "../../lib/telegram-init-data";
+import { toRelayUser } from "../telegram/to-relay-user";
 import { UnauthorizedError } from "../errors";
 
 /** Why init data was refused; the HTTP layer answers 401 with the message. */
@@ -29,17 +30,6 @@ export interface VerifiedInitData {
 
 /** Clock skew tolerated for an `auth_date` in the future. */
 const FUTURE_SKEW_SECONDS = 60;
-
-/** Our user shape from the init data's snake_case one. */
-export function relayUserFromInitData(user: InitDataUser): RelayUser {
-  return {
-    id: user.id,
-    firstName: user.first_name,
-    lastName: user.last_name ?? null,
-    username: user.username ?? null,
-    languageCode: user.language_code ?? null,
-  };
-}
 
 /** HMAC-SHA256 of `dataCheck` under the bot's Web App secret key, as lower-case hex. */
 export function signDataCheckString(dataCheck: string, botToken: string): string {
@@ -69,5 +59,5 @@ export function verifyInitData(initData: string, botToken: string, maxAgeSeconds
     throw new InitDataError("expired", "init data auth_date is in the future");
   }
   if (user === null) throw new InitDataError("no-user", "init data carries no user");
-  return { user: relayUserFromInitData(user), authDate };
+  return { user: toRelayUser(user), authDate };
 }

@@ -10,7 +10,6 @@
  * log is capped at {@link EVENT_LOG_CAP} entries.
  */
 import type { ChainableCommander, Redis } from "ioredis";
-import { parseRelayUser, parseSegment, type JobKind, type RelayUser, type TranscriptSegment } from "../../lib/relay-protocol";
 import { StoreError } from "../errors";
 import { closeRedis, connectRedis, toStoreError } from "../redis/redis-connection";
 import { RedisScript } from "../redis/redis-script";
@@ -20,7 +19,6 @@ import type {
   Finish,
   FinishOutcome,
   JobRecord,
-  JobRecordState,
   JobResult,
   Lease,
   LinkCodeRecord,
@@ -31,6 +29,7 @@ import type {
   StoredEvent,
 } from "./relay-store";
 import * as lua from "./redis-store-scripts";
+import { toKind, toSegments, toState, toUser } from "./stored-values";
 
 /** Most events kept per user; older ones are dropped (a session further behind gets a snapshot). */
 export const EVENT_LOG_CAP = 1000;
@@ -63,8 +62,6 @@ const scripts = {
   prune: new RedisScript("prune", lua.PRUNE),
 } as const;
 
-const JOB_KIND_VALUES: readonly JobKind[] = ["voice", "audio", "video_note", "document"];
-const STATE_VALUES: readonly JobRecordState[] = ["new", "pending", "claimed", "done", "failed", "expired"];
 
 /** A Redis hash as field → value. */
 type Fields = Readonly<Record<string, string>>;
@@ -115,40 +112,11 @@ function requiredNum(fields: Fields, key: string): number {
   return value;
 }
 
-function parseJson(json: string, what: string): unknown {
-  try {
-    return JSON.parse(json);
-  } catch (error) {
-    throw new StoreError(`stored ${what} is not JSON`, { cause: error });
-  }
-}
-
-function toUser(json: string): RelayUser {
-  const parsed = parseRelayUser(parseJson(json, "user"));
-  if (!parsed.ok) throw new StoreError(`stored user is malformed: ${parsed.error}`);
-  return parsed.value;
-}
-
-function toSegments(json: string | null, id: string): TranscriptSegment[] {
-  if (json === null) return [];
-  const value = parseJson(json, `segments of job ${id}`);
-  if (!Array.isArray(value)) throw new StoreError(`stored segments of job ${id} are not a list`);
-  return value.map((item: unknown, index) => {
-    const segment = parseSegment(item, index);
-    if (!segment.ok) throw new StoreError(`stored segments of job ${id}: ${segment.error}`);
-    return segment.value;
-  });
-}
-
 /** The one mapping from a stored hash to our job type. */
 function toJob(fields: Fields): JobRecord {
   const id = required(fields, "id");
-  const kindText = required(fields, "kind");
-  const kind = JOB_KIND_VALUES.find((candidate) => candidate === kindText);
-  if (kind === undefined) throw new StoreError(`job ${id} has an unknown kind "${kindText}"`);
-  const stateText = required(fields, "state");
-  const state = STATE_VALUES.find((candidate) => candidate === stateText);
-  if (state === undefined) throw new StoreError(`job ${id} has an unknown state "${stateText}"`);
+  const kind = toKind(required(fields, "kind"), id);
+  const state = toState(required(fields, "state"), id);
   const statusKindText = text(fields, "statusKind");
   const leaseToken = text(fields, "leaseToken");
   const leaseSession = text(fields, "leaseSession");

@@ -7,15 +7,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { parseRelayUser, parseSegment, type JobKind, type RelayUser, type TranscriptSegment } from "../../lib/relay-protocol";
 import { StoreError } from "../errors";
+import { toKind, toSegments, toState, toUser } from "./stored-values";
 import type {
   ChatSettings,
   ClaimOutcome,
   Finish,
   FinishOutcome,
   JobRecord,
-  JobRecordState,
   JobResult,
   Lease,
   LinkCodeRecord,
@@ -149,48 +148,8 @@ interface EventRow {
   created_at: number;
 }
 
-const JOB_KIND_VALUES: readonly JobKind[] = ["voice", "audio", "video_note", "document"];
-const STATE_VALUES: readonly JobRecordState[] = ["new", "pending", "claimed", "done", "failed", "expired"];
-
-function toKind(value: string, id: string): JobKind {
-  const kind = JOB_KIND_VALUES.find((candidate) => candidate === value);
-  if (kind === undefined) throw new StoreError(`job ${id} has an unknown kind "${value}"`);
-  return kind;
-}
-
-function toState(value: string, id: string): JobRecordState {
-  const state = STATE_VALUES.find((candidate) => candidate === value);
-  if (state === undefined) throw new StoreError(`job ${id} has an unknown state "${value}"`);
-  return state;
-}
-
 function toStatusKind(value: string | null): StatusKind | null {
   return value === "waiting" || value === "working" ? value : null;
-}
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new StoreError(`stored ${what} is not JSON`, { cause: error });
-  }
-}
-
-function toUser(json: string): RelayUser {
-  const parsed = parseRelayUser(parseJson(json, "user"));
-  if (!parsed.ok) throw new StoreError(`stored user is malformed: ${parsed.error}`);
-  return parsed.value;
-}
-
-function toSegments(json: string | null, id: string): TranscriptSegment[] {
-  if (json === null) return [];
-  const value = parseJson(json, `segments of job ${id}`);
-  if (!Array.isArray(value)) throw new StoreError(`stored segments of job ${id} are not a list`);
-  return value.map((item: unknown, index) => {
-    const segment = parseSegment(item, index);
-    if (!segment.ok) throw new StoreError(`stored segments of job ${id}: ${segment.error}`);
-    return segment.value;
-  });
 }
 
 function toJob(row: JobRow): JobRecord {

@@ -1,9 +1,21 @@
-/** Maps a Telegram `User` to our {@link RelayUser}; used at the bot's edge (e.g. for `/link`). */
-import type { User } from "grammy/types";
+/**
+ * Maps a Telegram user to our {@link RelayUser}: one mapping for the bot's edge (grammY's `User`, e.g.
+ * for `/link`) and for verified Mini App init data (`InitDataUser`), which share Telegram's snake_case
+ * fields.
+ */
 import type { RelayUser } from "../../lib/relay-protocol";
 
+/** The fields of Telegram's `User` that we keep. */
+export interface TelegramUserFields {
+  readonly id: number;
+  readonly first_name: string;
+  readonly last_name?: string;
+  readonly username?: string;
+  readonly language_code?: string;
+}
+
 /** Our user shape from Telegram's. */
-export function toRelayUser(user: User): RelayUser {
+export function toRelayUser(user: TelegramUserFields): RelayUser {
   return {
     id: user.id,
     firstName: user.first_name,

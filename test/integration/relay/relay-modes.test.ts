@@ -1,21 +1,9 @@
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../../relay/config";
 import { startRelay, type RunningRelay } from "../../../relay/relay-app";
 import { FakeBotApi, testUser } from "../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "./harness";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../../support/free-port";
 
 describe("relay without a bot token", () => {
   let relay: RunningRelay | undefined;

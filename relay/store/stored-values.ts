@@ -1,0 +1,48 @@
+/**
+ * Reading back what a store saved, shared by the SQLite and Redis stores: both keep users and
+ * transcript segments as JSON text and job kinds and states as strings, and both must refuse
+ * anything malformed with a StoreError rather than hand it on.
+ */
+import { parseRelayUser, parseSegment, type JobKind, type RelayUser, type TranscriptSegment } from "../../lib/relay-protocol";
+import { StoreError } from "../errors";
+import type { JobRecordState } from "./relay-store";
+
+const JOB_KIND_VALUES: readonly JobKind[] = ["voice", "audio", "video_note", "document"];
+const STATE_VALUES: readonly JobRecordState[] = ["new", "pending", "claimed", "done", "failed", "expired"];
+
+export function toKind(value: string, id: string): JobKind {
+  const kind = JOB_KIND_VALUES.find((candidate) => candidate === value);
+  if (kind === undefined) throw new StoreError(`job ${id} has an unknown kind "${value}"`);
+  return kind;
+}
+
+export function toState(value: string, id: string): JobRecordState {
+  const state = STATE_VALUES.find((candidate) => candidate === value);
+  if (state === undefined) throw new StoreError(`job ${id} has an unknown state "${value}"`);
+  return state;
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new StoreError(`stored ${what} is not JSON`, { cause: error });
+  }
+}
+
+export function toUser(json: string): RelayUser {
+  const parsed = parseRelayUser(parseJson(json, "user"));
+  if (!parsed.ok) throw new StoreError(`stored user is malformed: ${parsed.error}`);
+  return parsed.value;
+}
+
+export function toSegments(json: string | null, id: string): TranscriptSegment[] {
+  if (json === null) return [];
+  const value = parseJson(json, `segments of job ${id}`);
+  if (!Array.isArray(value)) throw new StoreError(`stored segments of job ${id} are not a list`);
+  return value.map((item: unknown, index) => {
+    const segment = parseSegment(item, index);
+    if (!segment.ok) throw new StoreError(`stored segments of job ${id}: ${segment.error}`);
+    return segment.value;
+  });
+}
