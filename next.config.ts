@@ -1,7 +1,7 @@
 import type { NextConfig } from "next";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ISOLATION_HEADERS } from "./lib/cross-origin-isolation";
+import { ISOLATION_HEADERS } from "./lib/offline/isolation-headers";
 
 /**
  * Cross-origin isolation (COOP + COEP) lets ONNX Runtime's WASM backend use threads

@@ -1,5 +1,5 @@
 import type { MetadataRoute } from "next";
-import { SHARE_ACCEPT, SHARE_FILE_FIELD, SHARE_TARGET_PATH } from "@/lib/share-target";
+import { SHARE_ACCEPT, SHARE_FILE_FIELD, SHARE_TARGET_PATH } from "@/lib/offline/share-target";
 
 /**
  * The web app manifest (served at /manifest.webmanifest, linked from every page): what an

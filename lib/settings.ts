@@ -2,9 +2,9 @@
  * The user's transcription settings, kept in localStorage. Parsing is defensive: anything stored by
  * an older version, or edited by hand, falls back to the default field by field.
  */
-import { isDevice, isModelId, type Device, type ModelId } from "./model-catalog";
-import { isQuality, type Quality } from "./model-plan";
-import type { KeyValueStorage } from "./plan-history";
+import { isDevice, isModelId, type Device, type ModelId } from "./model/catalog";
+import { isQuality, type Quality } from "./model/plan";
+import type { KeyValueStorage } from "./model/plan-history";
 
 /** What the user chose in the settings panel. */
 export interface Settings {

@@ -4,7 +4,7 @@
  * handler turns them into `{ error: { code, message } }`. Anything else becomes a logged 500.
  */
 import { AppError } from "../lib/errors";
-import type { RelayErrorCode } from "../lib/relay-protocol";
+import type { RelayErrorCode } from "../lib/relay/protocol";
 
 /** Options every relay error accepts. */
 export interface RelayErrorOptions {

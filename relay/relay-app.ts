@@ -12,7 +12,7 @@ import { BotError, type Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { describeError } from "../lib/errors";
 import { createLogger } from "../lib/logger";
-import { isRecord, type HealthResponse } from "../lib/relay-protocol";
+import { isRecord, type HealthResponse } from "../lib/relay/protocol";
 import { openBackend, defaultInstanceId } from "./backend";
 import { BOT_COMMANDS, createBot, registerBotHandlers } from "./bot/create-bot";
 import { PollingLeader } from "./bot/polling-leader";

@@ -36,7 +36,7 @@ if (ortFiles.some((file) => !existsSync(join(root, "public", "ort", file)))) {
 const bundled = join(root, distDir, "cache", "service-worker", "sw.js");
 mkdirSync(dirname(bundled), { recursive: true });
 await build({
-  entryPoints: [join(root, "lib", "service-worker.ts")],
+  entryPoints: [join(root, "lib", "offline", "service-worker.ts")],
   outfile: bundled,
   bundle: true,
   format: "iife",

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { DTYPE_SUFFIX, MODEL_CONFIG_FILES, MODELS, isModelId, type Dtype, type ModelId } from "../lib/model-catalog";
+import { DTYPE_SUFFIX, MODEL_CONFIG_FILES, MODELS, isModelId, type Dtype, type ModelId } from "../lib/model/catalog";
 
 const DTYPES: readonly Dtype[] = ["fp32", "fp16", "q8", "q4", "q4f16"];
 const isDtype = (value: string): value is Dtype => DTYPES.some((dtype) => dtype === value);

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useId, useState } from "react";
 import { describeError } from "@/lib/errors";
-import { formatClock } from "@/lib/transcript-formats";
+import { formatClock } from "@/lib/transcript/formats";
 import {
   clearTranscripts,
   deleteTranscript,
@@ -12,7 +12,7 @@ import {
   renameTranscript,
   searchTranscripts,
   type TranscriptRecord,
-} from "@/lib/transcript-history";
+} from "@/lib/history/transcript-history";
 
 /** Transcripts kept on this device: search, open, rename, delete, clear all. Nothing leaves the device. */
 export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptRecord) => void }) {

@@ -1,8 +1,8 @@
 "use client";
 
-import { describeDevice, type DeviceProfile } from "@/lib/device-profile";
-import { describeAttempt, type Attempt } from "@/lib/model-catalog";
-import type { ModelPlan } from "@/lib/model-plan";
+import { describeDevice, type DeviceProfile } from "@/lib/model/device-profile";
+import { describeAttempt, type Attempt } from "@/lib/model/catalog";
+import type { ModelPlan } from "@/lib/model/plan";
 
 function megabytes(bytes: number): string {
   return `${Math.round(bytes / 1e6)} MB`;

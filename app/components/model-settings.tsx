@@ -1,8 +1,8 @@
 "use client";
 
 import { useId } from "react";
-import { isDevice, isModelId, MODELS, MODEL_ORDER } from "@/lib/model-catalog";
-import { isQuality, QUALITIES } from "@/lib/model-plan";
+import { isDevice, isModelId, MODELS, MODEL_ORDER } from "@/lib/model/catalog";
+import { isQuality, QUALITIES } from "@/lib/model/plan";
 import type { Settings } from "@/lib/settings";
 
 const QUALITY_LABELS = { low: "Fast (low)", medium: "Balanced (medium)", high: "Accurate (high)" } as const;

@@ -1,7 +1,7 @@
 "use client";
 
-import type { Attempt } from "@/lib/model-catalog";
-import type { ModelSource } from "@/lib/worker-protocol";
+import type { Attempt } from "@/lib/model/catalog";
+import type { ModelSource } from "@/lib/transcription/worker-protocol";
 import { useServiceWorker, type OfflineState } from "../hooks/use-service-worker";
 import { useSharedFile } from "../hooks/use-shared-file";
 import { StoragePanel } from "./storage-panel";

@@ -2,8 +2,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import { describeError } from "@/lib/errors";
-import { createRecorder, getSharedMicrophone, levelToMeter, type Recorder } from "@/lib/recorder";
-import { formatClock } from "@/lib/transcript-formats";
+import { createRecorder, getSharedMicrophone, levelToMeter, type Recorder } from "@/lib/audio/recorder";
+import { formatClock } from "@/lib/transcript/formats";
 
 type RecorderUiState = "idle" | "starting" | "recording" | "paused";
 

@@ -1,9 +1,9 @@
 "use client";
 
-import { MODELS, describeAttempt, type Attempt } from "@/lib/model-catalog";
-import type { CachedModel } from "@/lib/model-cache";
-import { formatStorageBytes, type StorageStatus } from "@/lib/storage-quota";
-import type { ModelSource } from "@/lib/worker-protocol";
+import { MODELS, describeAttempt, type Attempt } from "@/lib/model/catalog";
+import type { CachedModel } from "@/lib/model/cache";
+import { formatStorageBytes, type StorageStatus } from "@/lib/offline/storage-quota";
+import type { ModelSource } from "@/lib/transcription/worker-protocol";
 import { useModelStorage, type DownloadState } from "../hooks/use-model-storage";
 
 function originText(model: CachedModel): string {

@@ -10,8 +10,8 @@ import {
   jobTitle,
   UNAVAILABLE_TEXT,
   type InboxEntry,
-} from "@/lib/telegram-jobs";
-import type { JobTranscriber, LinkState } from "@/lib/telegram-jobs-runner";
+} from "@/lib/telegram/inbox";
+import type { JobTranscriber, LinkState } from "@/lib/telegram/jobs-runner";
 import { useRelay } from "../hooks/use-relay";
 import styles from "./telegram-panel.module.css";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect } from "react";
-import { applyTelegramTheme, currentLaunchParams, expand, onBackButtonPressed, onThemeChanged, ready, setupBackButton, themeColorScheme } from "@/lib/telegram-webapp";
+import { applyTelegramTheme, currentLaunchParams, expand, onBackButtonPressed, onThemeChanged, ready, setupBackButton, themeColorScheme } from "@/lib/telegram/mini-app";
 
 /**
  * Makes the app look and behave native inside Telegram: theme colours from the launch parameters

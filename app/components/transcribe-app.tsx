@@ -3,9 +3,9 @@
 import { useCallback, useId, useState, type ChangeEvent, type DragEvent } from "react";
 import type { ClientConfig } from "@/lib/app-config";
 import { WHISPER_LANGUAGES, languageName } from "@/lib/languages";
-import { describeAttempt } from "@/lib/model-catalog";
+import { describeAttempt } from "@/lib/model/catalog";
 import { createLogger } from "@/lib/logger";
-import { createTranscriptRecord, saveTranscript, type TranscriptRecord } from "@/lib/transcript-history";
+import { createTranscriptRecord, saveTranscript, type TranscriptRecord } from "@/lib/history/transcript-history";
 import { useTranscription, type Phase, type RunOutcome } from "../hooks/use-transcription";
 import { HistoryPanel } from "./history-panel";
 import { RecorderPanel } from "./recorder-panel";

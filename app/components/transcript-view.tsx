@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { formatClock, formatTranscript, fileNameFor, mimeTypeFor, TRANSCRIPT_FORMATS, type TranscriptContent, type TranscriptFormat } from "@/lib/transcript-formats";
-import type { Segment } from "@/lib/worker-protocol";
+import { formatClock, formatTranscript, fileNameFor, mimeTypeFor, TRANSCRIPT_FORMATS, type TranscriptContent, type TranscriptFormat } from "@/lib/transcript/formats";
+import type { Segment } from "@/lib/transcription/worker-protocol";
 
 const FORMAT_LABELS: Readonly<Record<TranscriptFormat, string>> = { txt: "TXT", srt: "SRT", vtt: "VTT", json: "JSON" };
 

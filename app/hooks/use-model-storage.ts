@@ -4,11 +4,11 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { browserCaches } from "@/lib/cache-storage";
 import { describeError } from "@/lib/errors";
 import { createLogger } from "@/lib/logger";
-import type { Attempt } from "@/lib/model-catalog";
-import { deleteCachedModel, listCachedModels, type CachedModel } from "@/lib/model-cache";
-import { downloadFraction, downloadModelFiles, type DownloadProgress, type DownloadSummary } from "@/lib/model-download";
-import { browserStorageManager, readStorageStatus, requestPersistentStorage, type StorageStatus } from "@/lib/storage-quota";
-import type { ModelSource } from "@/lib/worker-protocol";
+import type { Attempt } from "@/lib/model/catalog";
+import { deleteCachedModel, listCachedModels, type CachedModel } from "@/lib/model/cache";
+import { downloadFraction, downloadModelFiles, type DownloadProgress, type DownloadSummary } from "@/lib/model/download";
+import { browserStorageManager, readStorageStatus, requestPersistentStorage, type StorageStatus } from "@/lib/offline/storage-quota";
+import type { ModelSource } from "@/lib/transcription/worker-protocol";
 
 const log = createLogger("storage");
 

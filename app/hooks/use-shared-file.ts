@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { browserCaches } from "@/lib/cache-storage";
 import { describeError } from "@/lib/errors";
 import { createLogger } from "@/lib/logger";
-import { SHARE_QUERY_PARAM, parseShareParam, takeSharedFile, type ShareOutcome } from "@/lib/share-target";
+import { SHARE_QUERY_PARAM, parseShareParam, takeSharedFile, type ShareOutcome } from "@/lib/offline/share-target";
 
 const log = createLogger("share");
 

@@ -2,18 +2,18 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ClientConfig } from "@/lib/app-config";
-import { decodeAudioFile } from "@/lib/audio-decode";
-import { monoSource, type AudioSource } from "@/lib/audio-source";
-import { transcribeLong, type LongRun } from "@/lib/long-transcription";
-import { probeDevice, readMemoryUsage, type DeviceProfile } from "@/lib/device-profile";
+import { decodeAudioFile } from "@/lib/audio/decode";
+import { monoSource, type AudioSource } from "@/lib/audio/source";
+import { transcribeLong, type LongRun } from "@/lib/transcription/long-transcription";
+import { probeDevice, readMemoryUsage, type DeviceProfile } from "@/lib/model/device-profile";
 import { describeError } from "@/lib/errors";
-import { classifyRunError, nextAttemptAfterFailure, RUN_ERROR_LABELS } from "@/lib/memory-error";
-import { describeAttempt, type Attempt } from "@/lib/model-catalog";
-import { planAttempts, type ModelPlan } from "@/lib/model-plan";
-import { attemptKey, browserStorage, deviceFingerprint, PlanHistory, type DeviceHistory } from "@/lib/plan-history";
+import { classifyRunError, nextAttemptAfterFailure, RUN_ERROR_LABELS } from "@/lib/model/run-error";
+import { describeAttempt, type Attempt } from "@/lib/model/catalog";
+import { planAttempts, type ModelPlan } from "@/lib/model/plan";
+import { attemptKey, browserStorage, deviceFingerprint, PlanHistory, type DeviceHistory } from "@/lib/model/plan-history";
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from "@/lib/settings";
-import { TranscriberClient } from "@/lib/transcriber-client";
-import { TEST_HOOKS_ENABLED, type ProgressEvent, type TestFault, type TranscribeOptions, type TranscriptResult } from "@/lib/worker-protocol";
+import { TranscriberClient } from "@/lib/transcription/transcriber-client";
+import { TEST_HOOKS_ENABLED, type ProgressEvent, type TestFault, type TranscribeOptions, type TranscriptResult } from "@/lib/transcription/worker-protocol";
 
 /** Where a transcription stands; the UI renders one of these. */
 export type Phase =

@@ -1,4 +1,4 @@
-import { shareRedirectPath } from "@/lib/share-target";
+import { shareRedirectPath } from "@/lib/offline/share-target";
 
 /** A 303/307 to a path on this origin; relative, so it stays right behind a proxy. */
 function redirectTo(path: string, status: 303 | 307): Response {

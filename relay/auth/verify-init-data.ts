@@ -5,8 +5,8 @@
  * comparison is timing-safe and `auth_date` must be recent. Use it before linking a session.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { RelayUser } from "../../lib/relay-protocol";
-import { dataCheckString, parseInitData } from "../../lib/telegram-init-data";
+import type { RelayUser } from "../../lib/relay/protocol";
+import { dataCheckString, parseInitData } from "../../lib/telegram/init-data";
 import { toRelayUser } from "../telegram/to-relay-user";
 import { UnauthorizedError } from "../errors";
 

@@ -3,7 +3,7 @@
  * session can replay what it missed by `Last-Event-ID`) and pushed to the owner's open streams, on
  * whichever relay they are held (see {@link EventBus}).
  */
-import { RELAY_EVENT_NAMES, type JobGoneData, type JobGoneReason } from "../../lib/relay-protocol";
+import { RELAY_EVENT_NAMES, type JobGoneData, type JobGoneReason } from "../../lib/relay/protocol";
 import { createLogger } from "../../lib/logger";
 import { toJobSummary } from "../jobs/job-summary";
 import type { JobRecord } from "../store/relay-store";

@@ -23,7 +23,7 @@ import {
   type ReleaseResponse,
   type SessionInfoResponse,
   type SessionResponse,
-} from "../../lib/relay-protocol";
+} from "../../lib/relay/protocol";
 import { createLogger } from "../../lib/logger";
 import { BadRequestError, RateLimitedError, UnauthorizedError } from "../errors";
 import type { SessionHub } from "../events/session-hub";

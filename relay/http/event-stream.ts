@@ -7,7 +7,7 @@
  * A comment line every 15 s keeps proxies from closing the stream.
  */
 import type { ServerResponse } from "node:http";
-import { RELAY_EVENT_NAMES } from "../../lib/relay-protocol";
+import { RELAY_EVENT_NAMES } from "../../lib/relay/protocol";
 import { createLogger } from "../../lib/logger";
 import type { SessionHub, SseMessage } from "../events/session-hub";
 import { toJobSummary } from "../jobs/job-summary";

@@ -1,6 +1,6 @@
 /** Small helpers to answer JSON and errors consistently from every route. */
 import type { ServerResponse } from "node:http";
-import type { ErrorBody, RelayErrorCode } from "../../lib/relay-protocol";
+import type { ErrorBody, RelayErrorCode } from "../../lib/relay/protocol";
 
 /** Sends `body` as JSON with `status`; never cached. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -2,7 +2,7 @@
  * Our stored job as the browser sees it. A claimed job whose lease has run out shows as pending,
  * because any session may claim it.
  */
-import type { JobState, JobSummary } from "../../lib/relay-protocol";
+import type { JobState, JobSummary } from "../../lib/relay/protocol";
 import type { JobRecord } from "../store/relay-store";
 
 /** The public state of `job` at `now`. */

@@ -4,7 +4,7 @@
  * keeps; the store holds only its SHA-256. One user may have several sessions.
  */
 import { createLogger } from "../../lib/logger";
-import type { RelayUser, SessionResponse } from "../../lib/relay-protocol";
+import type { RelayUser, SessionResponse } from "../../lib/relay/protocol";
 import { hashSecret, newLinkCode, newSessionToken, normalizeLinkCode } from "../auth/secrets";
 import { verifyInitData } from "../auth/verify-init-data";
 import { BotDisabledError, UnauthorizedError } from "../errors";

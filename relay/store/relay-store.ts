@@ -8,7 +8,7 @@
  *
  * Times are milliseconds since the epoch. No Telegram types appear here.
  */
-import type { JobKind, JobState, RelayUser, TranscriptSegment } from "../../lib/relay-protocol";
+import type { JobKind, JobState, RelayUser, TranscriptSegment } from "../../lib/relay/protocol";
 
 /** The Telegram file behind a job, as the mapping at the bot's edge produced it. */
 export interface JobMedia {

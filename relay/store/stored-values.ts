@@ -3,7 +3,7 @@
  * transcript segments as JSON text and job kinds and states as strings, and both must refuse
  * anything malformed with a StoreError rather than hand it on.
  */
-import { parseRelayUser, parseSegment, type JobKind, type RelayUser, type TranscriptSegment } from "../../lib/relay-protocol";
+import { parseRelayUser, parseSegment, type JobKind, type RelayUser, type TranscriptSegment } from "../../lib/relay/protocol";
 import { StoreError } from "../errors";
 import type { JobRecordState } from "./relay-store";
 

@@ -3,7 +3,7 @@
  * for `/link`) and for verified Mini App init data (`InitDataUser`), which share Telegram's snake_case
  * fields.
  */
-import type { RelayUser } from "../../lib/relay-protocol";
+import type { RelayUser } from "../../lib/relay/protocol";
 
 /** The fields of Telegram's `User` that we keep. */
 export interface TelegramUserFields {

@@ -8,8 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { env } from "@huggingface/transformers";
-import { monoSource } from "../../lib/audio-source";
-import { transcribeLong } from "../../lib/long-transcription";
+import { monoSource } from "../../lib/audio/source";
+import { transcribeLong } from "../../lib/transcription/long-transcription";
 import { readWav } from "../../test/support/wav";
 import { loadNodePipeline, NodeWindowTranscriber } from "./node-transcriber";
 

@@ -5,9 +5,9 @@
  * runs it: lib/whisper-window.ts's transcribeWindow, the same function the worker calls.
  */
 import { pipeline, type AutomaticSpeechRecognitionPipeline } from "@huggingface/transformers";
-import type { WindowTranscriber } from "../../lib/long-transcription";
-import type { WindowResult } from "../../lib/worker-protocol";
-import { transcribeWindow } from "../../lib/whisper-window";
+import type { WindowTranscriber } from "../../lib/transcription/long-transcription";
+import type { WindowResult } from "../../lib/transcription/worker-protocol";
+import { transcribeWindow } from "../../lib/transcription/whisper-window";
 
 /** Loads `model` (a folder under transformers.js' `env.localModelPath`) at q8 on the CPU. */
 export async function loadNodePipeline(model: string): Promise<AutomaticSpeechRecognitionPipeline> {

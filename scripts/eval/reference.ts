@@ -17,10 +17,10 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:chil
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { monoSource } from "../../lib/audio-source";
-import { SAMPLE_RATE, WINDOW_SECONDS } from "../../lib/audio-windows";
-import { transcribeLong, type WindowTranscriber } from "../../lib/long-transcription";
-import type { Segment, WindowResult } from "../../lib/worker-protocol";
+import { monoSource } from "../../lib/audio/source";
+import { SAMPLE_RATE, WINDOW_SECONDS } from "../../lib/transcription/windows";
+import { transcribeLong, type WindowTranscriber } from "../../lib/transcription/long-transcription";
+import type { Segment, WindowResult } from "../../lib/transcription/worker-protocol";
 
 /** What the reference made of one clip. */
 export interface ReferenceResult {

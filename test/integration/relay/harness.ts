@@ -3,7 +3,7 @@
  * memory unless told otherwise), plus small helpers to call the relay over real sockets.
  */
 import type { User } from "grammy/types";
-import { RelayClient } from "../../../lib/relay-client";
+import { RelayClient } from "../../../lib/relay/client";
 import { parseConfig, type Env } from "../../../relay/config";
 import { startRelay, type RunningRelay, type StartOptions } from "../../../relay/relay-app";
 import { FakeBotApi, initDataFor } from "../../support/fake-bot-api";

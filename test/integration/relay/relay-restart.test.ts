@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RelayClient } from "../../../lib/relay-client";
+import { RelayClient } from "../../../lib/relay/client";
 import { FakeBotApi, initDataFor, testUser } from "../../support/fake-bot-api";
 import { eventually } from "./harness";
 import { startRelayProcess as startChild, stopRelayProcess as kill, type RelayProcess as Child } from "./relay-process";

@@ -11,8 +11,8 @@
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { RelayClient, type EventSubscription } from "../../../lib/relay-client";
-import type { JobGoneData, JobSummary } from "../../../lib/relay-protocol";
+import { RelayClient, type EventSubscription } from "../../../lib/relay/client";
+import type { JobGoneData, JobSummary } from "../../../lib/relay/protocol";
 import { parseConfig } from "../../../relay/config";
 import { closeRedis, connectRedis } from "../../../relay/redis/redis-connection";
 import { startRelay, type RelayHealth, type RunningRelay } from "../../../relay/relay-app";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryStorage } from "@/lib/plan-history";
+import { createMemoryStorage } from "@/lib/model/plan-history";
 import { DEFAULT_SETTINGS, SETTINGS_KEY, loadSettings, parseSettings, saveSettings } from "@/lib/settings";
 
 describe("settings", () => {

@@ -1,0 +1,50 @@
+/**
+ * Decoded audio that hands out 16 kHz mono windows on request, so long recordings are fed to the
+ * worker one 30-second piece at a time instead of as one buffer (an hour of 16 kHz Float32 is
+ * 230 MB). Mixing down to mono happens per window, so no full-length mono copy is ever made.
+ */
+import { SAMPLE_RATE } from "../transcription/windows";
+
+/** Random access to 16 kHz mono samples. */
+export interface AudioSource {
+  /** Number of 16 kHz samples. */
+  readonly length: number;
+  /** Seconds. */
+  readonly duration: number;
+  /** A fresh (transferable) 16 kHz mono copy of samples `[start, end)`. */
+  read(start: number, end: number): Float32Array;
+}
+
+/** Wraps samples that are already 16 kHz mono (recordings, the WASM Opus decoder's output). */
+export function monoSource(samples: Float32Array): AudioSource {
+  return {
+    length: samples.length,
+    duration: samples.length / SAMPLE_RATE,
+    read: (start, end) => samples.slice(Math.max(0, start), Math.min(samples.length, end)),
+  };
+}
+
+/**
+ * Wraps per-channel 16 kHz data (e.g. an AudioBuffer's channels) and averages the channels only for
+ * the window asked for.
+ */
+export function channelsSource(channels: readonly Float32Array[]): AudioSource {
+  const first = channels[0];
+  if (first === undefined) return monoSource(new Float32Array(0));
+  if (channels.length === 1) return monoSource(first);
+  const length = Math.min(...channels.map((channel) => channel.length));
+  const scale = 1 / channels.length;
+  return {
+    length,
+    duration: length / SAMPLE_RATE,
+    read(start, end) {
+      const from = Math.max(0, start);
+      const to = Math.min(length, end);
+      const out = new Float32Array(Math.max(0, to - from));
+      for (const channel of channels) {
+        for (let i = 0; i < out.length; i += 1) out[i] = (out[i] ?? 0) + (channel[from + i] ?? 0) * scale;
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,599 @@
+/**
+ * The browser's side of the Telegram loop, as one object per page: it links the session (Mini App
+ * init data, a `/link` code, or the token kept in storage), follows the user's jobs over the
+ * relay's event stream, and — while automatic mode is on and the page is not busy with a file of
+ * the user's — claims the oldest waiting job, keeps its lease alive, fetches the audio, hands it
+ * to the transcriber and posts the text. A run that is cancelled or fails here gives the job back
+ * (release) so nothing is lost: another device, or a retry, can take it.
+ *
+ * It is a small external store (`subscribe` / `getSnapshot`) so React reads it with
+ * `useSyncExternalStore`; it has no React in it and runs in Node tests against a real relay.
+ * Outside Telegram and without a stored session it contacts nothing until the user asks, so a page
+ * with no relay behind it stays quiet.
+ */
+import { describeError } from "../errors";
+import { createLogger } from "../logger";
+import type { KeyValueStorage } from "../model/plan-history";
+import { RelayClient, RelayClientError, type EventSubscription, type FetchLike, type SubscriptionOptions } from "../relay/client";
+import { RELAY_PATHS, type ClaimResponse, type JobSummary, type RelayUser, type TranscriptSegment } from "../relay/protocol";
+import {
+  audioFileName,
+  audioMimeType,
+  EMPTY_INBOX,
+  heartbeatIntervalMs,
+  inboxReducer,
+  isWorking,
+  linkFailure,
+  nextJobToTake,
+  normalizeLinkCode,
+  parseAutoSetting,
+  parseHealthBot,
+  parseStoredSession,
+  RELAY_SESSION_KEY,
+  serializeSession,
+  TELEGRAM_AUTO_KEY,
+  type InboxAction,
+  type InboxState,
+  type LocalJobState,
+  type RelayHealth,
+  type RelayUnavailableReason,
+} from "./inbox";
+
+const log = createLogger("telegram");
+
+/** What a transcription run reports; the app's `RunOutcome` fits it. */
+export type JobRunOutcome =
+  | {
+      readonly kind: "done";
+      readonly result: { readonly text: string; readonly segments: readonly TranscriptSegment[]; readonly language: string | null; readonly duration: number };
+      readonly attempt?: { readonly model: string };
+    }
+  | { readonly kind: "cancelled" }
+  | { readonly kind: "failed"; readonly message: string };
+
+/** The page's transcriber, as the runner uses it: one run at a time, cancellable. */
+export interface JobTranscriber {
+  transcribe(file: File, options: { readonly language: string | null; readonly task: "transcribe" }): Promise<JobRunOutcome>;
+  /** Cancels the run in progress (the one the runner started: it only calls this while its own run is going). */
+  cancel(): void;
+}
+
+/** Where linking stands. */
+export type LinkState =
+  /** Not linked; `notice` says why when the relay signed this browser out. */
+  | { readonly kind: "idle"; readonly notice: string | null }
+  | { readonly kind: "checking" }
+  | { readonly kind: "linking"; readonly via: "telegram" | "code" }
+  | { readonly kind: "linked"; readonly user: RelayUser }
+  | { readonly kind: "unlinking" }
+  /** No bot behind the relay, or no relay at all: the rest of the app works on. */
+  | { readonly kind: "unavailable"; readonly reason: RelayUnavailableReason }
+  /** The relay refused to link (a forged or stale Mini App launch, a wrong code). */
+  | { readonly kind: "failed"; readonly message: string };
+
+/** Everything the panel shows. */
+export interface TelegramJobsSnapshot {
+  /** False until {@link TelegramJobsRunner.start} ran (and during server rendering). */
+  readonly started: boolean;
+  /** The page was opened as a Telegram Mini App (it has signed init data). */
+  readonly inTelegram: boolean;
+  readonly link: LinkState;
+  /** What the last health check said; "unknown" before one was made. */
+  readonly relay: RelayHealth | "unknown";
+  /** The event stream is open. */
+  readonly connected: boolean;
+  readonly inbox: InboxState;
+  /** Transcribe Telegram messages automatically while the page is open. */
+  readonly auto: boolean;
+  /** The job this page is working on, if any. */
+  readonly currentJobId: string | null;
+}
+
+/** The snapshot before start (also the server's). */
+export const INITIAL_TELEGRAM_SNAPSHOT: TelegramJobsSnapshot = {
+  started: false,
+  inTelegram: false,
+  link: { kind: "idle", notice: null },
+  relay: "unknown",
+  connected: false,
+  inbox: EMPTY_INBOX,
+  auto: true,
+  currentJobId: null,
+};
+
+/** A job this device transcribed and delivered. */
+export interface FinishedJob {
+  readonly job: JobSummary;
+  readonly fileName: string;
+  readonly outcome: Extract<JobRunOutcome, { kind: "done" }>;
+}
+
+/** Options of {@link TelegramJobsRunner}. */
+export interface TelegramJobsOptions {
+  /** The relay's base URL (see `relayBaseUrl`). */
+  readonly baseUrl: string;
+  /** Where the session token and the automatic switch are kept (the page's localStorage). */
+  readonly storage: KeyValueStorage;
+  /** The raw `tgWebAppData` of a Mini App launch, or null outside Telegram. */
+  readonly initData: string | null;
+  readonly fetch?: FetchLike;
+  readonly now?: () => number;
+  /** Called after a transcript was posted (e.g. to keep it in the on-device history). */
+  readonly onFinished?: (finished: FinishedJob) => void;
+  /** Reconnection timing of the event stream. */
+  readonly subscription?: SubscriptionOptions;
+  /** Delay before automatic mode tries again after the relay could not be reached; default 5 s. */
+  readonly retryDelayMs?: number;
+}
+
+const SIGNED_OUT_NOTICE = "This browser was signed out (for example with /unlink in Telegram). Link it again to receive voice messages.";
+const RESULT_ATTEMPTS = 3;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof RelayClientError && (error.status === 409 || error.status === 404);
+}
+
+function isNetwork(error: unknown): boolean {
+  return error instanceof RelayClientError && error.apiCode === "network";
+}
+
+/** See the module comment. */
+export class TelegramJobsRunner {
+  private snapshot: TelegramJobsSnapshot = INITIAL_TELEGRAM_SNAPSHOT;
+  private readonly listeners = new Set<() => void>();
+  private readonly fetchImpl: FetchLike;
+  private readonly now: () => number;
+  private client: RelayClient | null = null;
+  private subscription: EventSubscription | null = null;
+  private transcriber: JobTranscriber | null = null;
+  private busy = false;
+  private idleWaiters: Array<() => void> = [];
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private pausedUntil = 0;
+  private relinkedAfterSignOut = false;
+  private disposed = false;
+  private readonly options: TelegramJobsOptions;
+
+  constructor(options: TelegramJobsOptions) {
+    this.options = options;
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.now = options.now ?? Date.now;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The store
+
+  /** Adds a change listener; returns the unsubscribe function. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** The current state (a new object after every change). */
+  readonly getSnapshot = (): TelegramJobsSnapshot => this.snapshot;
+
+  private update(patch: Partial<TelegramJobsSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private dispatch(action: InboxAction): void {
+    const inbox = inboxReducer(this.snapshot.inbox, action);
+    if (inbox !== this.snapshot.inbox) this.update({ inbox });
+  }
+
+  private setLocal(id: string, local: LocalJobState): void {
+    this.dispatch({ type: "local", id, local });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Linking
+
+  /**
+   * Reads storage and starts: resumes a stored session, or links with the Mini App's init data.
+   * Outside Telegram with nothing stored it contacts nothing. Safe to call more than once.
+   */
+  start(): void {
+    if (this.snapshot.started || this.disposed) return;
+    const inTelegram = this.options.initData !== null;
+    const auto = parseAutoSetting(this.readStorage(TELEGRAM_AUTO_KEY));
+    this.update({ started: true, inTelegram, auto });
+    const stored = parseStoredSession(this.readStorage(RELAY_SESSION_KEY), this.options.baseUrl);
+    const launchUserId = this.launchUserId();
+    if (stored !== null && (launchUserId === null || launchUserId === stored.user.id)) {
+      this.client = this.newClient(stored.token);
+      this.update({ link: { kind: "linked", user: stored.user } });
+      this.connect();
+      return;
+    }
+    if (inTelegram) void this.linkWithTelegram();
+  }
+
+  /** Links with the Mini App's init data (done by {@link start} in Telegram; also the "Link" button there). */
+  async linkWithTelegram(): Promise<void> {
+    const initData = this.options.initData;
+    if (initData === null || this.busyLinking()) return;
+    this.update({ link: { kind: "checking" } });
+    const health = await this.checkRelay();
+    if (health !== "ready") return;
+    await this.link("telegram", (client) => client.linkWithInitData(initData));
+  }
+
+  /** Links with a code from the bot's `/link`. */
+  async linkWithCode(input: string): Promise<void> {
+    const code = normalizeLinkCode(input);
+    if (code === null || this.busyLinking()) return;
+    await this.link("code", (client) => client.linkWithCode(code));
+  }
+
+  /**
+   * Asks the relay's /healthz whether a bot runs behind it. The panel calls it when the user opens
+   * the link form outside Telegram, so a page nobody links never contacts the relay.
+   */
+  async checkRelay(): Promise<RelayHealth> {
+    let health: RelayHealth;
+    try {
+      const response = await this.fetchImpl(this.options.baseUrl + RELAY_PATHS.health, { cache: "no-store" });
+      health = response.ok ? parseHealthBot(await response.json()) : "unreachable";
+    } catch (error) {
+      log.debug("the relay's health check failed", describeError(error));
+      health = "unreachable";
+    }
+    if (this.disposed) return health;
+    const link = this.snapshot.link;
+    if (health !== "ready" && link.kind !== "linked") this.update({ relay: health, link: { kind: "unavailable", reason: health } });
+    else if (health === "ready" && link.kind === "unavailable") this.update({ relay: health, link: { kind: "idle", notice: null } });
+    else this.update({ relay: health });
+    return health;
+  }
+
+  /** Signs this browser out on the relay and forgets the token; the inbox empties. */
+  async unlink(): Promise<void> {
+    const client = this.client;
+    if (client === null || this.snapshot.currentJobId !== null) return;
+    this.update({ link: { kind: "unlinking" } });
+    this.disconnect();
+    try {
+      await client.signOut();
+    } catch (error) {
+      // The token is forgotten here either way; `/unlink` in Telegram ends it on the relay.
+      log.warn("signing out on the relay failed", describeError(error));
+    }
+    this.forgetSession();
+    this.update({ link: { kind: "idle", notice: null } });
+  }
+
+  private busyLinking(): boolean {
+    const kind = this.snapshot.link.kind;
+    return kind === "checking" || kind === "linking" || kind === "unlinking";
+  }
+
+  private async link(via: "telegram" | "code", call: (client: RelayClient) => Promise<{ token: string; user: RelayUser }>): Promise<void> {
+    this.update({ link: { kind: "linking", via } });
+    const client = this.newClient(null);
+    try {
+      const session = await call(client);
+      if (this.disposed) return;
+      this.client = client;
+      this.writeStorage(RELAY_SESSION_KEY, serializeSession({ token: session.token, user: session.user, baseUrl: this.options.baseUrl }));
+      log.info(`linked to Telegram user ${session.user.id}`);
+      this.update({ link: { kind: "linked", user: session.user }, relay: "ready" });
+      this.connect();
+    } catch (error) {
+      if (this.disposed) return;
+      const failure = linkFailure(error, via);
+      log.warn(`linking (${via}) failed`, describeError(error));
+      this.update(
+        failure.kind === "unavailable" ? { link: { kind: "unavailable", reason: failure.reason }, relay: failure.reason } : { link: { kind: "failed", message: failure.message } },
+      );
+    }
+  }
+
+  private launchUserId(): number | null {
+    const initData = this.options.initData;
+    if (initData === null) return null;
+    try {
+      const user: unknown = JSON.parse(new URLSearchParams(initData).get("user") ?? "null");
+      const id: unknown = typeof user === "object" && user !== null ? Reflect.get(user, "id") : undefined;
+      return typeof id === "number" ? id : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private newClient(token: string | null): RelayClient {
+    return new RelayClient({ baseUrl: this.options.baseUrl, token, fetch: this.fetchImpl });
+  }
+
+  private forgetSession(): void {
+    this.client = null;
+    this.removeStorage(RELAY_SESSION_KEY);
+    this.dispatch({ type: "clear" });
+  }
+
+  private readStorage(key: string): string | null {
+    try {
+      return this.options.storage.getItem(key);
+    } catch {
+      return null;
+    }
+  }
+
+  private writeStorage(key: string, value: string): void {
+    try {
+      this.options.storage.setItem(key, value);
+    } catch (error) {
+      log.warn(`could not keep ${key} on this device`, describeError(error));
+    }
+  }
+
+  private removeStorage(key: string): void {
+    try {
+      this.options.storage.removeItem(key);
+    } catch {
+      // Nothing to do: storage is blocked, so nothing was kept either.
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Events
+
+  private connect(): void {
+    const client = this.client;
+    if (client === null || this.disposed) return;
+    this.subscription?.close();
+    this.subscription = client.subscribe(
+      {
+        onOpen: () => {
+          this.update({ connected: true });
+          void this.refreshJobs();
+        },
+        onJob: (job) => {
+          this.dispatch({ type: "job", job });
+          this.pump();
+        },
+        onJobGone: (gone) => this.dispatch({ type: "gone", id: gone.id, reason: gone.reason }),
+        onError: (error) => {
+          log.debug("event stream", describeError(error));
+          if (error.apiCode === "network" || error.status >= 400) this.update({ connected: false });
+        },
+        onUnauthorized: () => this.signedOut(),
+      },
+      this.options.subscription,
+    );
+  }
+
+  private disconnect(): void {
+    this.subscription?.close();
+    this.subscription = null;
+    this.update({ connected: false });
+  }
+
+  private async refreshJobs(): Promise<void> {
+    const client = this.client;
+    if (client === null) return;
+    try {
+      const jobs = await client.listJobs();
+      if (client !== this.client) return;
+      this.dispatch({ type: "listed", jobs });
+      this.pump();
+    } catch (error) {
+      if (error instanceof RelayClientError && error.status === 401) this.signedOut();
+      else log.debug("listing jobs failed", describeError(error));
+    }
+  }
+
+  /** The relay no longer knows our token (signed out with /unlink, or its store was reset). */
+  private signedOut(): void {
+    if (this.client === null) return;
+    log.info("the relay signed this browser out");
+    this.disconnect();
+    this.forgetSession();
+    // Inside Telegram the launch data links again once; a second sign-out is left to the user.
+    if (this.options.initData !== null && !this.relinkedAfterSignOut) {
+      this.relinkedAfterSignOut = true;
+      void this.linkWithTelegram();
+      return;
+    }
+    this.update({ link: { kind: "idle", notice: SIGNED_OUT_NOTICE } });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Work
+
+  /** Gives the runner the page's transcriber (null while there is none). */
+  setTranscriber(transcriber: JobTranscriber | null): void {
+    this.transcriber = transcriber;
+    this.pump();
+  }
+
+  /** Tells the runner whether the page is busy with a run of its own (a file the user picked). */
+  setBusy(busy: boolean): void {
+    this.busy = busy;
+    if (!busy) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const wake of waiters) wake();
+      this.pump();
+    }
+  }
+
+  /** Turns automatic transcription on or off (kept on this device). */
+  setAuto(auto: boolean): void {
+    this.writeStorage(TELEGRAM_AUTO_KEY, auto ? "on" : "off");
+    this.update({ auto });
+    this.pump();
+  }
+
+  /** Transcribes one job now, at the user's request (automatic mode off, or a job cancelled or failed here). */
+  takeJob(id: string): void {
+    if (this.snapshot.currentJobId !== null || this.transcriber === null || this.busy) return;
+    const entry = this.snapshot.inbox.entries.find((candidate) => candidate.job.id === id);
+    if (entry === undefined || entry.job.state !== "pending" || isWorking(entry.local)) return;
+    void this.run(entry.job);
+  }
+
+  /** Stops everything (tests; a page simply closes). A job in progress keeps its lease until it expires. */
+  dispose(): void {
+    this.disposed = true;
+    this.subscription?.close();
+    this.subscription = null;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    for (const wake of this.idleWaiters) wake();
+    this.idleWaiters = [];
+    this.listeners.clear();
+  }
+
+  private pump(): void {
+    const snapshot = this.snapshot;
+    if (this.disposed || !snapshot.auto || snapshot.link.kind !== "linked" || this.transcriber === null || this.busy || snapshot.currentJobId !== null) return;
+    if (this.now() < this.pausedUntil) return;
+    const job = nextJobToTake(snapshot.inbox, this.now());
+    if (job !== null) void this.run(job);
+  }
+
+  private pauseAutomatic(): void {
+    const delay = this.options.retryDelayMs ?? 5000;
+    this.pausedUntil = this.now() + delay;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.pump();
+    }, delay);
+  }
+
+  private waitUntilIdle(): Promise<void> {
+    if (!this.busy || this.disposed) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async run(summary: JobSummary): Promise<void> {
+    const client = this.client;
+    if (client === null) return;
+    const id = summary.id;
+    this.update({ currentJobId: id });
+    this.setLocal(id, { kind: "claiming" });
+    let leaseLost = false;
+    let heartbeat: ReturnType<typeof setInterval> | null = null;
+    const download = new AbortController();
+    try {
+      let claim: ClaimResponse;
+      try {
+        claim = await client.claim(id);
+      } catch (error) {
+        if (isConflict(error)) {
+          this.setLocal(id, { kind: "taken" });
+        } else {
+          log.warn(`could not take job ${id}`, describeError(error));
+          this.setLocal(id, { kind: "none" });
+          this.pauseAutomatic();
+        }
+        return;
+      }
+      const job = claim.job;
+      const held = claim.lease;
+      heartbeat = setInterval(() => {
+        client.heartbeat(id, held).catch((error: unknown) => {
+          if (!isConflict(error) || leaseLost) return;
+          leaseLost = true;
+          log.warn(`lost the lease on job ${id}`, describeError(error));
+          download.abort();
+          if (this.snapshot.inbox.entries.some((entry) => entry.job.id === id && entry.local.kind === "transcribing")) this.transcriber?.cancel();
+        });
+      }, heartbeatIntervalMs(claim.leaseSeconds));
+
+      this.setLocal(id, { kind: "downloading" });
+      let file: File;
+      try {
+        const audio = await client.fetchAudio(id, held, download.signal);
+        file = new File([audio.data], audioFileName(job, audio.contentType), { type: audioMimeType(job, audio.contentType) });
+      } catch (error) {
+        if (leaseLost) {
+          this.setLocal(id, { kind: "taken" });
+          return;
+        }
+        await this.giveBack(client, id, held, "failed", `could not fetch the audio: ${describeError(error)}`);
+        if (isNetwork(error)) this.pauseAutomatic();
+        return;
+      }
+
+      // A file the user picked meanwhile goes first; the lease is kept alive while it runs.
+      await this.waitUntilIdle();
+      const transcriber = this.transcriber;
+      if (leaseLost || this.disposed || transcriber === null) {
+        if (!leaseLost && !this.disposed) await this.giveBack(client, id, held, "cancelled", null);
+        else this.setLocal(id, { kind: "taken" });
+        return;
+      }
+      this.setLocal(id, { kind: "transcribing" });
+      const outcome = await transcriber.transcribe(file, { language: job.languageHint, task: "transcribe" });
+      if (leaseLost) {
+        this.setLocal(id, { kind: "taken" });
+        return;
+      }
+      switch (outcome.kind) {
+        case "cancelled":
+          await this.giveBack(client, id, held, "cancelled", null);
+          return;
+        case "failed":
+          await this.giveBack(client, id, held, "failed", outcome.message);
+          return;
+        case "done":
+          await this.deliver(client, job, held, file.name, outcome);
+          return;
+      }
+    } finally {
+      if (heartbeat !== null) clearInterval(heartbeat);
+      this.update({ currentJobId: null });
+      this.pump();
+    }
+  }
+
+  private async deliver(client: RelayClient, job: JobSummary, lease: string, fileName: string, outcome: Extract<JobRunOutcome, { kind: "done" }>): Promise<void> {
+    this.setLocal(job.id, { kind: "sending" });
+    const { text, segments, language } = outcome.result;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await client.postResult(job.id, lease, { text, segments: segments.map(({ start, end, text: segmentText }) => ({ start, end, text: segmentText })), language });
+        break;
+      } catch (error) {
+        if (isConflict(error)) {
+          log.warn(`the relay refused the transcript of job ${job.id}`, describeError(error));
+          this.setLocal(job.id, { kind: "taken" });
+          return;
+        }
+        if (!isNetwork(error) || attempt >= RESULT_ATTEMPTS) {
+          await this.giveBack(client, job.id, lease, "failed", `could not send the text: ${describeError(error)}`);
+          return;
+        }
+        // Posting again is safe: the relay counts a result once.
+        await sleep(1000 * attempt);
+      }
+    }
+    this.setLocal(job.id, { kind: "sent", text });
+    log.info(`job ${job.id} transcribed and sent`);
+    try {
+      this.options.onFinished?.({ job, fileName, outcome });
+    } catch (error) {
+      log.warn("keeping the Telegram transcript failed", describeError(error));
+    }
+  }
+
+  /** Releases the lease so the job waits for another device or a retry; the inbox says why. */
+  private async giveBack(client: RelayClient, id: string, lease: string, reason: "cancelled" | "failed", message: string | null): Promise<void> {
+    if (reason === "failed") log.warn(`job ${id} failed on this device: ${message ?? "unknown error"}`);
+    try {
+      await client.release(id, lease);
+    } catch (error) {
+      // Not released: the lease runs out by itself and the relay offers the job again.
+      log.debug(`releasing job ${id} failed`, describeError(error));
+    }
+    this.setLocal(id, { kind: "released", reason, message });
+  }
+}

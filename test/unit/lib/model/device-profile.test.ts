@@ -1,0 +1,319 @@
+import { afterEach, describe, expect, test, vi } from "vitest";
+import {
+  WEBGPU_DEFAULT_LIMITS,
+  applyTestOverride,
+  describeDevice,
+  formatMemoryGb,
+  probeDevice,
+  probeWebGpu,
+  readAdapter,
+  readMemoryUsage,
+  type DeviceProfile,
+} from "@/lib/model/device-profile";
+
+const GiB = 1024 ** 3;
+
+/** Like a real GPUSupportedLimits: the limits are getters on the prototype, not own properties. */
+class FakeLimits {
+  get maxBufferSize(): number {
+    return 4 * GiB;
+  }
+  get maxStorageBufferBindingSize(): number {
+    return 2 * GiB;
+  }
+}
+
+function fakeAdapter(features: readonly string[] = ["shader-f16"]): unknown {
+  return {
+    features: new Set(features),
+    limits: new FakeLimits(),
+    info: { vendor: "nvidia", architecture: "ampere", isFallbackAdapter: false },
+  };
+}
+
+const CHROME_DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+const IPHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+const IPAD_DESKTOP_UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15";
+const ANDROID_FIREFOX_UA = "Mozilla/5.0 (Android 14; Mobile; rv:130.0) Gecko/130.0 Firefox/130.0";
+
+function chromeScope(extra: Record<string, unknown> = {}, adapter: unknown = fakeAdapter()): Record<string, unknown> {
+  return {
+    crossOriginIsolated: true,
+    navigator: {
+      deviceMemory: 8,
+      hardwareConcurrency: 8,
+      userAgent: CHROME_DESKTOP_UA,
+      userAgentData: { mobile: false, platform: "Linux" },
+      connection: { saveData: false, effectiveType: "4g" },
+      gpu: { requestAdapter: () => Promise.resolve(adapter) },
+      ...extra,
+    },
+  };
+}
+
+const PROFILE: DeviceProfile = {
+  deviceMemory: 8,
+  webgpu: { vendor: "nvidia", architecture: "ampere", isFallbackAdapter: false, shaderF16: true, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB },
+  webgpuStatus: "available",
+  hardwareConcurrency: 8,
+  saveData: false,
+  effectiveType: "4g",
+  mobile: false,
+  platform: "Linux",
+  crossOriginIsolated: true,
+};
+
+describe("probeDevice", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  test("Chromium desktop with a WebGPU adapter", async () => {
+    expect(await probeDevice({ scope: chromeScope() })).toEqual(PROFILE);
+  });
+
+  test("Firefox on Android: no deviceMemory, no gpu, phone from the user agent", async () => {
+    const profile = await probeDevice({ scope: { navigator: { hardwareConcurrency: 8, userAgent: ANDROID_FIREFOX_UA } } });
+    expect(profile).toEqual({
+      deviceMemory: undefined,
+      webgpu: null,
+      webgpuStatus: "unsupported",
+      hardwareConcurrency: 8,
+      saveData: false,
+      effectiveType: undefined,
+      mobile: true,
+      platform: "Android",
+      crossOriginIsolated: false,
+    });
+  });
+
+  test("iPhone Safari is a phone; iPadOS posing as a Mac is too", async () => {
+    expect((await probeDevice({ scope: { navigator: { userAgent: IPHONE_UA } } })).mobile).toBe(true);
+    expect((await probeDevice({ scope: { navigator: { userAgent: IPHONE_UA } } })).platform).toBe("iOS");
+    expect((await probeDevice({ scope: { navigator: { userAgent: IPAD_DESKTOP_UA, maxTouchPoints: 5 } } })).mobile).toBe(true);
+    expect((await probeDevice({ scope: { navigator: { userAgent: IPAD_DESKTOP_UA, maxTouchPoints: 0 } } })).mobile).toBe(false);
+  });
+
+  test("userAgentData.mobile wins when it says phone", async () => {
+    const profile = await probeDevice({ scope: chromeScope({ userAgentData: { mobile: true, platform: "Android" } }) });
+    expect(profile.mobile).toBe(true);
+    expect(profile.platform).toBe("Android");
+  });
+
+  test("Save-Data and connection type; unknown types ignored", async () => {
+    const saving = await probeDevice({ scope: chromeScope({ connection: { saveData: true, effectiveType: "2g" } }) });
+    expect(saving.saveData).toBe(true);
+    expect(saving.effectiveType).toBe("2g");
+    const odd = await probeDevice({ scope: chromeScope({ connection: { saveData: "yes", effectiveType: "5g" } }) });
+    expect(odd.saveData).toBe(false);
+    expect(odd.effectiveType).toBeUndefined();
+  });
+
+  test("nonsense values are treated as unknown", async () => {
+    const profile = await probeDevice({ scope: chromeScope({ deviceMemory: "8", hardwareConcurrency: 0 }) });
+    expect(profile.deviceMemory).toBeUndefined();
+    expect(profile.hardwareConcurrency).toBeUndefined();
+  });
+
+  test("no scope object at all", async () => {
+    const profile = await probeDevice({ scope: 42 });
+    expect(profile.webgpuStatus).toBe("unsupported");
+    expect(profile.deviceMemory).toBeUndefined();
+  });
+
+  test("reads the real globals by default", async () => {
+    vi.stubGlobal("navigator", chromeScope().navigator);
+    vi.stubGlobal("crossOriginIsolated", true);
+    expect(await probeDevice()).toEqual(PROFILE);
+  });
+});
+
+describe("probeWebGpu", () => {
+  test("no navigator.gpu", async () => {
+    expect(await probeWebGpu({})).toEqual({ webgpu: null, status: "unsupported" });
+    expect(await probeWebGpu(undefined)).toEqual({ webgpu: null, status: "unsupported" });
+  });
+
+  test("navigator.gpu exists but there is no adapter (the reason not to test !!navigator.gpu)", async () => {
+    expect(await probeWebGpu({ gpu: { requestAdapter: () => Promise.resolve(null) } })).toEqual({ webgpu: null, status: "no-adapter" });
+  });
+
+  test("requestAdapter throws", async () => {
+    expect(await probeWebGpu({ gpu: { requestAdapter: () => Promise.reject(new Error("boom")) } })).toEqual({ webgpu: null, status: "error" });
+  });
+
+  test("requestAdapter hangs", async () => {
+    const never = new Promise<unknown>(() => undefined);
+    expect(await probeWebGpu({ gpu: { requestAdapter: () => never } }, 10)).toEqual({ webgpu: null, status: "timeout" });
+  });
+
+  test("adapter without shader-f16", async () => {
+    const result = await probeWebGpu({ gpu: { requestAdapter: () => Promise.resolve(fakeAdapter([])) } });
+    expect(result.status).toBe("available");
+    expect(result.webgpu?.shaderF16).toBe(false);
+  });
+});
+
+describe("readAdapter", () => {
+  test("missing limits and info fall back to the spec minimums and blanks", () => {
+    expect(readAdapter({})).toEqual({
+      vendor: "",
+      architecture: "",
+      isFallbackAdapter: false,
+      shaderF16: false,
+      maxBufferSize: WEBGPU_DEFAULT_LIMITS.maxBufferSize,
+      maxStorageBufferBindingSize: WEBGPU_DEFAULT_LIMITS.maxStorageBufferBindingSize,
+    });
+  });
+
+  test("the older GPUAdapter.isFallbackAdapter is read too", () => {
+    expect(readAdapter({ isFallbackAdapter: true })?.isFallbackAdapter).toBe(true);
+    expect(readAdapter({ info: { isFallbackAdapter: true } })?.isFallbackAdapter).toBe(true);
+  });
+
+  test("not an object", () => {
+    expect(readAdapter(null)).toBeNull();
+    expect(readAdapter("adapter")).toBeNull();
+  });
+});
+
+describe("the __WHISPER_TEST_DEVICE__ hook", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  test("merges over the measured profile and skips the adapter request when it names webgpu", async () => {
+    const requestAdapter = vi.fn(() => Promise.resolve(fakeAdapter()));
+    const scope = { ...chromeScope({ gpu: { requestAdapter } }), __WHISPER_TEST_DEVICE__: { deviceMemory: 1, webgpu: null, mobile: true } };
+    const profile = await probeDevice({ scope });
+    expect(requestAdapter).not.toHaveBeenCalled();
+    expect(profile).toMatchObject({ deviceMemory: 1, webgpu: null, webgpuStatus: "no-adapter", mobile: true, hardwareConcurrency: 8 });
+  });
+
+  test("a partial webgpu object gets the spec minimums", async () => {
+    const scope = { navigator: {}, __WHISPER_TEST_DEVICE__: { webgpu: { shaderF16: true } } };
+    const profile = await probeDevice({ scope });
+    expect(profile.webgpuStatus).toBe("available");
+    expect(profile.webgpu).toEqual({
+      vendor: "test",
+      architecture: "",
+      isFallbackAdapter: false,
+      shaderF16: true,
+      maxBufferSize: WEBGPU_DEFAULT_LIMITS.maxBufferSize,
+      maxStorageBufferBindingSize: WEBGPU_DEFAULT_LIMITS.maxStorageBufferBindingSize,
+    });
+  });
+
+  test("without a webgpu key the real adapter is still probed", async () => {
+    const scope = { ...chromeScope(), __WHISPER_TEST_DEVICE__: { hardwareConcurrency: 2 } };
+    const profile = await probeDevice({ scope });
+    expect(profile.webgpu).toEqual(PROFILE.webgpu);
+    expect(profile.hardwareConcurrency).toBe(2);
+  });
+
+  test("null means 'not reported', like Firefox", () => {
+    expect(applyTestOverride(PROFILE, { deviceMemory: null, hardwareConcurrency: null, effectiveType: null })).toMatchObject({
+      deviceMemory: undefined,
+      hardwareConcurrency: undefined,
+      effectiveType: undefined,
+    });
+  });
+
+  test("wrong types and unknown keys are ignored; non-objects change nothing", () => {
+    expect(applyTestOverride(PROFILE, { deviceMemory: "lots", webgpu: "yes", mobile: 1, evil: () => 1, effectiveType: "6g" })).toEqual(PROFILE);
+    expect(applyTestOverride(PROFILE, "phone")).toBe(PROFILE);
+    expect(applyTestOverride(PROFILE, undefined)).toBe(PROFILE);
+  });
+
+  test("every field can be overridden", () => {
+    expect(
+      applyTestOverride(PROFILE, {
+        deviceMemory: 0.5,
+        hardwareConcurrency: 2,
+        saveData: true,
+        effectiveType: "slow-2g",
+        mobile: true,
+        platform: "Android",
+        crossOriginIsolated: false,
+        webgpu: { vendor: "arm", architecture: "valhall", isFallbackAdapter: true, shaderF16: true, maxBufferSize: 1000, maxStorageBufferBindingSize: 500 },
+      }),
+    ).toEqual({
+      deviceMemory: 0.5,
+      webgpu: { vendor: "arm", architecture: "valhall", isFallbackAdapter: true, shaderF16: true, maxBufferSize: 1000, maxStorageBufferBindingSize: 500 },
+      webgpuStatus: "available",
+      hardwareConcurrency: 2,
+      saveData: true,
+      effectiveType: "slow-2g",
+      mobile: true,
+      platform: "Android",
+      crossOriginIsolated: false,
+    });
+  });
+
+  test("is read from globalThis by default", async () => {
+    vi.stubGlobal("__WHISPER_TEST_DEVICE__", { deviceMemory: 2, webgpu: null });
+    const profile = await probeDevice();
+    expect(profile.deviceMemory).toBe(2);
+    expect(profile.webgpu).toBeNull();
+  });
+});
+
+describe("describeDevice", () => {
+  test.each([
+    [PROFILE, "8 GB memory, WebGPU (shader-f16), 8 cores"],
+    [{ ...PROFILE, webgpu: PROFILE.webgpu && { ...PROFILE.webgpu, shaderF16: false } }, "8 GB memory, WebGPU, 8 cores"],
+    [{ ...PROFILE, webgpu: PROFILE.webgpu && { ...PROFILE.webgpu, isFallbackAdapter: true } }, "8 GB memory, WebGPU (software fallback), 8 cores"],
+    [
+      { ...PROFILE, deviceMemory: undefined, webgpu: null, webgpuStatus: "unsupported", hardwareConcurrency: 4, mobile: true },
+      "memory not reported, no WebGPU, 4 cores, phone or tablet",
+    ],
+    [{ ...PROFILE, deviceMemory: 0.5, webgpu: null, webgpuStatus: "timeout", hardwareConcurrency: 1 }, "512 MB memory, no WebGPU (adapter request timed out), 1 core"],
+    [
+      { ...PROFILE, deviceMemory: 2, hardwareConcurrency: undefined, saveData: true, effectiveType: "2g" },
+      "2 GB memory, WebGPU (shader-f16), Save-Data on, slow connection (2g)",
+    ],
+  ] satisfies readonly (readonly [DeviceProfile, string])[])("%# → %s", (profile, text) => {
+    expect(describeDevice(profile)).toBe(text);
+  });
+
+  test("formatMemoryGb", () => {
+    expect(formatMemoryGb(0.25)).toBe("256 MB");
+    expect(formatMemoryGb(1)).toBe("1 GB");
+    expect(formatMemoryGb(16)).toBe("16 GB");
+    expect(formatMemoryGb(1.5)).toBe("1.5 GB");
+  });
+});
+
+describe("readMemoryUsage", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  test("performance.memory (Chromium)", async () => {
+    expect(await readMemoryUsage({ scope: { performance: { memory: { usedJSHeapSize: 12_345_678 } } } })).toBe(12_345_678);
+  });
+
+  test("precise: measureUserAgentSpecificMemory when cross-origin isolated", async () => {
+    const performance = { memory: { usedJSHeapSize: 1 }, measureUserAgentSpecificMemory: () => Promise.resolve({ bytes: 987_654_321, breakdown: [] }) };
+    expect(await readMemoryUsage({ precise: true, scope: { crossOriginIsolated: true, performance } })).toBe(987_654_321);
+    expect(await readMemoryUsage({ precise: true, scope: { crossOriginIsolated: false, performance } })).toBe(1);
+    expect(await readMemoryUsage({ scope: { crossOriginIsolated: true, performance } })).toBe(1);
+  });
+
+  test("precise measurement that hangs or throws falls back to the cheap reading", async () => {
+    const hangs = { memory: { usedJSHeapSize: 2 }, measureUserAgentSpecificMemory: () => new Promise<unknown>(() => undefined) };
+    expect(await readMemoryUsage({ precise: true, timeoutMs: 10, scope: { crossOriginIsolated: true, performance: hangs } })).toBe(2);
+    const throws = { measureUserAgentSpecificMemory: () => Promise.reject(new DOMException("no", "SecurityError")) };
+    expect(await readMemoryUsage({ precise: true, scope: { crossOriginIsolated: true, performance: throws } })).toBeUndefined();
+  });
+
+  test("Firefox and Safari tell nothing", async () => {
+    expect(await readMemoryUsage({ scope: { performance: { now: () => 1 } } })).toBeUndefined();
+    expect(await readMemoryUsage({ scope: {} })).toBeUndefined();
+  });
+
+  test("defaults to globalThis", async () => {
+    vi.stubGlobal("performance", { memory: { usedJSHeapSize: 77 } });
+    expect(await readMemoryUsage()).toBe(77);
+  });
+});
