@@ -5,7 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { AppError } from "./errors";
-import type { ModelSource } from "./transcription/worker-protocol";
+import type { ModelSource } from "./model/catalog";
 
 /** A bad environment variable; the message names it and says what is expected. */
 export class ConfigError extends AppError {

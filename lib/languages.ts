@@ -31,3 +31,30 @@ export function languageName(code: string | null): string {
 export function isWhisperLanguage(code: string): boolean {
   return Object.prototype.hasOwnProperty.call(WHISPER_LANGUAGES, code);
 }
+
+/** Other English names people type for a language (Whisper's own aliases), lower case. */
+const LANGUAGE_ALIASES: Readonly<Record<string, string>> = {
+  burmese: "my", valencian: "ca", flemish: "nl", haitian: "ht", letzeburgesch: "lb", pushto: "ps",
+  panjabi: "pa", moldavian: "ro", moldovan: "ro", sinhalese: "si", castilian: "es", mandarin: "zh",
+};
+
+const CODE_BY_NAME: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(WHISPER_LANGUAGES).map(([code, name]): [string, string] => [name.toLowerCase(), code]),
+  ...Object.entries(LANGUAGE_ALIASES),
+]);
+
+/**
+ * The Whisper code for a language as a person or a browser writes it — "EN", " en ", "pt-BR",
+ * "zh_CN", "Khmer", "burmese" — or null when Whisper does not know it (or for "" and "auto", which
+ * mean "detect"). The one place that turns free text into a language code: the planner, the
+ * settings and the relay's `/lang` all go through it.
+ */
+export function whisperLanguageCode(input: string): string | null {
+  const text = input.trim().toLowerCase();
+  if (text === "" || text === "auto") return null;
+  if (isWhisperLanguage(text)) return text;
+  const named = CODE_BY_NAME.get(text);
+  if (named !== undefined) return named;
+  const primary = text.split(/[-_]/)[0] ?? text;
+  return isWhisperLanguage(primary) ? primary : null;
+}

@@ -4,7 +4,7 @@
  */
 import { isDevice, isModelId, type Device, type ModelId } from "./model/catalog";
 import { isQuality, type Quality } from "./model/plan";
-import type { KeyValueStorage } from "./model/plan-history";
+import type { KeyValueStorage } from "./storage";
 
 /** What the user chose in the settings panel. */
 export interface Settings {

@@ -1,10 +1,10 @@
 "use client";
 
 import type { Attempt } from "@/lib/model/catalog";
-import type { ModelSource } from "@/lib/transcription/worker-protocol";
 import { useServiceWorker, type OfflineState } from "../hooks/use-service-worker";
 import { useSharedFile } from "../hooks/use-shared-file";
 import { StoragePanel } from "./storage-panel";
+import type { ModelSource } from "@/lib/model/catalog";
 
 function offlineText(state: OfflineState): string {
   switch (state.kind) {

@@ -3,8 +3,8 @@
 import { MODELS, describeAttempt, type Attempt } from "@/lib/model/catalog";
 import type { CachedModel } from "@/lib/model/cache";
 import { formatStorageBytes, type StorageStatus } from "@/lib/offline/storage-quota";
-import type { ModelSource } from "@/lib/transcription/worker-protocol";
 import { useModelStorage, type DownloadState } from "../hooks/use-model-storage";
+import type { ModelSource } from "@/lib/model/catalog";
 
 function originText(model: CachedModel): string {
   switch (model.origin) {

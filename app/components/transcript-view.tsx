@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { formatClock, formatTranscript, fileNameFor, mimeTypeFor, TRANSCRIPT_FORMATS, type TranscriptContent, type TranscriptFormat } from "@/lib/transcript/formats";
-import type { Segment } from "@/lib/transcription/worker-protocol";
+import type { Segment } from "@/lib/transcript/types";
 
 const FORMAT_LABELS: Readonly<Record<TranscriptFormat, string>> = { txt: "TXT", srt: "SRT", vtt: "VTT", json: "JSON" };
 

@@ -8,7 +8,7 @@ import type { Attempt } from "@/lib/model/catalog";
 import { deleteCachedModel, listCachedModels, type CachedModel } from "@/lib/model/cache";
 import { downloadFraction, downloadModelFiles, type DownloadProgress, type DownloadSummary } from "@/lib/model/download";
 import { browserStorageManager, readStorageStatus, requestPersistentStorage, type StorageStatus } from "@/lib/offline/storage-quota";
-import type { ModelSource } from "@/lib/transcription/worker-protocol";
+import type { ModelSource } from "@/lib/model/catalog";
 
 const log = createLogger("storage");
 

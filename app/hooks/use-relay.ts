@@ -4,11 +4,11 @@ import { useCallback, useEffect, useSyncExternalStore } from "react";
 import type { ClientConfig } from "@/lib/app-config";
 import { describeError } from "@/lib/errors";
 import { createLogger } from "@/lib/logger";
-import { browserStorage } from "@/lib/model/plan-history";
 import { relayBaseUrl } from "@/lib/telegram/inbox";
 import { INITIAL_TELEGRAM_SNAPSHOT, TelegramJobsRunner, type FinishedJob, type JobTranscriber, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-runner";
 import { currentLaunchParams } from "@/lib/telegram/mini-app";
 import { createTranscriptRecord, saveTranscript } from "@/lib/history/transcript-history";
+import { browserStorage } from "@/lib/storage";
 
 const log = createLogger("telegram");
 

@@ -10,10 +10,12 @@ import { describeError } from "@/lib/errors";
 import { classifyRunError, nextAttemptAfterFailure, RUN_ERROR_LABELS } from "@/lib/model/run-error";
 import { describeAttempt, type Attempt } from "@/lib/model/catalog";
 import { planAttempts, type ModelPlan } from "@/lib/model/plan";
-import { attemptKey, browserStorage, deviceFingerprint, PlanHistory, type DeviceHistory } from "@/lib/model/plan-history";
+import { attemptKey, deviceFingerprint, PlanHistory, type DeviceHistory } from "@/lib/model/plan-history";
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from "@/lib/settings";
 import { TranscriberClient } from "@/lib/transcription/transcriber-client";
-import { TEST_HOOKS_ENABLED, type ProgressEvent, type TestFault, type TranscribeOptions, type TranscriptResult } from "@/lib/transcription/worker-protocol";
+import { TEST_HOOKS_ENABLED, type ProgressEvent, type TestFault, type TranscribeOptions } from "@/lib/transcription/worker-protocol";
+import { browserStorage } from "@/lib/storage";
+import type { TranscriptResult } from "@/lib/transcript/types";
 
 /** Where a transcription stands; the UI renders one of these. */
 export type Phase =

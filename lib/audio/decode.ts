@@ -5,9 +5,9 @@
  * with a message a person can act on.
  */
 import { AppError } from "../errors";
-import { SAMPLE_RATE } from "../transcription/windows";
 import { downmixToMono, resample, sniffContainer, type Container } from "./format";
 import { channelsSource, monoSource, type AudioSource } from "./source";
+import { SAMPLE_RATE } from "./sample-rate";
 
 /** Why a file could not be turned into audio. */
 export type AudioDecodeErrorCode = "empty" | "not-audio" | "undecodable" | "silent-track";

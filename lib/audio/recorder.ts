@@ -17,11 +17,10 @@
 import { resample } from "./format";
 import { AppError } from "../errors";
 import { createLogger } from "../logger";
+import { SAMPLE_RATE } from "./sample-rate";
 
 const log = createLogger("recorder");
 
-/** The model's sample rate: what {@link Recorder.stop} returns. */
-export const RECORDING_SAMPLE_RATE = 16_000;
 
 /** Stable codes of {@link RecordingError}. */
 export type RecordingErrorCode =
@@ -211,7 +210,7 @@ export class StreamingResampler {
   private produced = 0;
   private readonly output: Float32Array[] = [];
 
-  constructor(fromRate: number, toRate: number = RECORDING_SAMPLE_RATE, blockSeconds = 0.25) {
+  constructor(fromRate: number, toRate: number = SAMPLE_RATE, blockSeconds = 0.25) {
     const from = Math.round(fromRate);
     const to = Math.round(toRate);
     if (!(from > 0) || !(to > 0)) throw new RangeError(`invalid sample rates ${fromRate} → ${toRate}`);
@@ -663,7 +662,7 @@ export function createRecorder(stream: MediaStream, options: RecorderOptions = {
         if (context.state === "suspended") await context.resume();
         const source = context.createMediaStreamSource(stream);
         const rate = context.sampleRate;
-        resampler = new StreamingResampler(rate, RECORDING_SAMPLE_RATE);
+        resampler = new StreamingResampler(rate, SAMPLE_RATE);
         const levelsPerSecond = options.levelsPerSecond ?? 20;
         meter = new LevelMeter(Math.max(1, Math.round(rate / levelsPerSecond)), (rms) => options.onLevel?.(rms, clock.elapsed(now())));
         const canWorklet = options.forceScriptProcessor !== true && typeof AudioWorkletNode === "function" && context.audioWorklet !== undefined;

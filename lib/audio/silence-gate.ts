@@ -16,6 +16,7 @@
  * Levels are dBFS relative to a full-scale square wave (RMS 1.0 = 0 dB; a full-scale sine is about
  * −3 dB). Digital silence measures {@link MIN_DB}.
  */
+import { SAMPLE_RATE } from "./sample-rate";
 
 /** The level reported for digital silence, and the lowest level ever reported, in dBFS. */
 export const MIN_DB = -120;
@@ -87,7 +88,7 @@ export interface SpeechAnalysis {
 }
 
 const DEFAULTS: Required<GateOptions> = {
-  sampleRate: 16_000,
+  sampleRate: SAMPLE_RATE,
   frameMs: 30,
   absoluteMinDb: -50,
   marginDb: 9,

@@ -1,9 +1,9 @@
+import { SAMPLE_RATE } from "./sample-rate";
 /**
  * Decoded audio that hands out 16 kHz mono windows on request, so long recordings are fed to the
  * worker one 30-second piece at a time instead of as one buffer (an hour of 16 kHz Float32 is
  * 230 MB). Mixing down to mono happens per window, so no full-length mono copy is ever made.
  */
-import { SAMPLE_RATE } from "../transcription/windows";
 
 /** Random access to 16 kHz mono samples. */
 export interface AudioSource {

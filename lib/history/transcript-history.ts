@@ -15,7 +15,8 @@
  */
 import { AppError } from "../errors";
 import { createLogger } from "../logger";
-import type { Segment } from "../transcription/worker-protocol";
+import { isRecord } from "../guards";
+import type { Segment } from "../transcript/types";
 
 const log = createLogger("transcript-history");
 
@@ -89,12 +90,8 @@ export function isTranscriptSource(value: unknown): value is TranscriptSource {
   return typeof value === "string" && SOURCES.has(value);
 }
 
-function isRecordObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isSegment(value: unknown): value is Segment {
-  return isRecordObject(value) && typeof value.start === "number" && typeof value.end === "number" && typeof value.text === "string";
+  return isRecord(value) && typeof value.start === "number" && typeof value.end === "number" && typeof value.text === "string";
 }
 
 const isTime = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value) && value >= 0;
@@ -104,7 +101,7 @@ const isTime = (value: unknown): value is number => typeof value === "number" &&
  * written by an older version, or edited in devtools) and on records before saving them.
  */
 export function isTranscriptRecord(value: unknown): value is TranscriptRecord {
-  if (!isRecordObject(value)) return false;
+  if (!isRecord(value)) return false;
   const { id, title, createdAt, updatedAt, source, fileName, duration, language, text, segments, model } = value;
   return (
     typeof id === "string" &&
@@ -565,7 +562,7 @@ const listeners = new Set<(change: HistoryChange) => void>();
 let channel: BroadcastChannel | null | undefined;
 
 function isHistoryChange(value: unknown): value is HistoryChange {
-  if (!isRecordObject(value)) return false;
+  if (!isRecord(value)) return false;
   if (value.type === "cleared") return true;
   return (value.type === "saved" || value.type === "renamed" || value.type === "deleted") && typeof value.id === "string";
 }

@@ -7,7 +7,7 @@
  */
 import type { CacheStorageLike } from "../cache-storage";
 import { MODELS, isModelId, type ModelId } from "./catalog";
-import type { ModelSource } from "../transcription/worker-protocol";
+import type { ModelSource } from "./catalog";
 
 /** The Cache API cache transformers.js stores model files in (its `env.cacheKey`). */
 export const MODEL_CACHE_NAME = "transformers-cache";

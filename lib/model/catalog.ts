@@ -107,3 +107,9 @@ export const MODEL_CONFIG_FILES: readonly string[] = [
 export function attemptFiles(dtype: DtypePair): string[] {
   return [...MODEL_CONFIG_FILES, `onnx/encoder_model${DTYPE_SUFFIX[dtype.encoder]}.onnx`, `onnx/decoder_model_merged${DTYPE_SUFFIX[dtype.decoder]}.onnx`];
 }
+
+/** Where the worker fetches model files from. */
+export type ModelSource =
+  | { readonly kind: "hub" }
+  /** A folder in the Hugging Face layout served by the app (`<baseUrl><model>/config.json`). */
+  | { readonly kind: "self-hosted"; readonly baseUrl: string };

@@ -12,6 +12,7 @@
 
 /** Values of the Network Information API's `effectiveType`. */
 export type EffectiveConnectionType = "slow-2g" | "2g" | "3g" | "4g";
+import { isRecord } from "../guards";
 
 /** How the WebGPU probe ended. */
 export type WebGpuStatus =
@@ -114,10 +115,6 @@ export const WEBGPU_DEFAULT_LIMITS: Readonly<{ maxBufferSize: number; maxStorage
 };
 
 const EFFECTIVE_TYPES: readonly EffectiveConnectionType[] = ["slow-2g", "2g", "3g", "4g"];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
 
 function isEffectiveType(value: unknown): value is EffectiveConnectionType {
   return typeof value === "string" && EFFECTIVE_TYPES.some((type) => type === value);

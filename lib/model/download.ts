@@ -7,7 +7,7 @@ import type { CacheStorageLike } from "../cache-storage";
 import { AppError } from "../errors";
 import { attemptFiles, type Attempt } from "./catalog";
 import { MODEL_CACHE_NAME, modelFileUrl } from "./cache";
-import type { ModelSource } from "../transcription/worker-protocol";
+import type { ModelSource } from "./catalog";
 
 /** A model file could not be downloaded or stored; `context.file` names it. */
 export class ModelDownloadError extends AppError {

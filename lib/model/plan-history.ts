@@ -12,44 +12,10 @@ import { createLogger } from "../logger";
 import { MODEL_ORDER, isDevice, isModelId, type Attempt, type Dtype } from "./catalog";
 import type { DeviceProfile } from "./device-profile";
 import type { RunErrorKind } from "./run-error";
+import { isRecord } from "../guards";
+import type { KeyValueStorage } from "../storage";
 
 const log = createLogger("plan-history");
-
-/** The slice of `Storage` we use; `localStorage` satisfies it, and so does {@link createMemoryStorage}. */
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-/** A {@link KeyValueStorage} over a `Map`, for tests and for browsers where localStorage throws. */
-export function createMemoryStorage(map: Map<string, string> = new Map()): KeyValueStorage {
-  return {
-    getItem: (key) => map.get(key) ?? null,
-    setItem: (key, value) => {
-      map.set(key, value);
-    },
-    removeItem: (key) => {
-      map.delete(key);
-    },
-  };
-}
-
-/**
- * The page's localStorage when it can be used (it throws in sandboxed frames and some private
- * modes), else an in-memory store that lasts for this page only.
- */
-export function browserStorage(): KeyValueStorage {
-  try {
-    const storage = globalThis.localStorage;
-    const probe = "whisper:storage-probe";
-    storage.setItem(probe, "1");
-    storage.removeItem(probe);
-    return storage;
-  } catch {
-    return createMemoryStorage();
-  }
-}
 
 /** How one attempt ended. `input` and `cancelled` say nothing about the attempt and are not recorded. */
 export type AttemptOutcome = "success" | RunErrorKind;
@@ -141,10 +107,6 @@ export function deviceFingerprint(profile: FingerprintSource): string {
 /** A history with nothing in it. */
 export function emptyHistory(): DeviceHistory {
   return { version: 1, attempts: {}, loading: null };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }
 
 function count(value: unknown): number {

@@ -12,6 +12,7 @@
 import { DTYPES, MODELS, MODEL_ORDER, describeAttempt, type Attempt, type Device, type Dtype, type DtypePair, type ModelId } from "./catalog";
 import { formatMemoryGb, type DeviceProfile, type WebGpuAdapterInfo } from "./device-profile";
 import { attemptKey, memoryVerdict, type DeviceHistory } from "./plan-history";
+import { whisperLanguageCode } from "../languages";
 
 /** The quality the user asked for. */
 export type Quality = "low" | "medium" | "high";
@@ -86,18 +87,6 @@ export const HARD_LANGUAGES: readonly HardLanguage[] = [
   { code: "am", name: "Amharic" },
 ];
 
-/**
- * A language setting as a bare lower-case code: "zh-CN" → "zh", "Khmer" → "km" (names from
- * {@link HARD_LANGUAGES}); `undefined` for "auto" or "" (detect).
- */
-export function normalizeLanguage(language: string): string | undefined {
-  const trimmed = language.trim().toLowerCase();
-  if (trimmed === "" || trimmed === "auto") return undefined;
-  const byName = HARD_LANGUAGES.find((entry) => entry.name.toLowerCase() === trimmed);
-  if (byName !== undefined) return byName.code;
-  return trimmed.split(/[-_]/)[0] ?? trimmed;
-}
-
 /** The request reduced to the facts the rule tables test. */
 export interface PlanFacts {
   /** `navigator.deviceMemory` in GB; `undefined` when not reported. */
@@ -116,7 +105,7 @@ export interface PlanFacts {
 
 /** Derives {@link PlanFacts} from a request. */
 export function planFacts(request: PlanRequest): PlanFacts {
-  const language = normalizeLanguage(request.language);
+  const language = whisperLanguageCode(request.language) ?? undefined;
   const { device } = request;
   return {
     memoryGb: device.deviceMemory,

@@ -9,6 +9,7 @@
  */
 import { AppError } from "../errors";
 import { MODEL_ORDER, describeAttempt, type Attempt } from "./catalog";
+import { isRecord } from "../guards";
 
 /** Why a load or run failed, as far as choosing the next attempt is concerned. */
 export type RunErrorKind =
@@ -112,10 +113,6 @@ export const ERROR_SIGNATURES: readonly ErrorSignature[] = [
   },
   { kind: "webgpu-unavailable", pattern: /\bwebgpu\b|\bGPU(?:Validation|Pipeline|Internal)Error\b|\bjsep\b/i, source: "any other WebGPU-specific failure: WASM is the remedy" },
 ];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
 
 const MAX_DEPTH = 5;
 

@@ -8,26 +8,9 @@
  * with backoff and sends `Last-Event-ID`, so the relay replays what was missed.
  */
 import { AppError } from "../errors";
-import {
-  RELAY_EVENT_NAMES,
-  RELAY_PATHS,
-  isRecord,
-  parseErrorBody,
-  parseJobGoneData,
-  parseJobSummary,
-  parseRelayUser,
-  type ClaimResponse,
-  type FinishResponse,
-  type HeartbeatResponse,
-  type JobGoneData,
-  type JobSummary,
-  type Parsed,
-  type RelayErrorCode,
-  type ReleaseResponse,
-  type SessionInfoResponse,
-  type SessionResponse,
-  type TranscriptSegment,
-} from "./protocol";
+import { RELAY_EVENT_NAMES, RELAY_PATHS, parseErrorBody, parseJobGoneData, parseJobSummary, parseRelayUser, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobGoneData, type JobSummary, type Parsed, type RelayErrorCode, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "./protocol";
+import { isRecord } from "../guards";
+import type { Segment } from "../transcript/types";
 
 // ---------------------------------------------------------------------------------------------
 // Server-Sent Events parsing
@@ -313,7 +296,7 @@ export class RelayClient {
   async postResult(
     jobId: string,
     lease: string,
-    result: { readonly text: string; readonly segments: readonly TranscriptSegment[]; readonly language: string | null },
+    result: { readonly text: string; readonly segments: readonly Segment[]; readonly language: string | null },
   ): Promise<FinishResponse> {
     return this.finish(RELAY_PATHS.result(jobId), { lease, text: result.text, segments: result.segments, language: result.language });
   }

@@ -9,6 +9,8 @@
 
 /** What kind of Telegram media a job was made from. */
 export type JobKind = "voice" | "audio" | "video_note" | "document";
+import { isRecord } from "../guards";
+import type { Segment } from "../transcript/types";
 
 /**
  * Where a job is in its life. `pending` waits for a session; `claimed` has a live lease;
@@ -48,13 +50,6 @@ export interface JobSummary {
   /** ISO 8601: when the job expires if no session finishes it. */
   readonly expiresAt: string;
   readonly state: JobState;
-}
-
-/** One timed piece of a transcript, in seconds from the start of the audio. */
-export interface TranscriptSegment {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
 }
 
 /** POST /api/session/telegram: the raw init data string from the Mini App launch parameters. */
@@ -106,7 +101,7 @@ export interface HeartbeatResponse {
 export interface ResultRequest {
   readonly lease: string;
   readonly text: string;
-  readonly segments: readonly TranscriptSegment[];
+  readonly segments: readonly Segment[];
   /** The language Whisper used or detected; null when unknown. */
   readonly language: string | null;
 }
@@ -241,10 +236,6 @@ export const RELAY_PATHS = {
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 /** True for a plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function ok<T>(value: T): Parsed<T> {
   return { ok: true, value };
 }
@@ -302,7 +293,7 @@ export function parseLeaseRequest(body: unknown): Parsed<LeaseRequest> {
 }
 
 /** Checks one transcript segment; `index` only improves the message. */
-export function parseSegment(value: unknown, index: number): Parsed<TranscriptSegment> {
+export function parseSegment(value: unknown, index: number): Parsed<Segment> {
   if (!isRecord(value)) return fail(`segments[${index}] must be an object`);
   const { start, end, text } = value;
   if (!isFiniteNumber(start) || start < 0) return fail(`segments[${index}].start must be a number ≥ 0`);
@@ -324,7 +315,7 @@ export function parseResultRequest(body: unknown): Parsed<ResultRequest> {
   const list: unknown = segments ?? [];
   if (!Array.isArray(list)) return fail(`"segments" must be an array`);
   if (list.length > RELAY_LIMITS.maxSegments) return fail(`"segments" must have at most ${RELAY_LIMITS.maxSegments} items`);
-  const parsed: TranscriptSegment[] = [];
+  const parsed: Segment[] = [];
   for (const [index, item] of list.entries()) {
     const segment = parseSegment(item, index);
     if (!segment.ok) return fail(segment.error);

@@ -6,7 +6,8 @@
  */
 import type { ClientConfig } from "../app-config";
 import { RelayClientError } from "../relay/client";
-import { isRecord, parseRelayUser, type JobGoneReason, type JobKind, type JobSummary, type RelayUser } from "../relay/protocol";
+import { isRecord } from "../guards";
+import { parseRelayUser, type JobGoneReason, type JobKind, type JobSummary, type RelayUser } from "../relay/protocol";
 
 // ---------------------------------------------------------------------------------------------
 // Where the relay is
@@ -118,12 +119,6 @@ export function linkFailure(error: unknown, via: "telegram" | "code"): LinkFailu
     default:
       return { kind: "failed", message: `Linking failed (${error.status}): ${error.message}` };
   }
-}
-
-/** A `/link` code as typed: spaces and dashes dropped, upper-cased. Null when nothing is left. */
-export function normalizeLinkCode(input: string): string | null {
-  const code = input.replace(/[\s-]+/g, "").toUpperCase();
-  return code.length === 0 ? null : code;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
  * reads them from the URL hash) and the relay (which checks their signature). Browser-safe: the
  * HMAC check itself lives in `relay/auth/verify-init-data.ts`, because it needs the bot token.
  */
-import { isRecord, type Parsed } from "../relay/protocol";
+import { isRecord } from "../guards";
+import type { Parsed } from "../relay/protocol";
 
 /** What Telegram puts in the URL hash when it opens the Mini App. */
 export interface LaunchParams {

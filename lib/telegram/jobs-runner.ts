@@ -13,31 +13,12 @@
  */
 import { describeError } from "../errors";
 import { createLogger } from "../logger";
-import type { KeyValueStorage } from "../model/plan-history";
 import { RelayClient, RelayClientError, type EventSubscription, type FetchLike, type SubscriptionOptions } from "../relay/client";
-import { RELAY_PATHS, type ClaimResponse, type JobSummary, type RelayUser, type TranscriptSegment } from "../relay/protocol";
-import {
-  audioFileName,
-  audioMimeType,
-  EMPTY_INBOX,
-  heartbeatIntervalMs,
-  inboxReducer,
-  isWorking,
-  linkFailure,
-  nextJobToTake,
-  normalizeLinkCode,
-  parseAutoSetting,
-  parseHealthBot,
-  parseStoredSession,
-  RELAY_SESSION_KEY,
-  serializeSession,
-  TELEGRAM_AUTO_KEY,
-  type InboxAction,
-  type InboxState,
-  type LocalJobState,
-  type RelayHealth,
-  type RelayUnavailableReason,
-} from "./inbox";
+import { RELAY_PATHS, type ClaimResponse, type JobSummary, type RelayUser } from "../relay/protocol";
+import { audioFileName, audioMimeType, EMPTY_INBOX, heartbeatIntervalMs, inboxReducer, isWorking, linkFailure, nextJobToTake, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type InboxAction, type InboxState, type LocalJobState, type RelayHealth, type RelayUnavailableReason } from "./inbox";
+import type { KeyValueStorage } from "../storage";
+import type { Segment } from "../transcript/types";
+import { normalizeLinkCode } from "../relay/link-code";
 
 const log = createLogger("telegram");
 
@@ -45,7 +26,7 @@ const log = createLogger("telegram");
 export type JobRunOutcome =
   | {
       readonly kind: "done";
-      readonly result: { readonly text: string; readonly segments: readonly TranscriptSegment[]; readonly language: string | null; readonly duration: number };
+      readonly result: { readonly text: string; readonly segments: readonly Segment[]; readonly language: string | null; readonly duration: number };
       readonly attempt?: { readonly model: string };
     }
   | { readonly kind: "cancelled" }
@@ -227,8 +208,12 @@ export class TelegramJobsRunner {
 
   /** Links with a code from the bot's `/link`. */
   async linkWithCode(input: string): Promise<void> {
+    if (this.busyLinking()) return;
     const code = normalizeLinkCode(input);
-    if (code === null || this.busyLinking()) return;
+    if (code === null) {
+      this.update({ link: { kind: "failed", message: "That is not a link code: send /link to the bot and type the 8 characters it answers, e.g. 7KQ2-M9XD." } });
+      return;
+    }
     await this.link("code", (client) => client.linkWithCode(code));
   }
 

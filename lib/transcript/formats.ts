@@ -12,7 +12,8 @@
  *   cue numbers count only the cues written.
  * - A transcript with text but no segments becomes one cue spanning the whole audio.
  */
-import type { Segment, TranscriptResult } from "../transcription/worker-protocol";
+import { isRecord } from "../guards";
+import type { Segment, TranscriptResult } from "./types";
 
 /** The file formats a transcript can be saved as. */
 export type TranscriptFormat = "txt" | "srt" | "vtt" | "json";
@@ -226,10 +227,6 @@ function pickMetadata(metadata: TranscriptMetadata): TranscriptMetadata | undefi
 /** The {@link TranscriptJson} document as pretty-printed JSON (two spaces) ending with "\n". */
 export function toJson(content: TranscriptContent, metadata?: TranscriptMetadata): string {
   return `${JSON.stringify(toTranscriptJson(content, metadata), null, 2)}\n`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isJsonSegment(value: unknown): value is TranscriptJson["segments"][number] {

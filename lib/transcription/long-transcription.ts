@@ -7,8 +7,10 @@
  */
 import { analyzeSpeech, shouldDiscardTranscript } from "../audio/silence-gate";
 import type { AudioSource } from "../audio/source";
-import { segmentsToText, stepWindow, SAMPLE_RATE, WINDOW_SECONDS } from "./windows";
-import type { Segment, TranscribeOptions, TranscriptResult, WindowResult } from "./worker-protocol";
+import { segmentsToText, stepWindow, WINDOW_SECONDS } from "./windows";
+import type { TranscribeOptions, WindowResult } from "./worker-protocol";
+import type { Segment, TranscriptResult } from "../transcript/types";
+import { SAMPLE_RATE } from "../audio/sample-rate";
 
 /** What the orchestrator needs from the worker client (TranscriberClient fits). */
 export interface WindowTranscriber {

@@ -5,19 +5,8 @@
  */
 import { AppError } from "../errors";
 import type { Attempt } from "../model/catalog";
-import {
-  isWorkerResponse,
-  newRequestId,
-  type ModelSource,
-  type ProgressEvent,
-  type RuntimeOptions,
-  type SerializedError,
-  type TestFault,
-  type TranscribeOptions,
-  type WindowResult,
-  type WorkerRequest,
-  type WorkerResponse,
-} from "./worker-protocol";
+import { isWorkerResponse, newRequestId, type ProgressEvent, type RuntimeOptions, type SerializedError, type TestFault, type TranscribeOptions, type WindowResult, type WorkerRequest, type WorkerResponse } from "./worker-protocol";
+import type { ModelSource } from "../model/catalog";
 
 /** A request the worker answered with an error, or a worker that died; `code` says which. */
 export class TranscriberError extends AppError {

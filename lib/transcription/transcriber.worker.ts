@@ -15,17 +15,8 @@ import { MODELS, type Attempt } from "../model/catalog";
 import { MODEL_CACHE_NAME } from "../model/cache";
 import { detectLanguage } from "./language-detect";
 import { transcribeWindow } from "./whisper-window";
-import {
-  isWorkerRequest,
-  serializeError,
-  TEST_HOOKS_ENABLED,
-  type ModelSource,
-  type ProgressEvent,
-  type RuntimeOptions,
-  type TestFault,
-  type WorkerRequest,
-  type WorkerResponse,
-} from "./worker-protocol";
+import { isWorkerRequest, serializeError, TEST_HOOKS_ENABLED, type ProgressEvent, type RuntimeOptions, type TestFault, type WorkerRequest, type WorkerResponse } from "./worker-protocol";
+import type { ModelSource } from "../model/catalog";
 
 /** Raised inside the worker; its `code` reaches the page through {@link serializeError}. */
 class WorkerError extends AppError {

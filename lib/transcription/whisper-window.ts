@@ -7,8 +7,9 @@
 import { LogitsProcessor, LogitsProcessorList, TextStreamer, type AutomaticSpeechRecognitionPipeline, type Tensor } from "@huggingface/transformers";
 import { AppError } from "../errors";
 import { findLoopInSequence } from "./repetition-guard";
-import { resumePoint, SAMPLE_RATE } from "./windows";
-import type { Segment } from "./worker-protocol";
+import { resumePoint } from "./windows";
+import type { Segment } from "../transcript/types";
+import { SAMPLE_RATE } from "../audio/sample-rate";
 
 /** Whisper's timestamp tokens as the streamer decodes them, e.g. "<|1.24|>". */
 const TIMESTAMP_TOKEN = /<\|\d+(?:\.\d+)?\|>/g;

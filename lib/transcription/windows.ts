@@ -1,12 +1,11 @@
+import type { Segment } from "../transcript/types";
+import { SAMPLE_RATE } from "../audio/sample-rate";
 /**
  * Long audio is transcribed in 30-second windows (Whisper's input size). These pure helpers decide
  * where each window starts, so a word cut at one window's edge is heard whole in the next, and join
  * the per-window segments into one transcript.
  */
-import type { Segment } from "./worker-protocol";
 
-/** Whisper's sample rate; every buffer handed to the model is 16 kHz mono. */
-export const SAMPLE_RATE = 16_000;
 
 /** Whisper hears at most 30 s at a time; long audio is fed in windows of this length. */
 export const WINDOW_SECONDS = 30;

@@ -4,13 +4,8 @@
  * Every request carries a `requestId`; every answer names the request it belongs to, so a late
  * answer for a cancelled or superseded request can be recognised and dropped.
  */
-import type { Attempt, ModelId } from "../model/catalog";
-
-/** Where the worker fetches model files from. */
-export type ModelSource =
-  | { readonly kind: "hub" }
-  /** A folder in the Hugging Face layout served by the app (`<baseUrl><model>/config.json`). */
-  | { readonly kind: "self-hosted"; readonly baseUrl: string };
+import type { Attempt, ModelId, ModelSource } from "../model/catalog";
+import type { Segment } from "../transcript/types";
 
 /** How ONNX Runtime should run inside the worker. */
 export interface RuntimeOptions {
@@ -25,25 +20,6 @@ export interface TranscribeOptions {
   /** An ISO 639-1 code such as "en", or null to let Whisper detect the language. */
   readonly language: string | null;
   readonly task: "transcribe" | "translate";
-}
-
-/** A stretch of text with its position in the audio, in seconds. */
-export interface Segment {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-}
-
-/** The finished transcription of one input. */
-export interface TranscriptResult {
-  readonly text: string;
-  readonly segments: readonly Segment[];
-  /** The language asked for, or the one Whisper detected; null when unknown. */
-  readonly language: string | null;
-  /** Audio length in seconds. */
-  readonly duration: number;
-  /** Wall time spent in the model, in milliseconds. */
-  readonly elapsedMs: number;
 }
 
 /** The worker's answer for one window of at most 30 s; timestamps are relative to the window. */

@@ -4,6 +4,7 @@
  * crypto-strong and every stored copy is a hash.
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
+import { CODE_ALPHABET, LINK_CODE_LENGTH } from "../../lib/relay/link-code";
 
 /** A session token: 32 random bytes, base64url. Shown to the browser once, stored only hashed. */
 export function newSessionToken(): string {
@@ -20,30 +21,9 @@ export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-/** Crockford's base32 alphabet: no I, L, O or U, so codes survive being read aloud or retyped. */
-const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/** Length of a `/link` code without the dash (40 bits). */
-export const LINK_CODE_LENGTH = 8;
-
 /** A one-time `/link` code such as "7KQ2-M9XD". */
 export function newLinkCode(): string {
   let code = "";
   for (let i = 0; i < LINK_CODE_LENGTH; i += 1) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)] ?? "0";
   return `${code.slice(0, 4)}-${code.slice(4)}`;
-}
-
-/**
- * The canonical form of a code as a user typed it: upper case, separators dropped, and the
- * look-alikes O→0, I/L→1 folded. Returns null when it cannot be a code.
- */
-export function normalizeLinkCode(input: string): string | null {
-  const folded = input
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
-  if (folded.length !== LINK_CODE_LENGTH) return null;
-  for (const char of folded) if (!CODE_ALPHABET.includes(char)) return null;
-  return folded;
 }

@@ -17,7 +17,7 @@ import { toInlineButton } from "../telegram/chat-gateway";
 import { messageToJobInput } from "../telegram/message-to-job";
 import { toRelayUser } from "../telegram/to-relay-user";
 import { texts } from "../texts";
-import { normalizeLanguage } from "../whisper-languages";
+import { whisperLanguageCode } from "../../lib/languages";
 
 const log = createLogger("relay:bot");
 
@@ -173,7 +173,7 @@ export function registerBotHandlers(bot: Bot, services: BotServices): void {
       return;
     }
     const lowered = argument.toLowerCase();
-    const code = lowered === "auto" || lowered === "off" || lowered === "none" ? null : normalizeLanguage(argument);
+    const code = lowered === "auto" || lowered === "off" || lowered === "none" ? null : whisperLanguageCode(argument);
     if (code === null && lowered !== "auto" && lowered !== "off" && lowered !== "none") {
       await ctx.reply(texts.langInvalid(argument.slice(0, 20)), replyTo(ctx.msg.message_id));
       return;

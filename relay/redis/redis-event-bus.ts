@@ -11,7 +11,7 @@
  */
 import type { Redis } from "ioredis";
 import { createLogger } from "../../lib/logger";
-import { isRecord } from "../../lib/relay/protocol";
+import { isRecord } from "../../lib/guards";
 import type { EventBus } from "../events/event-bus";
 import type { SessionHub } from "../events/session-hub";
 import type { RedisStore } from "../store/redis-store";

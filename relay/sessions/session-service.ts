@@ -5,12 +5,13 @@
  */
 import { createLogger } from "../../lib/logger";
 import type { RelayUser, SessionResponse } from "../../lib/relay/protocol";
-import { hashSecret, newLinkCode, newSessionToken, normalizeLinkCode } from "../auth/secrets";
+import { hashSecret, newLinkCode, newSessionToken } from "../auth/secrets";
 import { verifyInitData } from "../auth/verify-init-data";
 import { BotDisabledError, UnauthorizedError } from "../errors";
 import type { EventBus } from "../events/event-bus";
 import type { SessionActor } from "../jobs/job-service";
 import type { RelayStore } from "../store/relay-store";
+import { normalizeLinkCode } from "../../lib/relay/link-code";
 
 const log = createLogger("relay:sessions");
 

@@ -8,7 +8,8 @@
  *
  * Times are milliseconds since the epoch. No Telegram types appear here.
  */
-import type { JobKind, JobState, RelayUser, TranscriptSegment } from "../../lib/relay/protocol";
+import type { JobKind, JobState, RelayUser } from "../../lib/relay/protocol";
+import type { Segment } from "../../lib/transcript/types";
 
 /** The Telegram file behind a job, as the mapping at the bot's edge produced it. */
 export interface JobMedia {
@@ -45,7 +46,7 @@ export interface Lease {
 /** What the browser sent back. */
 export interface JobResult {
   readonly text: string;
-  readonly segments: readonly TranscriptSegment[];
+  readonly segments: readonly Segment[];
   readonly language: string | null;
 }
 

@@ -3,9 +3,10 @@
  * transcript segments as JSON text and job kinds and states as strings, and both must refuse
  * anything malformed with a StoreError rather than hand it on.
  */
-import { parseRelayUser, parseSegment, type JobKind, type RelayUser, type TranscriptSegment } from "../../lib/relay/protocol";
+import { parseRelayUser, parseSegment, type JobKind, type RelayUser } from "../../lib/relay/protocol";
 import { StoreError } from "../errors";
 import type { JobRecordState } from "./relay-store";
+import type { Segment } from "../../lib/transcript/types";
 
 const JOB_KIND_VALUES: readonly JobKind[] = ["voice", "audio", "video_note", "document"];
 const STATE_VALUES: readonly JobRecordState[] = ["new", "pending", "claimed", "done", "failed", "expired"];
@@ -36,7 +37,7 @@ export function toUser(json: string): RelayUser {
   return parsed.value;
 }
 
-export function toSegments(json: string | null, id: string): TranscriptSegment[] {
+export function toSegments(json: string | null, id: string): Segment[] {
   if (json === null) return [];
   const value = parseJson(json, `segments of job ${id}`);
   if (!Array.isArray(value)) throw new StoreError(`stored segments of job ${id} are not a list`);

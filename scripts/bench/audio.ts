@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { resample } from "../../lib/audio/format";
-import { SAMPLE_RATE } from "../../lib/transcription/windows";
 import { readWav, repeatToLength, writeWav } from "../../test/support/wav";
+import { SAMPLE_RATE } from "../../lib/audio/sample-rate";
 
 /** Path of a `seconds`-long speech WAV in `dir`, made on first use. */
 export function benchAudio(root: string, dir: string, seconds: number): string {

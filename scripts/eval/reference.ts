@@ -18,9 +18,11 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { monoSource } from "../../lib/audio/source";
-import { SAMPLE_RATE, WINDOW_SECONDS } from "../../lib/transcription/windows";
+import { WINDOW_SECONDS } from "../../lib/transcription/windows";
 import { transcribeLong, type WindowTranscriber } from "../../lib/transcription/long-transcription";
-import type { Segment, WindowResult } from "../../lib/transcription/worker-protocol";
+import type { WindowResult } from "../../lib/transcription/worker-protocol";
+import type { Segment } from "../../lib/transcript/types";
+import { SAMPLE_RATE } from "../../lib/audio/sample-rate";
 
 /** What the reference made of one clip. */
 export interface ReferenceResult {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryStorage } from "@/lib/model/plan-history";
 import { DEFAULT_SETTINGS, SETTINGS_KEY, loadSettings, parseSettings, saveSettings } from "@/lib/settings";
+import { createMemoryStorage } from "@/lib/storage";
 
 describe("settings", () => {
   it("default when nothing or garbage is stored", () => {

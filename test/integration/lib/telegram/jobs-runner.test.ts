@@ -3,12 +3,12 @@
  * stand-in Bot API), with a scripted transcriber in place of Whisper.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createMemoryStorage } from "../../../../lib/model/plan-history";
 import type { FetchLike } from "../../../../lib/relay/client";
 import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/inbox";
 import { TelegramJobsRunner, type FinishedJob, type JobRunOutcome, type JobTranscriber } from "../../../../lib/telegram/jobs-runner";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
+import { createMemoryStorage } from "../../../../lib/storage";
 
 /** A transcriber that answers each run with the next scripted outcome, recording the files it got. */
 function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; cancelled: number } {

@@ -1,26 +1,7 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { DTYPES, type Attempt } from "@/lib/model/catalog";
-import {
-  HISTORY_KEY_PREFIX,
-  MEMORY_FAILURE_TTL_MS,
-  PlanHistory,
-  attemptKey,
-  browserStorage,
-  clearLoading,
-  createMemoryStorage,
-  deviceFingerprint,
-  emptyHistory,
-  markLoading,
-  memoryVerdict,
-  parseAttemptKey,
-  parseHistory,
-  recordOutcome,
-  recoverInterruptedLoad,
-  resetHistory,
-  serializeHistory,
-  type DeviceHistory,
-  type KeyValueStorage,
-} from "@/lib/model/plan-history";
+import { HISTORY_KEY_PREFIX, MEMORY_FAILURE_TTL_MS, PlanHistory, attemptKey, clearLoading, deviceFingerprint, emptyHistory, markLoading, memoryVerdict, parseAttemptKey, parseHistory, recordOutcome, recoverInterruptedLoad, resetHistory, serializeHistory, type DeviceHistory } from "@/lib/model/plan-history";
+import { browserStorage, createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
 
 const baseGpu: Attempt = { model: "whisper-base", device: "webgpu", dtype: DTYPES.webgpu };
 const baseGpu16: Attempt = { model: "whisper-base", device: "webgpu", dtype: DTYPES["webgpu-f16"] };

@@ -9,7 +9,6 @@ import {
   SAFE_ATTEMPT,
   isQuality,
   largestWeightBytes,
-  normalizeLanguage,
   planAttempts,
   type PlanOverrides,
   type PlanRequest,
@@ -252,12 +251,6 @@ describe("planAttempts: languages", () => {
   ];
   test.each(languageCases)("language %s at 4 GB, medium → %s", (language, model) => {
     expect(planAttempts(request({ device: device({ deviceMemory: 4 }), language })).attempts[0]?.model).toBe(model);
-  });
-
-  test("normalizeLanguage", () => {
-    expect(normalizeLanguage(" Auto ")).toBeUndefined();
-    expect(normalizeLanguage("pt-BR")).toBe("pt");
-    expect(normalizeLanguage("burmese")).toBe("my");
   });
 
   test("the hard languages include at least Khmer, Chinese and Japanese", () => {

@@ -1,28 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RelayClientError } from "../../../../lib/relay/client";
 import type { JobSummary } from "../../../../lib/relay/protocol";
-import {
-  audioFileName,
-  audioMimeType,
-  canTakeByHand,
-  describeUser,
-  EMPTY_INBOX,
-  entryStateName,
-  entryStatusText,
-  heartbeatIntervalMs,
-  inboxReducer,
-  jobTitle,
-  linkFailure,
-  MAX_FINISHED_ENTRIES,
-  nextJobToTake,
-  normalizeLinkCode,
-  parseAutoSetting,
-  parseHealthBot,
-  parseStoredSession,
-  relayBaseUrl,
-  serializeSession,
-  type InboxState,
-} from "../../../../lib/telegram/inbox";
+import { audioFileName, audioMimeType, canTakeByHand, describeUser, EMPTY_INBOX, entryStateName, entryStatusText, heartbeatIntervalMs, inboxReducer, jobTitle, linkFailure, MAX_FINISHED_ENTRIES, nextJobToTake, parseAutoSetting, parseHealthBot, parseStoredSession, relayBaseUrl, serializeSession, type InboxState } from "../../../../lib/telegram/inbox";
 
 const NOW = Date.parse("2025-01-01T12:00:00Z");
 
@@ -97,11 +76,6 @@ describe("linking words", () => {
     expect(code.kind === "failed" && code.message).toMatch(/^Linking failed \(401\): that code/);
     expect(linkFailure(new RelayClientError(429, "rate_limited", "slow"), "code")).toMatchObject({ kind: "failed", message: expect.stringContaining("429") });
     expect(linkFailure(new Error("boom"), "code").kind).toBe("failed");
-  });
-
-  it("cleans a typed code", () => {
-    expect(normalizeLinkCode(" 7kq2-m9xd ")).toBe("7KQ2M9XD");
-    expect(normalizeLinkCode(" - ")).toBeNull();
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { channelsSource, monoSource } from "@/lib/audio/source";
-import { SAMPLE_RATE } from "@/lib/transcription/windows";
 import { transcribeLong, type LongProgress, type WindowTranscriber } from "@/lib/transcription/long-transcription";
 import type { TranscribeOptions, WindowResult } from "@/lib/transcription/worker-protocol";
+import { SAMPLE_RATE } from "@/lib/audio/sample-rate";
 
 /** Speech-like test signal: 200 Hz harmonics whose loudness rises and falls like syllables. */
 function speechLike(seconds: number): Float32Array {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { resumePoint, segmentsToText, stepWindow, SAMPLE_RATE } from "@/lib/transcription/windows";
+import { resumePoint, segmentsToText, stepWindow } from "@/lib/transcription/windows";
+import { SAMPLE_RATE } from "@/lib/audio/sample-rate";
 
 const s = (seconds: number) => seconds * SAMPLE_RATE;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hashSecret, newLinkCode, newSessionToken, normalizeLinkCode } from "../../../../relay/auth/secrets";
+import { hashSecret, newLinkCode, newSessionToken } from "../../../../relay/auth/secrets";
+import { normalizeLinkCode } from "../../../../lib/relay/link-code";
 
 describe("secrets", () => {
   it("session tokens are 32 random bytes in base64url", () => {
@@ -16,8 +17,5 @@ describe("secrets", () => {
     const code = newLinkCode();
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(normalizeLinkCode(code.toLowerCase())).toBe(code.replace("-", ""));
-    expect(normalizeLinkCode(" ab1o-i2lk ")).toBe("AB10121K");
-    expect(normalizeLinkCode("ABCD-EFG")).toBeNull();
-    expect(normalizeLinkCode("ABCD-EFGU")).toBeNull();
   });
 });
