@@ -1,6 +1,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
+import layers from "./scripts/eslint/layers.mjs";
 
 export default tseslint.config(
   {
@@ -17,6 +18,11 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    files: ["lib/**/*.{ts,tsx}", "app/**/*.{ts,tsx}", "relay/**/*.ts"],
+    plugins: { layers },
+    rules: { "layers/boundaries": "error" },
   },
   {
     files: ["app/**/*.{ts,tsx}"],
