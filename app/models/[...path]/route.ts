@@ -1,28 +1,18 @@
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { extname, resolve, sep } from "node:path";
 import { appConfig } from "@/lib/app-config";
+import { findModelFile } from "@/lib/model/model-folder";
 
-const TYPES: Readonly<Record<string, string>> = {
-  ".json": "application/json; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".onnx": "application/octet-stream",
-  ".onnx_data": "application/octet-stream",
-};
-
-/** Serves the self-hosted model folder (`WHISPER_MODELS_DIR`) read-only, streamed from disk. */
+/** Serves the self-hosted model folder (`WHISPER_MODELS_DIR`) read-only, streamed from disk; see findModelFile for what is refused. */
 export async function GET(_request: Request, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const dir = appConfig().modelsDir;
   if (dir === null) return new Response("self-hosted models are not configured", { status: 404 });
   const { path } = await context.params;
-  const file = resolve(dir, ...path);
-  if (!file.startsWith(dir + sep)) return new Response("not found", { status: 404 });
-  const info = await stat(/*turbopackIgnore: true*/ file).catch(() => null);
-  if (info === null || !info.isFile()) return new Response("not found", { status: 404 });
-  return new Response(fileStream(file), {
+  const file = await findModelFile(dir, path);
+  if (file === null) return new Response("not found", { status: 404 });
+  return new Response(fileStream(file.path), {
     headers: {
-      "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
-      "Content-Length": String(info.size),
+      "Content-Type": file.contentType,
+      "Content-Length": String(file.size),
       "Cache-Control": "no-cache",
     },
   });

@@ -1,0 +1,60 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { findModelFile, isServableSegment } from "@/lib/model/model-folder";
+
+let base: string;
+let dir: string;
+
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), "model-folder-"));
+  dir = join(base, "models");
+  mkdirSync(join(dir, "whisper-tiny", "onnx"), { recursive: true });
+  mkdirSync(join(dir, ".git"));
+  writeFileSync(join(dir, "whisper-tiny", "config.json"), "{}");
+  writeFileSync(join(dir, "whisper-tiny", "onnx", "encoder_model.onnx"), "onnx bytes");
+  writeFileSync(join(dir, ".env"), "TELEGRAM_BOT_TOKEN=secret");
+  writeFileSync(join(dir, ".git", "config.json"), "{}");
+  writeFileSync(join(dir, "whisper-tiny", "notes.sh"), "echo hi");
+  writeFileSync(join(base, "outside.json"), "{\"secret\":true}");
+  symlinkSync(join(base, "outside.json"), join(dir, "whisper-tiny", "escape.json"));
+  symlinkSync(base, join(dir, "whisper-tiny", "up"));
+  symlinkSync(join(dir, "whisper-tiny", "config.json"), join(dir, "whisper-tiny", "alias.json"));
+  mkdirSync(join(dir, "whisper-tiny", "folder.json"));
+});
+
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe("findModelFile", () => {
+  test("serves model files with their type and size", async () => {
+    expect(await findModelFile(dir, ["whisper-tiny", "config.json"])).toMatchObject({ size: 2, contentType: "application/json; charset=utf-8" });
+    expect(await findModelFile(dir, ["whisper-tiny", "onnx", "encoder_model.onnx"])).toMatchObject({ size: 10, contentType: "application/octet-stream" });
+  });
+
+  test("a symlink whose target stays inside the folder is served as its target", async () => {
+    expect((await findModelFile(dir, ["whisper-tiny", "alias.json"]))?.path).toBe(await findModelFile(dir, ["whisper-tiny", "config.json"]).then((file) => file?.path));
+  });
+
+  test.each([
+    [[".env"], "a dotfile"],
+    [[".git", "config.json"], "a file in a dot folder"],
+    [["whisper-tiny", "..", "..", "outside.json"], "a .. segment"],
+    [["whisper-tiny", "escape.json"], "a symlink pointing outside"],
+    [["whisper-tiny", "up", "outside.json"], "a symlinked folder pointing outside"],
+    [["whisper-tiny", "notes.sh"], "a file type models do not have"],
+    [["whisper-tiny", "folder.json"], "a folder"],
+    [["whisper-tiny", "missing.json"], "a missing file"],
+    [["whisper-tiny", "a/b.json"], "a segment with a separator"],
+    [[], "no path"],
+  ])("refuses %j (%s)", async (segments) => {
+    expect(await findModelFile(dir, segments)).toBeNull();
+  });
+
+  test("segments", () => {
+    expect(isServableSegment("config.json")).toBe(true);
+    expect(isServableSegment(".")).toBe(false);
+    expect(isServableSegment("")).toBe(false);
+    expect(isServableSegment("a\0b")).toBe(false);
+  });
+});
