@@ -1,5 +1,5 @@
 /**
- * Shared Playwright fixtures: every page records console errors, uncaught exceptions and requests
+ * Shared Playwright fixtures: every page records console errors, uncaught exceptions, CSP violations and requests
  * that leave the machine, and a test fails if any appear (unless it says which it expects).
  */
 import { test as base, expect, type Page } from "@playwright/test";
@@ -18,6 +18,8 @@ interface PageProblems {
   readonly consoleErrors: string[];
   readonly pageErrors: string[];
   readonly externalRequests: string[];
+  /** Content-Security-Policy violations reported by the page (`securitypolicyviolation`). */
+  readonly cspViolations: string[];
   /** Console errors matching these are expected by the test and not reported. */
   allow(pattern: RegExp): void;
 }
@@ -29,10 +31,18 @@ export const test = base.extend<{ problems: PageProblems }>({
       consoleErrors: [],
       pageErrors: [],
       externalRequests: [],
+      cspViolations: [],
       allow: (pattern) => allowed.push(pattern),
     };
     page.on("console", (message) => {
       if (message.type() === "error") problems.consoleErrors.push(message.text());
+    });
+    await page.exposeFunction("__reportCspViolation", (text: string) => problems.cspViolations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (event) => {
+        const report: unknown = Reflect.get(globalThis, "__reportCspViolation");
+        if (typeof report === "function") report(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`);
+      });
     });
     page.on("pageerror", (error) => problems.pageErrors.push(String(error)));
     page.on("request", (request) => {
@@ -46,6 +56,7 @@ export const test = base.extend<{ problems: PageProblems }>({
     expect(unexpected, "console errors").toEqual([]);
     expect(problems.pageErrors, "uncaught page errors").toEqual([]);
     expect(problems.externalRequests, "requests that left the machine").toEqual([]);
+    expect(problems.cspViolations, "Content-Security-Policy violations").toEqual([]);
   },
 });
 

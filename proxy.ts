@@ -1,0 +1,27 @@
+// Next.js proxy (the file convention that replaced middleware): gives every page a fresh CSP nonce.
+// Next reads the nonce from the request's Content-Security-Policy header and puts it on the
+// scripts it renders; the same policy goes out on the response (lib/offline/content-security-policy.ts).
+import { NextResponse, type NextRequest } from "next/server";
+import { appConfig } from "./lib/app-config";
+import { contentSecurityPolicy, newNonce } from "./lib/offline/content-security-policy";
+import { relayBaseUrl } from "./lib/telegram/inbox";
+
+export function proxy(request: NextRequest): NextResponse {
+  const config = appConfig().client;
+  const policy = contentSecurityPolicy({
+    nonce: newNonce(),
+    relayOrigin: new URL(relayBaseUrl(config, request.nextUrl)).origin,
+    hub: config.modelSource.kind === "hub",
+    development: process.env.NODE_ENV === "development",
+  });
+  const headers = new Headers(request.headers);
+  headers.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
+}
+
+export const config = {
+  // Pages only: static files, ONNX Runtime, models, the service worker and the manifest need none.
+  matcher: [{ source: "/((?!_next/|ort/|models/|sw\\.js|manifest\\.webmanifest|favicon\\.ico|icon|share-target).*)" }],
+};
