@@ -8,10 +8,11 @@
  * with backoff and sends `Last-Event-ID`, so the relay replays what was missed.
  */
 import { AppError } from "../errors";
-import { RELAY_EVENT_NAMES, RELAY_PATHS, parseErrorBody, parseJobGoneData, parseJobSummary, parseRelayUser, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobGoneData, type JobSummary, type Parsed, type RelayErrorCode, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "./protocol";
+import { RELAY_EVENT_NAMES, RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobGoneData, type JobSummary, type RelayErrorCode, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "./protocol";
 import { isRecord } from "../guards";
 import type { Segment } from "../transcript/types";
 import { SseParser, type SseEvent } from "./sse-parser";
+import { parseErrorBody, parseJobGoneData, parseJobSummary, parseRelayUser, type Parsed } from "./parse";
 
 /** A failed relay call: `status` 0 means the network failed; `code` is the relay's error code. */
 export class RelayClientError extends AppError {

@@ -7,7 +7,8 @@
 import type { ClientConfig } from "../app-config";
 import { RelayClientError } from "../relay/client";
 import { isRecord } from "../guards";
-import { parseRelayUser, type JobGoneReason, type JobKind, type JobSummary, type RelayUser } from "../relay/protocol";
+import { type JobGoneReason, type JobKind, type JobSummary, type RelayUser } from "../relay/protocol";
+import { parseRelayUser } from "../relay/parse";
 
 // ---------------------------------------------------------------------------------------------
 // Where the relay is
