@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { RelayClient, RelayClientError, type FetchLike } from "../../../../lib/relay/client";
+import { RelayClient, type FetchLike } from "../../../../lib/relay/client";
 import type { JobGoneData, JobSummary } from "../../../../lib/relay/protocol";
+import { RelayClientError } from "../../../../lib/relay/client-error";
 
 const job: JobSummary = {
   id: "j1",
