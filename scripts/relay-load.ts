@@ -22,10 +22,11 @@ import { Server } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { bundleRelay, cpuSeconds, fmt, print, printError, procMemory } from "./relay-script-support";
-import { RelayClient, type EventSubscription } from "../lib/relay/client";
+import { RelayClient } from "../lib/relay/client";
 import { startLoadBalancer } from "../test/integration/relay/load-balancer";
 import { startRedisServer, type RedisServer } from "../test/integration/relay/redis-server";
 import { FakeBotApi, initDataFor, testUser } from "../test/support/fake-bot-api";
+import type { EventSubscription } from "../lib/relay/event-subscription";
 
 const ROOT = resolve(__dirname, "..");
 const DEADLINE_MS = 180_000;

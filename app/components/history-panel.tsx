@@ -3,16 +3,10 @@
 import { useCallback, useEffect, useId, useState } from "react";
 import { describeError } from "@/lib/errors";
 import { formatClock } from "@/lib/transcript/formats";
-import {
-  clearTranscripts,
-  deleteTranscript,
-  listTranscripts,
-  makeSnippet,
-  onHistoryChanged,
-  renameTranscript,
-  searchTranscripts,
-  type TranscriptRecord,
-} from "@/lib/history/transcript-history";
+import { clearTranscripts, deleteTranscript, listTranscripts, renameTranscript, searchTranscripts } from "@/lib/history/transcript-history";
+import type { TranscriptRecord } from "@/lib/history/record";
+import { makeSnippet } from "@/lib/history/search";
+import { onHistoryChanged } from "@/lib/history/broadcast";
 
 /** Transcripts kept on this device: search, open, rename, delete, clear all. Nothing leaves the device. */
 export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptRecord) => void }) {

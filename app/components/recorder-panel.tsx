@@ -2,8 +2,10 @@
 
 import { useEffect, useRef, useState } from "react";
 import { describeError } from "@/lib/errors";
-import { createRecorder, getSharedMicrophone, levelToMeter, type Recorder } from "@/lib/audio/recorder";
+import { createRecorder, type Recorder } from "@/lib/audio/recorder";
 import { formatClock } from "@/lib/transcript/formats";
+import { getSharedMicrophone } from "@/lib/audio/microphone";
+import { levelToMeter } from "@/lib/audio/level-meter";
 
 type RecorderUiState = "idle" | "starting" | "recording" | "paused";
 

@@ -5,7 +5,7 @@ import type { ClientConfig } from "@/lib/app-config";
 import { WHISPER_LANGUAGES, languageName } from "@/lib/languages";
 import { describeAttempt } from "@/lib/model/catalog";
 import { createLogger } from "@/lib/logger";
-import { createTranscriptRecord, saveTranscript, type TranscriptRecord } from "@/lib/history/transcript-history";
+import { saveTranscript } from "@/lib/history/transcript-history";
 import { useTranscription, type Phase, type RunOutcome } from "../hooks/use-transcription";
 import { HistoryPanel } from "./history-panel";
 import { RecorderPanel } from "./recorder-panel";
@@ -15,6 +15,7 @@ import { TranscriptView } from "./transcript-view";
 import { ModelInfo } from "./model-info";
 import { ModelSettings } from "./model-settings";
 import { OfflineSupport } from "./offline-support";
+import { createTranscriptRecord, type TranscriptRecord } from "@/lib/history/record";
 
 const log = createLogger("app");
 

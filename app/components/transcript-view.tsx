@@ -1,8 +1,9 @@
 "use client";
 
 import { useState } from "react";
-import { formatClock, formatTranscript, fileNameFor, mimeTypeFor, TRANSCRIPT_FORMATS, type TranscriptContent, type TranscriptFormat } from "@/lib/transcript/formats";
+import { formatClock, formatTranscript, fileNameFor, mimeTypeFor, TRANSCRIPT_FORMATS, type TranscriptFormat } from "@/lib/transcript/formats";
 import type { Segment } from "@/lib/transcript/types";
+import type { TranscriptContent } from "@/lib/transcript/types";
 
 const FORMAT_LABELS: Readonly<Record<TranscriptFormat, string>> = { txt: "TXT", srt: "SRT", vtt: "VTT", json: "JSON" };
 

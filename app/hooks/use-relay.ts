@@ -7,8 +7,9 @@ import { createLogger } from "@/lib/logger";
 import { relayBaseUrl } from "@/lib/telegram/inbox";
 import { INITIAL_TELEGRAM_SNAPSHOT, TelegramJobsRunner, type FinishedJob, type JobTranscriber, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-runner";
 import { currentLaunchParams } from "@/lib/telegram/mini-app";
-import { createTranscriptRecord, saveTranscript } from "@/lib/history/transcript-history";
+import { saveTranscript } from "@/lib/history/transcript-history";
 import { browserStorage } from "@/lib/storage";
+import { createTranscriptRecord } from "@/lib/history/record";
 
 const log = createLogger("telegram");
 

@@ -3,136 +3,15 @@
  * a session (Mini App init data or a `/link` code), follow its jobs over Server-Sent Events, claim
  * one, keep the lease alive, fetch the audio, and post the transcript or the failure.
  *
- * Events are read with `fetch` and a streaming parser rather than `EventSource`, because
- * `EventSource` cannot send the `Authorization` header. The subscription reconnects by itself
- * with backoff and sends `Last-Event-ID`, so the relay replays what was missed.
+ * Events are followed by ./event-subscription (fetch and a streaming parser rather than
+ * `EventSource`, which cannot send the `Authorization` header); failures are ./client-error's.
  */
-import { AppError } from "../errors";
-import { RELAY_EVENT_NAMES, RELAY_PATHS, parseErrorBody, parseJobGoneData, parseJobSummary, parseRelayUser, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobGoneData, type JobSummary, type Parsed, type RelayErrorCode, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "./protocol";
 import { isRecord } from "../guards";
 import type { Segment } from "../transcript/types";
-
-// ---------------------------------------------------------------------------------------------
-// Server-Sent Events parsing
-
-/** One dispatched Server-Sent Event. */
-export interface SseEvent {
-  /** The `event:` field, or "message" when absent. */
-  readonly event: string;
-  /** The `data:` lines joined with "\n". */
-  readonly data: string;
-  /** The last `id:` seen so far in the stream (it persists across events), or null. */
-  readonly id: string | null;
-}
-
-/**
- * An incremental parser for the `text/event-stream` format (WHATWG HTML §9.2): feed it decoded
- * text in chunks of any size; it returns the events completed by each chunk. Handles CRLF, LF and
- * CR line ends (also split across chunks), comments, multi-line data, `id` and `retry`.
- */
-export class SseParser {
-  private buffer = "";
-  private data: string[] = [];
-  private eventName = "";
-  private pendingCarriageReturn = false;
-  private started = false;
-  private currentId: string | null;
-  private retryMs: number | null = null;
-
-  constructor(lastEventId: string | null = null) {
-    this.currentId = lastEventId;
-  }
-
-  /** The id to send as `Last-Event-ID` when reconnecting. */
-  get lastEventId(): string | null {
-    return this.currentId;
-  }
-
-  /** The reconnection delay the server asked for, if any. */
-  get retry(): number | null {
-    return this.retryMs;
-  }
-
-  /** Consumes `chunk`; returns the events it completed. */
-  push(chunk: string): SseEvent[] {
-    let text = chunk;
-    if (!this.started && text.length > 0) {
-      this.started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    if (this.pendingCarriageReturn && text.startsWith("\n")) text = text.slice(1);
-    this.pendingCarriageReturn = false;
-    this.buffer += text;
-
-    const events: SseEvent[] = [];
-    let start = 0;
-    for (let i = 0; i < this.buffer.length; i += 1) {
-      const char = this.buffer[i];
-      if (char !== "\n" && char !== "\r") continue;
-      const line = this.buffer.slice(start, i);
-      if (char === "\r") {
-        if (i + 1 === this.buffer.length) this.pendingCarriageReturn = true;
-        else if (this.buffer[i + 1] === "\n") i += 1;
-      }
-      start = i + 1;
-      const event = this.line(line);
-      if (event !== null) events.push(event);
-    }
-    this.buffer = this.buffer.slice(start);
-    return events;
-  }
-
-  private line(line: string): SseEvent | null {
-    if (line.length === 0) return this.dispatch();
-    if (line.startsWith(":")) return null;
-    const colon = line.indexOf(":");
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? "" : line.slice(colon + 1);
-    if (value.startsWith(" ")) value = value.slice(1);
-    switch (field) {
-      case "event":
-        this.eventName = value;
-        break;
-      case "data":
-        this.data.push(value);
-        break;
-      case "id":
-        if (!value.includes("\u0000")) this.currentId = value;
-        break;
-      case "retry":
-        if (/^\d+$/.test(value)) this.retryMs = Number(value);
-        break;
-      default:
-        break;
-    }
-    return null;
-  }
-
-  private dispatch(): SseEvent | null {
-    const name = this.eventName;
-    const data = this.data;
-    this.eventName = "";
-    this.data = [];
-    if (data.length === 0) return null;
-    return { event: name.length === 0 ? "message" : name, data: data.join("\n"), id: this.currentId };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The client
-
-/** A failed relay call: `status` 0 means the network failed; `code` is the relay's error code. */
-export class RelayClientError extends AppError {
-  override readonly name: string = "RelayClientError";
-  readonly status: number;
-  readonly apiCode: RelayErrorCode | "network" | "bad_response";
-
-  constructor(status: number, apiCode: RelayClientError["apiCode"], message: string, options: { cause?: unknown } = {}) {
-    super(`relay_${apiCode}`, message, { ...options, context: { status } });
-    this.status = status;
-    this.apiCode = apiCode;
-  }
-}
+import { RelayClientError, relayErrorFrom } from "./client-error";
+import { subscribeToEvents, type EventSubscription, type SubscriptionHandlers, type SubscriptionOptions } from "./event-subscription";
+import { parseJobSummary, parseRelayUser, type Parsed } from "./parse";
+import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobSummary, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "./protocol";
 
 /** The `fetch` the client uses; inject one in tests. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -144,38 +23,6 @@ export interface RelayClientOptions {
   /** A session token from an earlier link, e.g. from storage. */
   readonly token?: string | null;
   readonly fetch?: FetchLike;
-}
-
-/** Callbacks of {@link RelayClient.subscribe}. */
-export interface SubscriptionHandlers {
-  /** A job appeared or changed state (`pending` ones may be claimed). */
-  readonly onJob: (job: JobSummary) => void;
-  /** A job finished and can be forgotten. */
-  readonly onJobGone: (gone: JobGoneData) => void;
-  /** The stream (re)connected. */
-  readonly onOpen?: () => void;
-  /** A connection failed (it will be retried) or an event was malformed. */
-  readonly onError?: (error: RelayClientError) => void;
-  /** The session is no longer valid (401); the subscription has stopped. Link again. */
-  readonly onUnauthorized?: () => void;
-}
-
-/** Timing of {@link RelayClient.subscribe}; the defaults suit browsers. */
-export interface SubscriptionOptions {
-  readonly initialRetryMs?: number;
-  readonly maxRetryMs?: number;
-  /** Reconnect when nothing (not even a keep-alive comment) arrived for this long. */
-  readonly idleTimeoutMs?: number;
-  /** Resume after this event id (e.g. remembered across page loads). */
-  readonly lastEventId?: string | null;
-}
-
-/** A running subscription. */
-export interface EventSubscription {
-  /** Stops it for good. */
-  close(): void;
-  /** The id to resume from. */
-  readonly lastEventId: string | null;
 }
 
 /** The audio of a job. */
@@ -191,19 +38,6 @@ function expect<T>(parsed: Parsed<T>): T {
 
 function field(body: unknown, key: string, type: "string" | "number" | "boolean"): void {
   if (!isRecord(body) || typeof body[key] !== type) throw new RelayClientError(200, "bad_response", `unexpected relay response: "${key}" is missing`);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done);
-  });
 }
 
 /** See the module comment. */
@@ -308,110 +142,18 @@ export class RelayClient {
 
   /** Follows the session's job events until closed, reconnecting with backoff and `Last-Event-ID`. */
   subscribe(handlers: SubscriptionHandlers, options: SubscriptionOptions = {}): EventSubscription {
-    const controller = new AbortController();
-    const initialRetry = options.initialRetryMs ?? 1000;
-    const maxRetry = options.maxRetryMs ?? 30_000;
-    const idleTimeout = options.idleTimeoutMs ?? 45_000;
-    const state: { lastEventId: string | null; opened: boolean; retryMs: number | null } = {
-      lastEventId: options.lastEventId ?? null,
-      opened: false,
-      retryMs: null,
-    };
-
-    const dispatch = (event: SseEvent): void => {
-      let data: unknown;
-      try {
-        data = JSON.parse(event.data);
-      } catch (cause) {
-        handlers.onError?.(new RelayClientError(200, "bad_response", `event "${event.event}" is not JSON`, { cause }));
-        return;
-      }
-      if (event.event === RELAY_EVENT_NAMES.job) {
-        const job = parseJobSummary(data);
-        if (job.ok) handlers.onJob(job.value);
-        else handlers.onError?.(new RelayClientError(200, "bad_response", job.error));
-      } else if (event.event === RELAY_EVENT_NAMES.jobGone) {
-        const gone = parseJobGoneData(data);
-        if (gone.ok) handlers.onJobGone(gone.value);
-        else handlers.onError?.(new RelayClientError(200, "bad_response", gone.error));
-      }
-    };
-
-    const connectOnce = async (): Promise<"again" | "stop"> => {
-      const attempt = new AbortController();
-      const abortAttempt = (): void => attempt.abort();
-      controller.signal.addEventListener("abort", abortAttempt);
-      let idle: ReturnType<typeof setTimeout> | undefined;
-      const touch = (): void => {
-        clearTimeout(idle);
-        idle = setTimeout(abortAttempt, idleTimeout);
-      };
-      try {
-        touch();
-        const response = await this.fetchImpl(this.baseUrl + RELAY_PATHS.events, {
-          method: "GET",
-          headers: {
-            accept: "text/event-stream",
-            authorization: `Bearer ${this.currentToken ?? ""}`,
-            ...(state.lastEventId === null ? {} : { "last-event-id": state.lastEventId }),
-          },
-          cache: "no-store",
-          signal: attempt.signal,
-        });
-        if (response.status === 401) {
-          handlers.onUnauthorized?.();
-          return "stop";
-        }
-        if (!response.ok || response.body === null) throw await this.errorFrom(response);
-        state.opened = true;
-        handlers.onOpen?.();
-        const parser = new SseParser(state.lastEventId);
-        const decoder = new TextDecoder();
-        const reader = response.body.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          touch();
-          for (const event of parser.push(decoder.decode(value, { stream: true }))) {
-            state.lastEventId = parser.lastEventId;
-            dispatch(event);
-          }
-          state.lastEventId = parser.lastEventId;
-          state.retryMs = parser.retry;
-        }
-        return "again";
-      } finally {
-        clearTimeout(idle);
-        controller.signal.removeEventListener("abort", abortAttempt);
-      }
-    };
-
-    const run = async (): Promise<void> => {
-      let delay = initialRetry;
-      while (!controller.signal.aborted) {
-        state.opened = false;
-        try {
-          if ((await connectOnce()) === "stop") return;
-        } catch (error) {
-          if (controller.signal.aborted) return;
-          handlers.onError?.(
-            error instanceof RelayClientError ? error : new RelayClientError(0, "network", "the event stream broke off", { cause: error }),
-          );
-        }
-        // A connection that worked starts the backoff over; the server's `retry:` sets its base.
-        if (state.opened) delay = state.retryMs ?? initialRetry;
-        await sleep(delay, controller.signal);
-        delay = Math.min(delay * 2, maxRetry);
-      }
-    };
-    void run();
-
-    return {
-      close: () => controller.abort(),
-      get lastEventId() {
-        return state.lastEventId;
-      },
-    };
+    const open = (lastEventId: string | null, signal: AbortSignal): Promise<Response> =>
+      this.fetchImpl(this.baseUrl + RELAY_PATHS.events, {
+        method: "GET",
+        headers: {
+          accept: "text/event-stream",
+          authorization: `Bearer ${this.currentToken ?? ""}`,
+          ...(lastEventId === null ? {} : { "last-event-id": lastEventId }),
+        },
+        cache: "no-store",
+        signal,
+      });
+    return subscribeToEvents(open, handlers, options);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -461,19 +203,7 @@ export class RelayClient {
     } catch (cause) {
       throw new RelayClientError(0, "network", `cannot reach the relay (${method} ${path.split("?")[0] ?? path})`, { cause });
     }
-    if (!response.ok) throw await this.errorFrom(response);
+    if (!response.ok) throw await relayErrorFrom(response);
     return response;
-  }
-
-  private async errorFrom(response: Response): Promise<RelayClientError> {
-    let parsed: ReturnType<typeof parseErrorBody>;
-    try {
-      parsed = parseErrorBody(await response.json());
-    } catch {
-      parsed = null;
-    }
-    return parsed === null
-      ? new RelayClientError(response.status, "bad_response", `the relay answered ${response.status}`)
-      : new RelayClientError(response.status, parsed.error.code, parsed.error.message);
   }
 }

@@ -5,9 +5,10 @@
  * in Node; `lib/telegram-jobs-runner.ts` drives it against the relay.
  */
 import type { ClientConfig } from "../app-config";
-import { RelayClientError } from "../relay/client";
 import { isRecord } from "../guards";
-import { parseRelayUser, type JobGoneReason, type JobKind, type JobSummary, type RelayUser } from "../relay/protocol";
+import { type JobGoneReason, type JobKind, type JobSummary, type RelayUser } from "../relay/protocol";
+import { parseRelayUser } from "../relay/parse";
+import { RelayClientError } from "../relay/client-error";
 
 // ---------------------------------------------------------------------------------------------
 // Where the relay is

@@ -4,7 +4,7 @@
  * HMAC check itself lives in `relay/auth/verify-init-data.ts`, because it needs the bot token.
  */
 import { isRecord } from "../guards";
-import type { Parsed } from "../relay/protocol";
+import type { Parsed } from "../relay/parse";
 
 /** What Telegram puts in the URL hash when it opens the Mini App. */
 export interface LaunchParams {

@@ -13,12 +13,14 @@
  */
 import { describeError } from "../errors";
 import { createLogger } from "../logger";
-import { RelayClient, RelayClientError, type EventSubscription, type FetchLike, type SubscriptionOptions } from "../relay/client";
+import { RelayClient, type FetchLike } from "../relay/client";
 import { RELAY_PATHS, type ClaimResponse, type JobSummary, type RelayUser } from "../relay/protocol";
 import { audioFileName, audioMimeType, EMPTY_INBOX, heartbeatIntervalMs, inboxReducer, isWorking, linkFailure, nextJobToTake, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type InboxAction, type InboxState, type LocalJobState, type RelayHealth, type RelayUnavailableReason } from "./inbox";
 import type { KeyValueStorage } from "../storage";
 import type { Segment } from "../transcript/types";
 import { normalizeLinkCode } from "../relay/link-code";
+import { RelayClientError } from "../relay/client-error";
+import type { EventSubscription, SubscriptionOptions } from "../relay/event-subscription";
 
 const log = createLogger("telegram");
 

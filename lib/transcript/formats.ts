@@ -12,8 +12,9 @@
  *   cue numbers count only the cues written.
  * - A transcript with text but no segments becomes one cue spanning the whole audio.
  */
-import { isRecord } from "../guards";
-import type { Segment, TranscriptResult } from "./types";
+import { toJson, type TranscriptMetadata } from "./transcript-json";
+import { toCues, toMilliseconds } from "./cues";
+import type { TranscriptContent } from "./types";
 
 /** The file formats a transcript can be saved as. */
 export type TranscriptFormat = "txt" | "srt" | "vtt" | "json";
@@ -21,22 +22,10 @@ export type TranscriptFormat = "txt" | "srt" | "vtt" | "json";
 /** Every {@link TranscriptFormat}, in the order a menu should offer them. */
 export const TRANSCRIPT_FORMATS: readonly TranscriptFormat[] = ["txt", "srt", "vtt", "json"];
 
-/** The part of a {@link TranscriptResult} the writers read; a stored history record satisfies it too. */
-export type TranscriptContent = Pick<TranscriptResult, "text" | "segments" | "language" | "duration">;
-
 /** Options for {@link toTxt}. */
 export interface TxtOptions {
   /** One segment per line, each prefixed with its start time as `[mm:ss]` (or `[h:mm:ss]` past an hour). */
   readonly timestamps?: boolean;
-}
-
-/** Optional facts written into the JSON document's `metadata`; nothing here changes the transcript itself. */
-export interface TranscriptMetadata {
-  readonly title?: string;
-  readonly source?: string;
-  readonly model?: string;
-  /** ISO 8601 date-time, e.g. `new Date().toISOString()`. */
-  readonly createdAt?: string;
 }
 
 /** Options for {@link formatTranscript}: what each format reads. */
@@ -48,11 +37,6 @@ export interface FormatOptions extends TxtOptions {
 /** Is `value` one of the {@link TRANSCRIPT_FORMATS}? Use it on a value from a URL, a menu or storage. */
 export function isTranscriptFormat(value: unknown): value is TranscriptFormat {
   return typeof value === "string" && TRANSCRIPT_FORMATS.some((format) => format === value);
-}
-
-/** Seconds made safe to print: NaN, ±Infinity and negatives become 0; rounded to whole milliseconds. */
-function toMilliseconds(seconds: number): number {
-  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : 0;
 }
 
 function pad(value: number, width: number): string {
@@ -83,37 +67,6 @@ export function formatClock(seconds: number, withHours = false): string {
   return `${pad(Math.floor(total / 60), 2)}:${pad(s, 2)}`;
 }
 
-/** One cue as every writer sees it: clamped times (ms, end ≥ start) and cleaned lines of text. */
-interface Cue {
-  readonly startMs: number;
-  readonly endMs: number;
-  /** Non-empty, trimmed lines. */
-  readonly lines: readonly string[];
-}
-
-/** Trims each line and drops empty ones, so a cue never contains the blank line that would end it early. */
-function cueLines(text: string): string[] {
-  return text
-    .split(/\r\n|\r|\n|\u2028|\u2029/)
-    .map((line) => line.replace(/\s+/g, " ").trim())
-    .filter((line) => line.length > 0);
-}
-
-/**
- * The cues a transcript is written as: segments in start order with empty ones dropped, or, when
- * there are no segments, one cue over the whole audio holding `text`.
- */
-function toCues(content: TranscriptContent): Cue[] {
-  const segments: readonly Segment[] =
-    content.segments.length > 0 ? content.segments : [{ start: 0, end: content.duration, text: content.text }];
-  return segments
-    .map((segment) => {
-      const startMs = toMilliseconds(segment.start);
-      return { startMs, endMs: Math.max(startMs, toMilliseconds(segment.end)), lines: cueLines(segment.text) };
-    })
-    .filter((cue) => cue.lines.length > 0)
-    .sort((a, b) => a.startMs - b.startMs);
-}
 
 /** `-->` is the timing separator in both subtitle formats; text must never contain it. */
 function defuseArrow(line: string): string {
@@ -166,105 +119,6 @@ export function toTxt(content: TranscriptContent, options: TxtOptions = {}): str
   return text.length > 0 ? `${text}\n` : "";
 }
 
-/** The `format` field of every JSON transcript we write. */
-export const TRANSCRIPT_JSON_FORMAT = "whisper-transcript";
-
-/** The current JSON schema version; bumped only when a field changes meaning or is removed. */
-export const TRANSCRIPT_JSON_VERSION = 1;
-
-/**
- * The JSON document {@link toJson} writes (schema version 1). Stable: fields may be added, but none
- * changes meaning without a new `version`. Times are seconds rounded to milliseconds.
- *
- * ```json
- * {
- *   "format": "whisper-transcript",
- *   "version": 1,
- *   "language": "en",
- *   "duration": 12.5,
- *   "text": "Hello there. General Kenobi.",
- *   "segments": [{ "id": 0, "start": 0, "end": 4.5, "text": "Hello there." }],
- *   "metadata": { "title": "voice.ogg", "model": "whisper-tiny" }
- * }
- * ```
- * `language` is an ISO 639-1 code or null; `segments[].id` counts from 0 in start order (empty
- * segments are dropped, like in the subtitle formats); `metadata` is present only when given and
- * holds only the keys given.
- */
-export interface TranscriptJson {
-  readonly format: typeof TRANSCRIPT_JSON_FORMAT;
-  readonly version: typeof TRANSCRIPT_JSON_VERSION;
-  readonly language: string | null;
-  readonly duration: number;
-  readonly text: string;
-  readonly segments: ReadonlyArray<{ readonly id: number; readonly start: number; readonly end: number; readonly text: string }>;
-  readonly metadata?: TranscriptMetadata;
-}
-
-/** Builds the {@link TranscriptJson} document as an object (see {@link toJson} for the text). */
-export function toTranscriptJson(content: TranscriptContent, metadata?: TranscriptMetadata): TranscriptJson {
-  const cleanMetadata = metadata === undefined ? undefined : pickMetadata(metadata);
-  return {
-    format: TRANSCRIPT_JSON_FORMAT,
-    version: TRANSCRIPT_JSON_VERSION,
-    language: content.language,
-    duration: toMilliseconds(content.duration) / 1000,
-    text: content.text.trim(),
-    segments: toCues(content).map((cue, id) => ({ id, start: cue.startMs / 1000, end: cue.endMs / 1000, text: cue.lines.join("\n") })),
-    ...(cleanMetadata === undefined ? {} : { metadata: cleanMetadata }),
-  };
-}
-
-function pickMetadata(metadata: TranscriptMetadata): TranscriptMetadata | undefined {
-  const out: { title?: string; source?: string; model?: string; createdAt?: string } = {};
-  if (typeof metadata.title === "string") out.title = metadata.title;
-  if (typeof metadata.source === "string") out.source = metadata.source;
-  if (typeof metadata.model === "string") out.model = metadata.model;
-  if (typeof metadata.createdAt === "string") out.createdAt = metadata.createdAt;
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** The {@link TranscriptJson} document as pretty-printed JSON (two spaces) ending with "\n". */
-export function toJson(content: TranscriptContent, metadata?: TranscriptMetadata): string {
-  return `${JSON.stringify(toTranscriptJson(content, metadata), null, 2)}\n`;
-}
-
-function isJsonSegment(value: unknown): value is TranscriptJson["segments"][number] {
-  return (
-    isRecord(value) &&
-    typeof value.id === "number" &&
-    typeof value.start === "number" &&
-    typeof value.end === "number" &&
-    typeof value.text === "string"
-  );
-}
-
-/**
- * Reads a document written by {@link toJson} (version 1) back, e.g. a transcript the user imports.
- * Returns null for anything else: other JSON, another `format`, a newer `version`, or wrong field types.
- */
-export function parseTranscriptJson(text: string): TranscriptJson | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isRecord(value) || value.format !== TRANSCRIPT_JSON_FORMAT || value.version !== TRANSCRIPT_JSON_VERSION) return null;
-  const { language, duration, text: body, segments, metadata } = value;
-  if (!(language === null || typeof language === "string") || typeof duration !== "number" || typeof body !== "string") return null;
-  if (!Array.isArray(segments) || !segments.every(isJsonSegment)) return null;
-  const cleanMetadata = isRecord(metadata) ? pickMetadata(metadata) : undefined;
-  return {
-    format: TRANSCRIPT_JSON_FORMAT,
-    version: TRANSCRIPT_JSON_VERSION,
-    language,
-    duration,
-    text: body,
-    segments,
-    ...(cleanMetadata === undefined ? {} : { metadata: cleanMetadata }),
-  };
-}
 
 /** Writes `content` in `format`; `options` are read only by the formats they concern. */
 export function formatTranscript(content: TranscriptContent, format: TranscriptFormat, options: FormatOptions = {}): string {

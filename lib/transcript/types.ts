@@ -21,3 +21,6 @@ export interface TranscriptResult {
   /** Wall time spent in the model, in milliseconds. */
   readonly elapsedMs: number;
 }
+
+/** The part of a {@link TranscriptResult} the writers read; a stored history record satisfies it too. */
+export type TranscriptContent = Pick<TranscriptResult, "text" | "segments" | "language" | "duration">;

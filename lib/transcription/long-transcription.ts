@@ -5,12 +5,13 @@
  * language detected in the first spoken window is kept for the rest, and cancelling stops within
  * the current window while keeping the text so far.
  */
-import { analyzeSpeech, shouldDiscardTranscript } from "../audio/silence-gate";
+import { analyzeSpeech } from "../audio/silence-gate";
 import type { AudioSource } from "../audio/source";
 import { segmentsToText, stepWindow, WINDOW_SECONDS } from "./windows";
 import type { TranscribeOptions, WindowResult } from "./worker-protocol";
 import type { Segment, TranscriptResult } from "../transcript/types";
 import { SAMPLE_RATE } from "../audio/sample-rate";
+import { shouldDiscardTranscript } from "../audio/hallucination-filter";
 
 /** What the orchestrator needs from the worker client (TranscriberClient fits). */
 export interface WindowTranscriber {

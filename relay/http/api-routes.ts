@@ -6,24 +6,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { pipeline } from "node:stream/promises";
-import {
-  RELAY_LIMITS,
-  RELAY_PATHS,
-  parseCodeSessionRequest,
-  parseFailureRequest,
-  parseLeaseRequest,
-  parseResultRequest,
-  parseTelegramSessionRequest,
-  type ClaimResponse,
-  type FinishResponse,
-  type HealthResponse,
-  type HeartbeatResponse,
-  type JobListResponse,
-  type Parsed,
-  type ReleaseResponse,
-  type SessionInfoResponse,
-  type SessionResponse,
-} from "../../lib/relay/protocol";
+import { RELAY_LIMITS, RELAY_PATHS, type ClaimResponse, type FinishResponse, type HealthResponse, type HeartbeatResponse, type JobListResponse, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "../../lib/relay/protocol";
 import { createLogger } from "../../lib/logger";
 import { BadRequestError, RateLimitedError, UnauthorizedError } from "../errors";
 import type { SessionHub } from "../events/session-hub";
@@ -36,6 +19,7 @@ import { serveEventStream } from "./event-stream";
 import { readJson } from "./read-json";
 import { sendJson } from "./respond";
 import { Router, type RouteContext } from "./router";
+import { parseCodeSessionRequest, parseFailureRequest, parseLeaseRequest, parseResultRequest, parseTelegramSessionRequest, type Parsed } from "../../lib/relay/parse";
 
 const log = createLogger("relay:http");
 

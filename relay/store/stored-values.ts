@@ -3,10 +3,11 @@
  * transcript segments as JSON text and job kinds and states as strings, and both must refuse
  * anything malformed with a StoreError rather than hand it on.
  */
-import { parseRelayUser, parseSegment, type JobKind, type RelayUser } from "../../lib/relay/protocol";
+import { type JobKind, type RelayUser } from "../../lib/relay/protocol";
 import { StoreError } from "../errors";
 import type { JobRecordState } from "./relay-store";
 import type { Segment } from "../../lib/transcript/types";
+import { parseRelayUser, parseSegment } from "../../lib/relay/parse";
 
 const JOB_KIND_VALUES: readonly JobKind[] = ["voice", "audio", "video_note", "document"];
 const STATE_VALUES: readonly JobRecordState[] = ["new", "pending", "claimed", "done", "failed", "expired"];

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SseParser } from "../../../lib/relay/client";
 import type { JobGoneData, JobSummary } from "../../../lib/relay/protocol";
 import { initDataFor, testUser } from "../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "./harness";
+import { SseParser } from "../../../lib/relay/sse-parser";
 
 describe("relay end to end over sockets", () => {
   let h: Harness;

@@ -11,7 +11,7 @@
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { RelayClient, type EventSubscription } from "../../../lib/relay/client";
+import { RelayClient } from "../../../lib/relay/client";
 import type { JobGoneData, JobSummary } from "../../../lib/relay/protocol";
 import { parseConfig } from "../../../relay/config";
 import { closeRedis, connectRedis } from "../../../relay/redis/redis-connection";
@@ -22,6 +22,7 @@ import { eventually } from "./harness";
 import { startLoadBalancer, type LoadBalancer } from "./load-balancer";
 import { startRedisServer, type RedisServer } from "./redis-server";
 import { startRelayProcess, stopRelayProcess, type RelayProcess } from "./relay-process";
+import type { EventSubscription } from "../../../lib/relay/event-subscription";
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { RelayClientError } from "../../../../lib/relay/client";
 import type { JobSummary } from "../../../../lib/relay/protocol";
 import { audioFileName, audioMimeType, canTakeByHand, describeUser, EMPTY_INBOX, entryStateName, entryStatusText, heartbeatIntervalMs, inboxReducer, jobTitle, linkFailure, MAX_FINISHED_ENTRIES, nextJobToTake, parseAutoSetting, parseHealthBot, parseStoredSession, relayBaseUrl, serializeSession, type InboxState } from "../../../../lib/telegram/inbox";
+import { RelayClientError } from "../../../../lib/relay/client-error";
 
 const NOW = Date.parse("2025-01-01T12:00:00Z");
 
