@@ -70,16 +70,16 @@ function JobItem({ entry, canTake, onTake }: { readonly entry: InboxEntry; reado
  */
 export function TelegramPanel({
   config,
-  transcribeFile,
-  cancel,
+  transcriber,
   busy,
 }: {
   readonly config: ClientConfig;
-  readonly transcribeFile: JobTranscriber["transcribe"];
-  readonly cancel: () => void;
+  /** The page's transcription session; Telegram jobs run through it. */
+  readonly transcriber: JobTranscriber;
+  /** The page is transcribing (a file of the user's or a Telegram job). */
   readonly busy: boolean;
 }) {
-  const { state, linkWithCode, linkWithTelegram, checkRelay, unlink, setAuto, takeJob } = useRelay(config, { transcribe: transcribeFile, cancel, busy });
+  const { state, linkWithCode, linkWithTelegram, checkRelay, unlink, setAuto, takeJob } = useRelay(config, transcriber);
   const [code, setCode] = useState("");
   const codeId = useId();
   const autoId = useId();

@@ -40,16 +40,6 @@ function runnerFor(config: ClientConfig): TelegramJobsRunner {
 
 const serverSnapshot = (): TelegramJobsSnapshot => INITIAL_TELEGRAM_SNAPSHOT;
 
-/** What {@link useRelay} needs from the page's transcription. */
-export interface RelayTranscription {
-  /** Transcribes one file (the app's `transcribeFile`). */
-  readonly transcribe: JobTranscriber["transcribe"];
-  /** Cancels the run in progress. */
-  readonly cancel: () => void;
-  /** The page is transcribing (a file of the user's or a Telegram job). */
-  readonly busy: boolean;
-}
-
 /** The Telegram panel's state and actions; see {@link useRelay}. */
 export interface RelayControls {
   readonly state: TelegramJobsSnapshot;
@@ -64,10 +54,10 @@ export interface RelayControls {
 
 /**
  * Links this page to the user's Telegram bot and transcribes the voice messages sent to it, with
- * the page's own transcription (see `lib/telegram-jobs-runner.ts`). Outside Telegram and without a
+ * the page's own transcription (see `lib/telegram/jobs-runner.ts`). Outside Telegram and without a
  * stored session, nothing is sent to the relay until the user opens the link form.
  */
-export function useRelay(config: ClientConfig, transcription: RelayTranscription): RelayControls {
+export function useRelay(config: ClientConfig, transcriber: JobTranscriber): RelayControls {
   const subscribe = useCallback(
     (listener: () => void) => {
       const runner = runnerFor(config);
@@ -79,20 +69,10 @@ export function useRelay(config: ClientConfig, transcription: RelayTranscription
   );
   const state = useSyncExternalStore(subscribe, () => pageRunner?.getSnapshot() ?? INITIAL_TELEGRAM_SNAPSHOT, serverSnapshot);
 
-  const { transcribe, cancel, busy } = transcription;
   useEffect(() => {
-    const runner = runnerFor(config);
-    runner.setTranscriber({ transcribe, cancel });
-  }, [config, transcribe, cancel]);
-  useEffect(() => {
-    runnerFor(config).setBusy(busy);
-  }, [config, busy]);
-  useEffect(
-    () => () => {
-      pageRunner?.setTranscriber(null);
-    },
-    [],
-  );
+    runnerFor(config).setTranscriber(transcriber);
+    return () => pageRunner?.setTranscriber(null);
+  }, [config, transcriber]);
 
   return {
     state,

@@ -32,11 +32,18 @@ export type JobRunOutcome =
   | { readonly kind: "cancelled" }
   | { readonly kind: "failed"; readonly message: string };
 
-/** The page's transcriber, as the runner uses it: one run at a time, cancellable. */
+/**
+ * The page's transcriber, as the runner uses it: one run at a time, cancellable, and a store the
+ * runner follows to know when the page is busy. The app's `TranscriptionSession` implements it.
+ */
 export interface JobTranscriber {
-  transcribe(file: File, options: { readonly language: string | null; readonly task: "transcribe" }): Promise<JobRunOutcome>;
+  transcribeFile(file: File, options: { readonly language: string | null; readonly task: "transcribe" }): Promise<JobRunOutcome>;
   /** Cancels the run in progress (the one the runner started: it only calls this while its own run is going). */
   cancel(): void;
+  /** True while any run is in progress (a file the user picked, or a job of the runner's). */
+  isBusy(): boolean;
+  /** Calls `listener` after every change of the transcriber's state; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
 }
 
 /** Where linking stands. */
@@ -131,6 +138,7 @@ export class TelegramJobsRunner {
   private client: RelayClient | null = null;
   private subscription: EventSubscription | null = null;
   private transcriber: JobTranscriber | null = null;
+  private unsubscribeTranscriber: (() => void) | null = null;
   private busy = false;
   private idleWaiters: Array<() => void> = [];
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -392,14 +400,19 @@ export class TelegramJobsRunner {
   // -------------------------------------------------------------------------------------------
   // Work
 
-  /** Gives the runner the page's transcriber (null while there is none). */
+  /** Gives the runner the page's transcriber (null while there is none); it follows its busy state. */
   setTranscriber(transcriber: JobTranscriber | null): void {
+    if (transcriber === this.transcriber) return;
+    this.unsubscribeTranscriber?.();
+    this.unsubscribeTranscriber = null;
     this.transcriber = transcriber;
+    if (transcriber !== null) this.unsubscribeTranscriber = transcriber.subscribe(() => this.setBusy(transcriber.isBusy()));
+    this.setBusy(transcriber?.isBusy() ?? false);
     this.pump();
   }
 
-  /** Tells the runner whether the page is busy with a run of its own (a file the user picked). */
-  setBusy(busy: boolean): void {
+  private setBusy(busy: boolean): void {
+    if (busy === this.busy) return;
     this.busy = busy;
     if (!busy) {
       const waiters = this.idleWaiters;
@@ -427,6 +440,8 @@ export class TelegramJobsRunner {
   /** Stops everything (tests; a page simply closes). A job in progress keeps its lease until it expires. */
   dispose(): void {
     this.disposed = true;
+    this.unsubscribeTranscriber?.();
+    this.unsubscribeTranscriber = null;
     this.subscription?.close();
     this.subscription = null;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
@@ -517,7 +532,7 @@ export class TelegramJobsRunner {
         return;
       }
       this.setLocal(id, { kind: "transcribing" });
-      const outcome = await transcriber.transcribe(file, { language: job.languageHint, task: "transcribe" });
+      const outcome = await transcriber.transcribeFile(file, { language: job.languageHint, task: "transcribe" });
       if (leaseLost) {
         this.setLocal(id, { kind: "taken" });
         return;

@@ -10,18 +10,34 @@ import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
 import { createMemoryStorage } from "../../../../lib/storage";
 
-/** A transcriber that answers each run with the next scripted outcome, recording the files it got. */
-function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; cancelled: number } {
+/**
+ * A transcriber that answers each run with the next scripted outcome, recording the files it got;
+ * `setBusy` plays the page being busy with a file of the user's.
+ */
+function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; cancelled: number; setBusy(busy: boolean): void } {
   const files: File[] = [];
+  const listeners = new Set<() => void>();
+  let busy = false;
   const self = {
     files,
     cancelled: 0,
-    async transcribe(file: File): Promise<JobRunOutcome> {
+    async transcribeFile(file: File): Promise<JobRunOutcome> {
       files.push(file);
       return outcomes.shift() ?? { kind: "failed", message: "no outcome scripted" };
     },
     cancel() {
       self.cancelled += 1;
+    },
+    isBusy: () => busy,
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    setBusy(next: boolean) {
+      busy = next;
+      for (const listener of listeners) listener();
     },
   };
   return self;
@@ -131,12 +147,12 @@ describe("TelegramJobsRunner against a relay", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(transcriber.files).toHaveLength(0);
 
-    jobs.setBusy(true);
+    transcriber.setBusy(true);
     jobs.setAuto(true);
     expect(storage.getItem(TELEGRAM_AUTO_KEY)).toBe("on");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(transcriber.files).toHaveLength(0);
-    jobs.setBusy(false);
+    transcriber.setBusy(false);
     await h.api.waitForCall("editMessageText", (call) => call.params.text === "one", 10_000);
   });
 
