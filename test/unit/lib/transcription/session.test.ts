@@ -105,7 +105,7 @@ function deferred<T>() {
 function session(workers: ReturnType<typeof fakeWorkers>, overrides: Partial<SessionDependencies> & { storage?: KeyValueStorage } = {}) {
   const timers: Array<{ run: () => void; ms: number; cancelled: boolean }> = [];
   const deps: SessionDependencies = {
-    modelSource: { kind: "remote" },
+    modelSource: { kind: "hub" },
     createWorker: workers.createWorker,
     probeDevice: () => Promise.resolve(PROFILE),
     storage: createMemoryStorage(),
@@ -227,7 +227,7 @@ describe("TranscriptionSession", () => {
     const storage = createMemoryStorage();
     storage.setItem(SETTINGS_KEY, JSON.stringify({ quality: "medium", model: "whisper-tiny", device: "webgpu", idleUnloadMinutes: 5 }));
     const s = new TranscriptionSession({
-      modelSource: { kind: "remote" },
+      modelSource: { kind: "hub" },
       createWorker: workers.createWorker,
       probeDevice: () => Promise.resolve(PROFILE),
       storage,
