@@ -13,6 +13,7 @@
 /** Values of the Network Information API's `effectiveType`. */
 export type EffectiveConnectionType = "slow-2g" | "2g" | "3g" | "4g";
 import { isRecord } from "../guards";
+import { TEST_HOOKS_ENABLED } from "../transcription/worker-protocol";
 
 /** How the WebGPU probe ended. */
 export type WebGpuStatus =
@@ -75,8 +76,8 @@ export interface DeviceProfile {
  * `page.addInitScript(() => { globalThis.__WHISPER_TEST_DEVICE__ = { deviceMemory: 1, webgpu: null } })`.
  * {@link probeDevice} merges the fields it recognises (and whose types are right) over what it
  * measured; anything else is ignored. A `webgpu` key (an object, possibly partial, or `null`)
- * replaces the adapter probe entirely. It is plain data, read and never called, so leaving it
- * reachable in production is harmless: only code that sets it changes anything.
+ * replaces the adapter probe entirely. Read only in test builds ({@link TEST_HOOKS_ENABLED}, i.e.
+ * built with NEXT_PUBLIC_TEST_HOOKS=1); production builds ignore it.
  */
 export interface WhisperTestDevice {
   readonly deviceMemory?: number | null;
@@ -98,7 +99,7 @@ declare global {
 export interface ProbeOptions {
   /** Longest wait for `requestAdapter()`, in ms (default {@link DEFAULT_WEBGPU_TIMEOUT_MS}). */
   readonly timeoutMs?: number;
-  /** The global object to read `navigator`, `crossOriginIsolated` and the test hook from (default `globalThis`); tests pass a fake. */
+  /** The global object to read `navigator`, `crossOriginIsolated` and (test builds) the test hook from (default `globalThis`); tests pass a fake. */
   readonly scope?: unknown;
 }
 
@@ -312,7 +313,7 @@ function overridesWebGpu(override: unknown): boolean {
 export async function probeDevice(options: ProbeOptions = {}): Promise<DeviceProfile> {
   const scope: unknown = options.scope ?? globalThis;
   const root = isRecord(scope) ? scope : {};
-  const override = root.__WHISPER_TEST_DEVICE__;
+  const override = TEST_HOOKS_ENABLED ? root.__WHISPER_TEST_DEVICE__ : undefined;
   const base = readNavigator(root.navigator, root.crossOriginIsolated === true);
   // An override that names `webgpu` replaces the adapter; skip the real request (and its wait).
   const gpu: { readonly webgpu: WebGpuAdapterInfo | null; readonly status: WebGpuStatus } = overridesWebGpu(override)

@@ -11,6 +11,11 @@ import {
   type DeviceProfile,
 } from "@/lib/model/device-profile";
 
+// The __WHISPER_TEST_DEVICE__ hook is only read in test builds; these tests play one.
+vi.hoisted(() => {
+  process.env.NEXT_PUBLIC_TEST_HOOKS = "1";
+});
+
 const GiB = 1024 ** 3;
 
 /** Like a real GPUSupportedLimits: the limits are getters on the prototype, not own properties. */
@@ -248,6 +253,21 @@ describe("the __WHISPER_TEST_DEVICE__ hook", () => {
       platform: "Android",
       crossOriginIsolated: false,
     });
+  });
+
+  test("is ignored outside test builds", async () => {
+    vi.resetModules();
+    vi.stubEnv("NEXT_PUBLIC_TEST_HOOKS", "");
+    try {
+      const production = await import("@/lib/model/device-profile");
+      const scope = { navigator: {}, __WHISPER_TEST_DEVICE__: { deviceMemory: 1, webgpu: { shaderF16: true } } };
+      const profile = await production.probeDevice({ scope });
+      expect(profile.deviceMemory).toBeUndefined();
+      expect(profile.webgpu).toBeNull();
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 
   test("is read from globalThis by default", async () => {
