@@ -6,9 +6,9 @@ import { describeError } from "@/lib/errors";
 import { createLogger } from "@/lib/logger";
 import { relayBaseUrl } from "@/lib/telegram/inbox";
 import { INITIAL_TELEGRAM_SNAPSHOT, TelegramJobsRunner, type FinishedJob, type JobTranscriber, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-runner";
-import { currentLaunchParams } from "@/lib/telegram/mini-app";
 import { createTranscriptRecord, saveTranscript } from "@/lib/history/transcript-history";
 import { browserStorage } from "@/lib/storage";
+import { currentLaunchParams } from "@/lib/telegram/launch-params";
 
 const log = createLogger("telegram");
 
@@ -32,7 +32,7 @@ function runnerFor(config: ClientConfig): TelegramJobsRunner {
   pageRunner ??= new TelegramJobsRunner({
     baseUrl: relayBaseUrl(config, window.location),
     storage: browserStorage(),
-    initData: currentLaunchParams()?.initData ?? null,
+    launch: currentLaunchParams(),
     onFinished: keepInHistory,
   });
   return pageRunner;

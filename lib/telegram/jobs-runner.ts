@@ -102,8 +102,11 @@ export interface TelegramJobsOptions {
   readonly baseUrl: string;
   /** Where the session token and the automatic switch are kept (the page's localStorage). */
   readonly storage: KeyValueStorage;
-  /** The raw `tgWebAppData` of a Mini App launch, or null outside Telegram. */
-  readonly initData: string | null;
+  /**
+   * The Mini App launch (its raw `tgWebAppData` and the user read from it, see `currentLaunchParams`
+   * in launch-params.ts), or null outside Telegram.
+   */
+  readonly launch: { readonly initData: string; readonly user?: { readonly id: number } } | null;
   readonly fetch?: FetchLike;
   readonly now?: () => number;
   /** Called after a transcript was posted (e.g. to keep it in the on-device history). */
@@ -190,11 +193,11 @@ export class TelegramJobsRunner {
    */
   start(): void {
     if (this.snapshot.started || this.disposed) return;
-    const inTelegram = this.options.initData !== null;
+    const inTelegram = this.options.launch !== null;
     const auto = parseAutoSetting(this.readStorage(TELEGRAM_AUTO_KEY));
     this.update({ started: true, inTelegram, auto });
     const stored = parseStoredSession(this.readStorage(RELAY_SESSION_KEY), this.options.baseUrl);
-    const launchUserId = this.launchUserId();
+    const launchUserId = this.options.launch?.user?.id ?? null;
     if (stored !== null && (launchUserId === null || launchUserId === stored.user.id)) {
       this.client = this.newClient(stored.token);
       this.update({ link: { kind: "linked", user: stored.user } });
@@ -206,8 +209,8 @@ export class TelegramJobsRunner {
 
   /** Links with the Mini App's init data (done by {@link start} in Telegram; also the "Link" button there). */
   async linkWithTelegram(): Promise<void> {
-    const initData = this.options.initData;
-    if (initData === null || this.busyLinking()) return;
+    const initData = this.options.launch?.initData;
+    if (initData === undefined || this.busyLinking()) return;
     this.update({ link: { kind: "checking" } });
     const health = await this.checkRelay();
     if (health !== "ready") return;
@@ -285,18 +288,6 @@ export class TelegramJobsRunner {
       this.update(
         failure.kind === "unavailable" ? { link: { kind: "unavailable", reason: failure.reason }, relay: failure.reason } : { link: { kind: "failed", message: failure.message } },
       );
-    }
-  }
-
-  private launchUserId(): number | null {
-    const initData = this.options.initData;
-    if (initData === null) return null;
-    try {
-      const user: unknown = JSON.parse(new URLSearchParams(initData).get("user") ?? "null");
-      const id: unknown = typeof user === "object" && user !== null ? Reflect.get(user, "id") : undefined;
-      return typeof id === "number" ? id : null;
-    } catch {
-      return null;
     }
   }
 
@@ -389,7 +380,7 @@ export class TelegramJobsRunner {
     this.disconnect();
     this.forgetSession();
     // Inside Telegram the launch data links again once; a second sign-out is left to the user.
-    if (this.options.initData !== null && !this.relinkedAfterSignOut) {
+    if (this.options.launch !== null && !this.relinkedAfterSignOut) {
       this.relinkedAfterSignOut = true;
       void this.linkWithTelegram();
       return;

@@ -5,7 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FetchLike } from "../../../../lib/relay/client";
 import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/inbox";
-import { TelegramJobsRunner, type FinishedJob, type JobRunOutcome, type JobTranscriber } from "../../../../lib/telegram/jobs-runner";
+import { parseInitData } from "../../../../lib/telegram/init-data";
+import { TelegramJobsRunner, type FinishedJob, type TelegramJobsOptions, type JobRunOutcome, type JobTranscriber } from "../../../../lib/telegram/jobs-runner";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
 import { createMemoryStorage } from "../../../../lib/storage";
@@ -43,6 +44,14 @@ function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; 
   return self;
 }
 
+/** The launch a Mini App page would read from its hash for `initData`. */
+function launchOf(initData: string | null): TelegramJobsOptions["launch"] {
+  if (initData === null) return null;
+  const parsed = parseInitData(initData);
+  const user = parsed.ok ? parsed.value.user : null;
+  return user === null ? { initData } : { initData, user };
+}
+
 const done = (text: string): JobRunOutcome => ({
   kind: "done",
   result: { text, segments: [{ start: 0, end: 1, text }], language: "en", duration: 1 },
@@ -65,7 +74,7 @@ describe("TelegramJobsRunner against a relay", () => {
     const created = new TelegramJobsRunner({
       baseUrl: h.relay.url,
       storage: options.storage ?? createMemoryStorage(),
-      initData: options.initData ?? null,
+      launch: launchOf(options.initData ?? null),
       subscription: { initialRetryMs: 50, maxRetryMs: 200 },
       retryDelayMs: 50,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
