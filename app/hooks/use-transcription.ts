@@ -3,12 +3,13 @@
 import { useEffect, useMemo, useSyncExternalStore } from "react";
 import type { ClientConfig } from "@/lib/app-config";
 import { decodeAudioFile } from "@/lib/audio/decode";
-import { probeDevice, readMemoryUsage } from "@/lib/model/device-profile";
+import { probeDevice } from "@/lib/model/device-profile";
 import { runtimeThreads } from "@/lib/transcription/runtime-threads";
 import { INITIAL_TRANSCRIPTION_SNAPSHOT, TranscriptionSession, type TranscriptionSnapshot } from "@/lib/transcription/session";
 import { readTestFault } from "@/lib/transcription/test-fault";
 import { TranscriberClient } from "@/lib/transcription/transcriber-client";
 import { browserStorage } from "@/lib/storage";
+import { readMemoryUsage } from "@/lib/model/memory-usage";
 
 export type { Phase, RunOutcome } from "@/lib/transcription/phase";
 

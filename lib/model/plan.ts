@@ -10,9 +10,10 @@
  * that ran this device out of memory; user overrides go first and keep the safe fallbacks after.
  */
 import { DTYPES, MODELS, MODEL_ORDER, describeAttempt, type Attempt, type Device, type Dtype, type DtypePair, type ModelId } from "./catalog";
-import { formatMemoryGb, type DeviceProfile, type WebGpuAdapterInfo } from "./device-profile";
+import { formatMemoryGb, type DeviceProfile } from "./device-profile";
 import { attemptKey, memoryVerdict, type DeviceHistory } from "./plan-history";
 import { whisperLanguageCode } from "../languages";
+import type { WebGpuAdapterInfo } from "./webgpu-probe";
 
 /** The quality the user asked for. */
 export type Quality = "low" | "medium" | "high";

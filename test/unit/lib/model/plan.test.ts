@@ -1,6 +1,5 @@
 import { describe, expect, test } from "vitest";
 import { DTYPES, type Attempt, type ModelId } from "@/lib/model/catalog";
-import type { WebGpuAdapterInfo } from "@/lib/model/device-profile";
 import {
   DEVICE_RULES,
   HARD_LANGUAGES,
@@ -16,6 +15,7 @@ import {
   type Quality,
 } from "@/lib/model/plan";
 import { attemptKey, emptyHistory, recordOutcome, type DeviceHistory } from "@/lib/model/plan-history";
+import type { WebGpuAdapterInfo } from "@/lib/model/webgpu-probe";
 
 const MiB = 1_048_576;
 
