@@ -2,9 +2,9 @@
  * The browser's side of the Telegram loop, as one object per page: it links the session (Mini App
  * init data, a `/link` code, or the token kept in storage), follows the user's jobs over the
  * relay's event stream, and — while automatic mode is on and the page is not busy with a file of
- * the user's — claims the oldest waiting job, keeps its lease alive, fetches the audio, hands it
- * to the transcriber and posts the text. A run that is cancelled or fails here gives the job back
- * (release) so nothing is lost: another device, or a retry, can take it.
+ * the user's — takes the oldest waiting job and runs it (claim, lease, audio, transcriber, text:
+ * see job-run.ts). A run that is cancelled or fails here gives the job back (release) so nothing
+ * is lost: another device, or a retry, can take it.
  *
  * It is a small external store (`subscribe` / `getSnapshot`) so React reads it with
  * `useSyncExternalStore`; it has no React in it and runs in Node tests against a real relay.
@@ -14,37 +14,13 @@
 import { describeError } from "../errors";
 import { createLogger } from "../logger";
 import { RelayClient, RelayClientError, type EventSubscription, type FetchLike, type SubscriptionOptions } from "../relay/client";
-import { RELAY_PATHS, type ClaimResponse, type JobSummary, type RelayUser } from "../relay/protocol";
-import { audioFileName, audioMimeType, EMPTY_INBOX, heartbeatIntervalMs, inboxReducer, isWorking, linkFailure, nextJobToTake, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type InboxAction, type InboxState, type LocalJobState, type RelayHealth, type RelayUnavailableReason } from "./inbox";
+import { RELAY_PATHS, type JobSummary, type RelayUser } from "../relay/protocol";
+import { EMPTY_INBOX, inboxReducer, isWorking, linkFailure, nextJobToTake, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type InboxAction, type InboxState, type LocalJobState, type RelayHealth, type RelayUnavailableReason } from "./inbox";
 import type { KeyValueStorage } from "../storage";
-import type { Segment } from "../transcript/types";
 import { normalizeLinkCode } from "../relay/link-code";
+import { runJob, type FinishedJob, type JobTranscriber } from "./job-run";
 
 const log = createLogger("telegram");
-
-/** What a transcription run reports; the app's `RunOutcome` fits it. */
-export type JobRunOutcome =
-  | {
-      readonly kind: "done";
-      readonly result: { readonly text: string; readonly segments: readonly Segment[]; readonly language: string | null; readonly duration: number };
-      readonly attempt?: { readonly model: string };
-    }
-  | { readonly kind: "cancelled" }
-  | { readonly kind: "failed"; readonly message: string };
-
-/**
- * The page's transcriber, as the runner uses it: one run at a time, cancellable, and a store the
- * runner follows to know when the page is busy. The app's `TranscriptionSession` implements it.
- */
-export interface JobTranscriber {
-  transcribeFile(file: File, options: { readonly language: string | null; readonly task: "transcribe" }): Promise<JobRunOutcome>;
-  /** Cancels the run in progress (the one the runner started: it only calls this while its own run is going). */
-  cancel(): void;
-  /** True while any run is in progress (a file the user picked, or a job of the runner's). */
-  isBusy(): boolean;
-  /** Calls `listener` after every change of the transcriber's state; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-}
 
 /** Where linking stands. */
 export type LinkState =
@@ -89,13 +65,6 @@ export const INITIAL_TELEGRAM_SNAPSHOT: TelegramJobsSnapshot = {
   currentJobId: null,
 };
 
-/** A job this device transcribed and delivered. */
-export interface FinishedJob {
-  readonly job: JobSummary;
-  readonly fileName: string;
-  readonly outcome: Extract<JobRunOutcome, { kind: "done" }>;
-}
-
 /** Options of {@link TelegramJobsRunner}. */
 export interface TelegramJobsOptions {
   /** The relay's base URL (see `relayBaseUrl`). */
@@ -118,19 +87,6 @@ export interface TelegramJobsOptions {
 }
 
 const SIGNED_OUT_NOTICE = "This browser was signed out (for example with /unlink in Telegram). Link it again to receive voice messages.";
-const RESULT_ATTEMPTS = 3;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isConflict(error: unknown): boolean {
-  return error instanceof RelayClientError && (error.status === 409 || error.status === 404);
-}
-
-function isNetwork(error: unknown): boolean {
-  return error instanceof RelayClientError && error.apiCode === "network";
-}
 
 /** See the module comment. */
 export class TelegramJobsRunner {
@@ -467,124 +423,24 @@ export class TelegramJobsRunner {
   private async run(summary: JobSummary): Promise<void> {
     const client = this.client;
     if (client === null) return;
-    const id = summary.id;
-    this.update({ currentJobId: id });
-    this.setLocal(id, { kind: "claiming" });
-    let leaseLost = false;
-    let heartbeat: ReturnType<typeof setInterval> | null = null;
-    const download = new AbortController();
+    this.update({ currentJobId: summary.id });
     try {
-      let claim: ClaimResponse;
-      try {
-        claim = await client.claim(id);
-      } catch (error) {
-        if (isConflict(error)) {
-          this.setLocal(id, { kind: "taken" });
-        } else {
-          log.warn(`could not take job ${id}`, describeError(error));
-          this.setLocal(id, { kind: "none" });
-          this.pauseAutomatic();
-        }
-        return;
-      }
-      const job = claim.job;
-      const held = claim.lease;
-      heartbeat = setInterval(() => {
-        client.heartbeat(id, held).catch((error: unknown) => {
-          if (!isConflict(error) || leaseLost) return;
-          leaseLost = true;
-          log.warn(`lost the lease on job ${id}`, describeError(error));
-          download.abort();
-          if (this.snapshot.inbox.entries.some((entry) => entry.job.id === id && entry.local.kind === "transcribing")) this.transcriber?.cancel();
-        });
-      }, heartbeatIntervalMs(claim.leaseSeconds));
-
-      this.setLocal(id, { kind: "downloading" });
-      let file: File;
-      try {
-        const audio = await client.fetchAudio(id, held, download.signal);
-        file = new File([audio.data], audioFileName(job, audio.contentType), { type: audioMimeType(job, audio.contentType) });
-      } catch (error) {
-        if (leaseLost) {
-          this.setLocal(id, { kind: "taken" });
-          return;
-        }
-        await this.giveBack(client, id, held, "failed", `could not fetch the audio: ${describeError(error)}`);
-        if (isNetwork(error)) this.pauseAutomatic();
-        return;
-      }
-
-      // A file the user picked meanwhile goes first; the lease is kept alive while it runs.
-      await this.waitUntilIdle();
-      const transcriber = this.transcriber;
-      if (leaseLost || this.disposed || transcriber === null) {
-        if (!leaseLost && !this.disposed) await this.giveBack(client, id, held, "cancelled", null);
-        else this.setLocal(id, { kind: "taken" });
-        return;
-      }
-      this.setLocal(id, { kind: "transcribing" });
-      const outcome = await transcriber.transcribeFile(file, { language: job.languageHint, task: "transcribe" });
-      if (leaseLost) {
-        this.setLocal(id, { kind: "taken" });
-        return;
-      }
-      switch (outcome.kind) {
-        case "cancelled":
-          await this.giveBack(client, id, held, "cancelled", null);
-          return;
-        case "failed":
-          await this.giveBack(client, id, held, "failed", outcome.message);
-          return;
-        case "done":
-          await this.deliver(client, job, held, file.name, outcome);
-          return;
-      }
+      await runJob(
+        {
+          client,
+          setLocal: (id, local) => this.setLocal(id, local),
+          transcriber: () => this.transcriber,
+          isTranscribing: (id) => this.snapshot.inbox.entries.some((entry) => entry.job.id === id && entry.local.kind === "transcribing"),
+          waitUntilIdle: () => this.waitUntilIdle(),
+          pauseAutomatic: () => this.pauseAutomatic(),
+          disposed: () => this.disposed,
+          onFinished: this.options.onFinished,
+        },
+        summary,
+      );
     } finally {
-      if (heartbeat !== null) clearInterval(heartbeat);
       this.update({ currentJobId: null });
       this.pump();
     }
-  }
-
-  private async deliver(client: RelayClient, job: JobSummary, lease: string, fileName: string, outcome: Extract<JobRunOutcome, { kind: "done" }>): Promise<void> {
-    this.setLocal(job.id, { kind: "sending" });
-    const { text, segments, language } = outcome.result;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await client.postResult(job.id, lease, { text, segments: segments.map(({ start, end, text: segmentText }) => ({ start, end, text: segmentText })), language });
-        break;
-      } catch (error) {
-        if (isConflict(error)) {
-          log.warn(`the relay refused the transcript of job ${job.id}`, describeError(error));
-          this.setLocal(job.id, { kind: "taken" });
-          return;
-        }
-        if (!isNetwork(error) || attempt >= RESULT_ATTEMPTS) {
-          await this.giveBack(client, job.id, lease, "failed", `could not send the text: ${describeError(error)}`);
-          return;
-        }
-        // Posting again is safe: the relay counts a result once.
-        await sleep(1000 * attempt);
-      }
-    }
-    this.setLocal(job.id, { kind: "sent", text });
-    log.info(`job ${job.id} transcribed and sent`);
-    try {
-      this.options.onFinished?.({ job, fileName, outcome });
-    } catch (error) {
-      log.warn("keeping the Telegram transcript failed", describeError(error));
-    }
-  }
-
-  /** Releases the lease so the job waits for another device or a retry; the inbox says why. */
-  private async giveBack(client: RelayClient, id: string, lease: string, reason: "cancelled" | "failed", message: string | null): Promise<void> {
-    if (reason === "failed") log.warn(`job ${id} failed on this device: ${message ?? "unknown error"}`);
-    try {
-      await client.release(id, lease);
-    } catch (error) {
-      // Not released: the lease runs out by itself and the relay offers the job again.
-      log.debug(`releasing job ${id} failed`, describeError(error));
-    }
-    this.setLocal(id, { kind: "released", reason, message });
   }
 }

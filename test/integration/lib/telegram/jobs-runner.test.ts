@@ -6,10 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FetchLike } from "../../../../lib/relay/client";
 import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/inbox";
 import { parseInitData } from "../../../../lib/telegram/init-data";
-import { TelegramJobsRunner, type FinishedJob, type TelegramJobsOptions, type JobRunOutcome, type JobTranscriber } from "../../../../lib/telegram/jobs-runner";
+import { TelegramJobsRunner, type TelegramJobsOptions } from "../../../../lib/telegram/jobs-runner";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
 import { createMemoryStorage } from "../../../../lib/storage";
+import type { FinishedJob, JobRunOutcome, JobTranscriber } from "../../../../lib/telegram/job-run";
 
 /**
  * A transcriber that answers each run with the next scripted outcome, recording the files it got;
