@@ -11,10 +11,10 @@ import {
   UNAVAILABLE_TEXT,
   type InboxEntry,
 } from "@/lib/telegram/inbox";
-import type { LinkState } from "@/lib/telegram/jobs-runner";
 import { useRelay } from "../hooks/use-relay";
 import styles from "./telegram-panel.module.css";
 import type { JobTranscriber } from "@/lib/telegram/job-run";
+import type { LinkState } from "@/lib/telegram/jobs-snapshot";
 
 function linkText(link: LinkState, inTelegram: boolean, connected: boolean): string {
   switch (link.kind) {

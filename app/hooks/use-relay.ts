@@ -5,11 +5,12 @@ import type { ClientConfig } from "@/lib/app-config";
 import { describeError } from "@/lib/errors";
 import { createLogger } from "@/lib/logger";
 import { relayBaseUrl } from "@/lib/telegram/inbox";
-import { INITIAL_TELEGRAM_SNAPSHOT, TelegramJobsRunner, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-runner";
+import { TelegramJobsRunner } from "@/lib/telegram/jobs-runner";
 import { createTranscriptRecord, saveTranscript } from "@/lib/history/transcript-history";
 import { browserStorage } from "@/lib/storage";
 import { currentLaunchParams } from "@/lib/telegram/launch-params";
 import type { FinishedJob, JobTranscriber } from "@/lib/telegram/job-run";
+import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-snapshot";
 
 const log = createLogger("telegram");
 
