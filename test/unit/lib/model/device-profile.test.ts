@@ -7,7 +7,7 @@ vi.hoisted(() => {
   process.env.NEXT_PUBLIC_TEST_HOOKS = "1";
 });
 
-import { fakeAdapter, GiB } from "./fake-adapter";
+import { fakeAdapter, PROFILE } from "./device-fixtures";
 
 const CHROME_DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 const IPHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
@@ -29,17 +29,6 @@ function chromeScope(extra: Record<string, unknown> = {}, adapter: unknown = fak
   };
 }
 
-const PROFILE: DeviceProfile = {
-  deviceMemory: 8,
-  webgpu: { vendor: "nvidia", architecture: "ampere", isFallbackAdapter: false, shaderF16: true, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB },
-  webgpuStatus: "available",
-  hardwareConcurrency: 8,
-  saveData: false,
-  effectiveType: "4g",
-  mobile: false,
-  platform: "Linux",
-  crossOriginIsolated: true,
-};
 
 describe("probeDevice", () => {
   afterEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { WEBGPU_DEFAULT_LIMITS, probeWebGpu, readAdapter } from "@/lib/model/webgpu-probe";
-import { fakeAdapter } from "./fake-adapter";
+import { fakeAdapter } from "./device-fixtures";
 
 describe("probeWebGpu", () => {
   test("no navigator.gpu", async () => {

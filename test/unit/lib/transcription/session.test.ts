@@ -8,21 +8,10 @@ import { planAttempts } from "@/lib/model/plan";
 import { deviceFingerprint, HISTORY_KEY_PREFIX, parseHistory } from "@/lib/model/plan-history";
 import { SETTINGS_KEY } from "@/lib/settings";
 import { createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
+import { PROFILE } from "../model/device-fixtures";
 import { TranscriptionSession, type SessionDependencies, type SessionWorker } from "@/lib/transcription/session";
 import type { TranscribeOptions } from "@/lib/transcription/worker-protocol";
 
-const GiB = 1024 ** 3;
-const PROFILE: DeviceProfile = {
-  deviceMemory: 8,
-  webgpu: { vendor: "nvidia", architecture: "ampere", isFallbackAdapter: false, shaderF16: true, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB },
-  webgpuStatus: "available",
-  hardwareConcurrency: 8,
-  saveData: false,
-  effectiveType: "4g",
-  mobile: false,
-  platform: "Linux",
-  crossOriginIsolated: true,
-};
 const OPTIONS: TranscribeOptions = { language: "en", task: "transcribe" };
 
 /** Speech-like test signal (so the silence gate lets windows through to the worker). */
