@@ -11,7 +11,7 @@ import { monoSource } from "../audio/source";
 import { describeAttempt, type Attempt, type ModelSource } from "../model/catalog";
 import type { DeviceProfile } from "../model/device-profile";
 import { planAttempts, type ModelPlan } from "../model/plan";
-import { attemptKey, deviceFingerprint, PlanHistory } from "../model/plan-history";
+import { attemptKey, deviceFingerprint } from "../model/plan-history";
 import { classifyRunError, nextAttemptAfterFailure, RUN_ERROR_LABELS } from "../model/run-error";
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from "../settings";
 import type { KeyValueStorage } from "../storage";
@@ -19,6 +19,7 @@ import { failureMessage } from "./failure-message";
 import { transcribeLong, type LongRun, type WindowTranscriber } from "./long-transcription";
 import { isBusyPhase, loadPhase, type Phase, type RunOutcome } from "./phase";
 import type { ProgressEvent, RuntimeOptions, TestFault, TranscribeOptions } from "./worker-protocol";
+import { PlanHistory } from "../model/plan-history-store";
 
 /** What the session needs of a worker client; `TranscriberClient` satisfies it. */
 export interface SessionWorker extends WindowTranscriber {

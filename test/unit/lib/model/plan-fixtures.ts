@@ -1,6 +1,6 @@
 /** Devices, requests and attempts shared by the planner and rule-table tests. */
 import { DTYPES, type Attempt, type ModelId } from "@/lib/model/catalog";
-import { attemptKey } from "@/lib/model/plan-history";
+import { attemptKey, recordOutcome, type DeviceHistory } from "@/lib/model/plan-history";
 import type { PlanRequest, PlannerDevice } from "@/lib/model/plan";
 import type { WebGpuAdapterInfo } from "@/lib/model/webgpu-probe";
 
@@ -37,3 +37,10 @@ export function keys(attempts: readonly Attempt[]): string[] {
 
 export const T: ModelId = "whisper-tiny";
 export const B: ModelId = "whisper-base";
+
+/** `history` after `times` memory failures of `attempt` at time `at`. */
+export function memoryFailures(history: DeviceHistory, attempt: Attempt, times: number, at = 1000): DeviceHistory {
+  let next = history;
+  for (let i = 0; i < times; i += 1) next = recordOutcome(next, attempt, "memory", at);
+  return next;
+}
