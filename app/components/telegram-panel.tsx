@@ -2,19 +2,12 @@
 
 import { useId, useState, type FormEvent } from "react";
 import type { ClientConfig } from "@/lib/app-config";
-import {
-  canTakeByHand,
-  describeUser,
-  entryStateName,
-  entryStatusText,
-  jobTitle,
-  UNAVAILABLE_TEXT,
-  type InboxEntry,
-} from "@/lib/telegram/inbox";
+import { canTakeByHand, entryStateName, entryStatusText, jobTitle, type InboxEntry } from "@/lib/telegram/inbox";
 import { useRelay } from "../hooks/use-relay";
 import styles from "./telegram-panel.module.css";
 import type { JobTranscriber } from "@/lib/telegram/job-run";
 import type { LinkState } from "@/lib/telegram/jobs-snapshot";
+import { describeUser, UNAVAILABLE_TEXT } from "@/lib/telegram/relay-link";
 
 function linkText(link: LinkState, inTelegram: boolean, connected: boolean): string {
   switch (link.kind) {

@@ -4,13 +4,13 @@ import { useCallback, useEffect, useSyncExternalStore } from "react";
 import type { ClientConfig } from "@/lib/app-config";
 import { describeError } from "@/lib/errors";
 import { createLogger } from "@/lib/logger";
-import { relayBaseUrl } from "@/lib/telegram/inbox";
 import { TelegramJobsRunner } from "@/lib/telegram/jobs-runner";
 import { createTranscriptRecord, saveTranscript } from "@/lib/history/transcript-history";
 import { browserStorage } from "@/lib/storage";
 import { currentLaunchParams } from "@/lib/telegram/launch-params";
 import type { FinishedJob, JobTranscriber } from "@/lib/telegram/job-run";
 import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-snapshot";
+import { relayBaseUrl } from "@/lib/telegram/relay-link";
 
 const log = createLogger("telegram");
 

@@ -65,7 +65,7 @@ export interface PlanFacts {
   readonly webgpu: WebGpuAdapterInfo | null;
 }
 
-/** Derives {@link PlanFacts} from a request. */
+/** Derives {@link PlanFacts } from a request. */
 export function planFacts(request: PlanRequest): PlanFacts {
   const language = whisperLanguageCode(request.language) ?? undefined;
   const { device } = request;

@@ -9,7 +9,8 @@ import { createLogger } from "../logger";
 import { RelayClientError, type RelayClient } from "../relay/client";
 import type { ClaimResponse, JobSummary } from "../relay/protocol";
 import type { Segment } from "../transcript/types";
-import { audioFileName, audioMimeType, heartbeatIntervalMs, type LocalJobState } from "./inbox";
+import { type LocalJobState } from "./inbox";
+import { audioFileName, audioMimeType, heartbeatIntervalMs } from "./job-audio";
 
 const log = createLogger("telegram");
 const RESULT_ATTEMPTS = 3;

@@ -13,12 +13,13 @@
  */
 import { describeError } from "../errors";
 import { createLogger } from "../logger";
-import { RelayClient, RelayClientError, type EventSubscription, type FetchLike} from "../relay/client";
+import { RelayClient, RelayClientError, type EventSubscription, type FetchLike } from "../relay/client";
 import { RELAY_PATHS, type JobSummary, type RelayUser } from "../relay/protocol";
-import { inboxReducer, isWorking, linkFailure, nextJobToTake, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type InboxAction, type LocalJobState, type RelayHealth} from "./inbox";
+import { inboxReducer, isWorking, nextJobToTake, type InboxAction, type LocalJobState } from "./inbox";
 import { normalizeLinkCode } from "../relay/link-code";
 import { runJob, type JobTranscriber } from "./job-run";
 import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsOptions, type TelegramJobsSnapshot } from "./jobs-snapshot";
+import { linkFailure, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type RelayHealth } from "./relay-link";
 
 const log = createLogger("telegram");
 

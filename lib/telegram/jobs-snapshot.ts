@@ -2,8 +2,9 @@
 import type { FetchLike, SubscriptionOptions } from "../relay/client";
 import type { RelayUser } from "../relay/protocol";
 import type { KeyValueStorage } from "../storage";
-import { EMPTY_INBOX, type InboxState, type RelayHealth, type RelayUnavailableReason } from "./inbox";
+import { EMPTY_INBOX, type InboxState } from "./inbox";
 import type { FinishedJob } from "./job-run";
+import type { RelayHealth, RelayUnavailableReason } from "./relay-link";
 
 /** Where linking stands. */
 export type LinkState =

@@ -4,7 +4,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FetchLike } from "../../../../lib/relay/client";
-import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/inbox";
 import { parseInitData } from "../../../../lib/telegram/init-data";
 import { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
@@ -12,6 +11,7 @@ import { eventually, startHarness, type Harness } from "../../relay/harness";
 import { createMemoryStorage } from "../../../../lib/storage";
 import type { FinishedJob, JobRunOutcome, JobTranscriber } from "../../../../lib/telegram/job-run";
 import type { TelegramJobsOptions } from "../../../../lib/telegram/jobs-snapshot";
+import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/relay-link";
 
 /**
  * A transcriber that answers each run with the next scripted outcome, recording the files it got;

@@ -29,7 +29,6 @@ function chromeScope(extra: Record<string, unknown> = {}, adapter: unknown = fak
   };
 }
 
-
 describe("probeDevice", () => {
   afterEach(() => {
     vi.unstubAllGlobals();

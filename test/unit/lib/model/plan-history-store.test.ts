@@ -1,9 +1,9 @@
 import { describe, expect, test, vi } from "vitest";
-import { HISTORY_KEY_PREFIX, attemptKey, emptyHistory, memoryVerdict} from "@/lib/model/plan-history";
+import { HISTORY_KEY_PREFIX, attemptKey, emptyHistory, memoryVerdict } from "@/lib/model/plan-history";
 import { createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
 import { PlanHistory, resetHistory } from "@/lib/model/plan-history-store";
 
-import { baseGpu, baseWasm} from "./plan-fixtures";
+import { baseGpu, baseWasm } from "./plan-fixtures";
 describe("PlanHistory", () => {
   const fingerprint = "mem=4;gpu=none;cores=4;os=android;mobile=1";
 

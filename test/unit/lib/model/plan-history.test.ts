@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { MEMORY_FAILURE_TTL_MS, attemptKey, clearLoading, deviceFingerprint, emptyHistory, markLoading, memoryVerdict, parseAttemptKey, parseHistory, recordOutcome, recoverInterruptedLoad, serializeHistory} from "@/lib/model/plan-history";
-import { browserStorage, createMemoryStorage} from "@/lib/storage";
+import { MEMORY_FAILURE_TTL_MS, attemptKey, clearLoading, deviceFingerprint, emptyHistory, markLoading, memoryVerdict, parseAttemptKey, parseHistory, recordOutcome, recoverInterruptedLoad, serializeHistory } from "@/lib/model/plan-history";
+import { browserStorage, createMemoryStorage } from "@/lib/storage";
 
 import { baseGpu, baseGpu16, baseWasm, memoryFailures, tinyGpu, tinyWasm } from "./plan-fixtures";
 

@@ -5,7 +5,6 @@ import { attemptKey, emptyHistory, recordOutcome, type DeviceHistory } from "@/l
 import type { WebGpuAdapterInfo } from "@/lib/model/webgpu-probe";
 import { MiB, GPU, GPU_F16, device, request, tinyWasm, baseWasm, tinyGpu, baseGpu, tinyGpu16, baseGpu16, keys, T, B } from "./plan-fixtures";
 
-
 /**
  * Expected starting model on a desktop, per deviceMemory, as literal data (not derived from the rules):
  * columns are low/easy, low/hard, medium/easy, medium/hard, high/easy, high/hard.

@@ -3,11 +3,9 @@ import { TELEGRAM_WEB_ORIGIN, createTelegramBridge, expand, onBackButtonPressed,
 import { ANDROID_DARK, HASH } from "./launch-fixtures";
 import type { TelegramThemeParams } from "../../../../lib/telegram/theme";
 
-
 afterEach(() => {
   vi.unstubAllEnvs();
 });
-
 
 /** A fake `window` of a Telegram mobile or desktop app: the proxy is there, no parent frame. */
 function mobileHost() {
