@@ -4,7 +4,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { appConfig } from "./lib/app-config";
 import { contentSecurityPolicy, newNonce } from "./lib/offline/content-security-policy";
-import { relayBaseUrl } from "./lib/telegram/inbox";
+import { relayBaseUrl } from "./lib/telegram/relay-link";
 
 export function proxy(request: NextRequest): NextResponse {
   const config = appConfig().client;

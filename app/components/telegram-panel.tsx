@@ -2,18 +2,12 @@
 
 import { useId, useState, type FormEvent } from "react";
 import type { ClientConfig } from "@/lib/app-config";
-import {
-  canTakeByHand,
-  describeUser,
-  entryStateName,
-  entryStatusText,
-  jobTitle,
-  UNAVAILABLE_TEXT,
-  type InboxEntry,
-} from "@/lib/telegram/inbox";
-import type { JobTranscriber, LinkState } from "@/lib/telegram/jobs-runner";
+import { canTakeByHand, entryStateName, entryStatusText, jobTitle, type InboxEntry } from "@/lib/telegram/inbox";
 import { useRelay } from "../hooks/use-relay";
 import styles from "./telegram-panel.module.css";
+import type { JobTranscriber } from "@/lib/telegram/job-run";
+import type { LinkState } from "@/lib/telegram/jobs-snapshot";
+import { describeUser, UNAVAILABLE_TEXT } from "@/lib/telegram/relay-link";
 
 function linkText(link: LinkState, inTelegram: boolean, connected: boolean): string {
   switch (link.kind) {
@@ -70,16 +64,16 @@ function JobItem({ entry, canTake, onTake }: { readonly entry: InboxEntry; reado
  */
 export function TelegramPanel({
   config,
-  transcribeFile,
-  cancel,
+  transcriber,
   busy,
 }: {
   readonly config: ClientConfig;
-  readonly transcribeFile: JobTranscriber["transcribe"];
-  readonly cancel: () => void;
+  /** The page's transcription session; Telegram jobs run through it. */
+  readonly transcriber: JobTranscriber;
+  /** The page is transcribing (a file of the user's or a Telegram job). */
   readonly busy: boolean;
 }) {
-  const { state, linkWithCode, linkWithTelegram, checkRelay, unlink, setAuto, takeJob } = useRelay(config, { transcribe: transcribeFile, cancel, busy });
+  const { state, linkWithCode, linkWithTelegram, checkRelay, unlink, setAuto, takeJob } = useRelay(config, transcriber);
   const [code, setCode] = useState("");
   const codeId = useId();
   const autoId = useId();

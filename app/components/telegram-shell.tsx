@@ -1,7 +1,9 @@
 "use client";
 
 import { useEffect } from "react";
-import { applyTelegramTheme, currentLaunchParams, expand, onBackButtonPressed, onThemeChanged, ready, setupBackButton, themeColorScheme } from "@/lib/telegram/mini-app";
+import { expand, onBackButtonPressed, onThemeChanged, ready, setupBackButton } from "@/lib/telegram/mini-app";
+import { applyTelegramTheme, themeColorScheme } from "@/lib/telegram/theme";
+import { currentLaunchParams } from "@/lib/telegram/launch-params";
 
 /**
  * Makes the app look and behave native inside Telegram: theme colours from the launch parameters

@@ -73,8 +73,7 @@ function transcriptText(phase: Phase): string {
 
 /** The transcription screen: pick or drop a file, watch progress, read and copy the transcript. */
 export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
-  const { phase, plan, profile, active, notice, settings, updateSettings, resetLearned, language, setLanguage, memoryBytes, transcribeFile, transcribeRecording, cancel } =
-    useTranscription(config);
+  const { phase, plan, profile, active, notice, settings, language, memoryBytes, session } = useTranscription(config);
   const [viewing, setViewing] = useState<TranscriptRecord | null>(null);
   const [task, setTask] = useState<"transcribe" | "translate">("transcribe");
   const [dragging, setDragging] = useState(false);
@@ -95,12 +94,12 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
     if (file === undefined || busy) return;
     setLastFile(file);
     setViewing(null);
-    void transcribeFile(file, options).then((outcome) => keep(outcome, "file", file.name));
+    void session.transcribeFile(file, options).then((outcome) => keep(outcome, "file", file.name));
   };
   const onRecorded = (samples: Float32Array): void => {
     const name = `Recording ${new Date().toLocaleString()}`;
     setViewing(null);
-    void transcribeRecording(samples, name, options).then((outcome) => keep(outcome, "recording", name));
+    void session.transcribeRecording(samples, name, options).then((outcome) => keep(outcome, "recording", name));
   };
 
   const onPick = (event: ChangeEvent<HTMLInputElement>): void => {
@@ -144,7 +143,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
 
       <section className="options" aria-label="Options">
         <label htmlFor={languageId}>Language</label>
-        <select id={languageId} value={language} onChange={(event) => setLanguage(event.target.value)} disabled={busy}>
+        <select id={languageId} value={language} onChange={(event) => session.setLanguage(event.target.value)} disabled={busy}>
           <option value="auto">Detect automatically</option>
           {Object.entries(WHISPER_LANGUAGES).map(([code, name]) => (
             <option key={code} value={code}>
@@ -166,7 +165,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
         {busy && <progress max={1} value={progress} aria-label="Progress" />}
         <div className="actions">
           {phase.kind === "transcribing" && (
-            <button type="button" className="button" onClick={cancel}>
+            <button type="button" className="button" onClick={() => session.cancel()}>
               Cancel
             </button>
           )}
@@ -182,7 +181,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
           </p>
         )}
         <ModelInfo plan={plan} profile={profile} active={active} memoryBytes={memoryBytes} />
-        <ModelSettings settings={settings} onChange={updateSettings} onResetLearned={resetLearned} disabled={busy} />
+        <ModelSettings settings={settings} onChange={(next) => session.updateSettings(next)} onResetLearned={() => session.resetLearned()} disabled={busy} />
       </section>
 
       {viewing === null ? (
@@ -195,7 +194,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
       <TelegramShell onBack={viewing === null ? null : closeViewing} />
 
       {/* Telegram: link this page to the bot; its voice messages are transcribed here (telegram-panel.tsx). */}
-      <TelegramPanel config={config} transcribeFile={transcribeFile} cancel={cancel} busy={busy} />
+      <TelegramPanel config={config} transcriber={session} busy={busy} />
 
       {/* Offline use (service worker, update prompt, stored models) and files shared with the installed app. */}
       <OfflineSupport attempt={plan?.attempts[0] ?? null} source={config.modelSource} onSharedFile={start} />

@@ -4,11 +4,13 @@ import { useCallback, useEffect, useSyncExternalStore } from "react";
 import type { ClientConfig } from "@/lib/app-config";
 import { describeError } from "@/lib/errors";
 import { createLogger } from "@/lib/logger";
-import { relayBaseUrl } from "@/lib/telegram/inbox";
-import { INITIAL_TELEGRAM_SNAPSHOT, TelegramJobsRunner, type FinishedJob, type JobTranscriber, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-runner";
-import { currentLaunchParams } from "@/lib/telegram/mini-app";
+import { TelegramJobsRunner } from "@/lib/telegram/jobs-runner";
 import { saveTranscript } from "@/lib/history/transcript-history";
 import { browserStorage } from "@/lib/storage";
+import { currentLaunchParams } from "@/lib/telegram/launch-params";
+import type { FinishedJob, JobTranscriber } from "@/lib/telegram/job-run";
+import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-snapshot";
+import { relayBaseUrl } from "@/lib/telegram/relay-link";
 import { createTranscriptRecord } from "@/lib/history/record";
 
 const log = createLogger("telegram");
@@ -33,23 +35,13 @@ function runnerFor(config: ClientConfig): TelegramJobsRunner {
   pageRunner ??= new TelegramJobsRunner({
     baseUrl: relayBaseUrl(config, window.location),
     storage: browserStorage(),
-    initData: currentLaunchParams()?.initData ?? null,
+    launch: currentLaunchParams(),
     onFinished: keepInHistory,
   });
   return pageRunner;
 }
 
 const serverSnapshot = (): TelegramJobsSnapshot => INITIAL_TELEGRAM_SNAPSHOT;
-
-/** What {@link useRelay} needs from the page's transcription. */
-export interface RelayTranscription {
-  /** Transcribes one file (the app's `transcribeFile`). */
-  readonly transcribe: JobTranscriber["transcribe"];
-  /** Cancels the run in progress. */
-  readonly cancel: () => void;
-  /** The page is transcribing (a file of the user's or a Telegram job). */
-  readonly busy: boolean;
-}
 
 /** The Telegram panel's state and actions; see {@link useRelay}. */
 export interface RelayControls {
@@ -65,10 +57,10 @@ export interface RelayControls {
 
 /**
  * Links this page to the user's Telegram bot and transcribes the voice messages sent to it, with
- * the page's own transcription (see `lib/telegram-jobs-runner.ts`). Outside Telegram and without a
+ * the page's own transcription (see `lib/telegram/jobs-runner.ts`). Outside Telegram and without a
  * stored session, nothing is sent to the relay until the user opens the link form.
  */
-export function useRelay(config: ClientConfig, transcription: RelayTranscription): RelayControls {
+export function useRelay(config: ClientConfig, transcriber: JobTranscriber): RelayControls {
   const subscribe = useCallback(
     (listener: () => void) => {
       const runner = runnerFor(config);
@@ -80,20 +72,10 @@ export function useRelay(config: ClientConfig, transcription: RelayTranscription
   );
   const state = useSyncExternalStore(subscribe, () => pageRunner?.getSnapshot() ?? INITIAL_TELEGRAM_SNAPSHOT, serverSnapshot);
 
-  const { transcribe, cancel, busy } = transcription;
   useEffect(() => {
-    const runner = runnerFor(config);
-    runner.setTranscriber({ transcribe, cancel });
-  }, [config, transcribe, cancel]);
-  useEffect(() => {
-    runnerFor(config).setBusy(busy);
-  }, [config, busy]);
-  useEffect(
-    () => () => {
-      pageRunner?.setTranscriber(null);
-    },
-    [],
-  );
+    runnerFor(config).setTranscriber(transcriber);
+    return () => pageRunner?.setTranscriber(null);
+  }, [config, transcriber]);
 
   return {
     state,

@@ -13,35 +13,9 @@
 /** Values of the Network Information API's `effectiveType`. */
 export type EffectiveConnectionType = "slow-2g" | "2g" | "3g" | "4g";
 import { isRecord } from "../guards";
-
-/** How the WebGPU probe ended. */
-export type WebGpuStatus =
-  /** An adapter was returned; see {@link DeviceProfile.webgpu}. */
-  | "available"
-  /** `navigator.gpu` is missing (Firefox stable, older Safari, insecure context). */
-  | "unsupported"
-  /** `requestAdapter()` resolved to `null` (blocklisted GPU, flag off). */
-  | "no-adapter"
-  /** `requestAdapter()` did not settle in time; some drivers hang here. */
-  | "timeout"
-  /** `requestAdapter()` threw. */
-  | "error";
-
-/** What the planner needs from a WebGPU adapter. */
-export interface WebGpuAdapterInfo {
-  /** `GPUAdapterInfo.vendor`, e.g. "apple", "intel", "nvidia"; "" when the browser hides it. */
-  readonly vendor: string;
-  /** `GPUAdapterInfo.architecture`, e.g. "metal-3", "gen-12lp"; "" when hidden. */
-  readonly architecture: string;
-  /** True for a software adapter (SwiftShader and the like), slower than WASM. */
-  readonly isFallbackAdapter: boolean;
-  /** The adapter offers the `shader-f16` feature, so fp16 / q4f16 weights can run. */
-  readonly shaderF16: boolean;
-  /** `limits.maxBufferSize` in bytes (ONNX Runtime asks the device for the adapter's value). */
-  readonly maxBufferSize: number;
-  /** `limits.maxStorageBufferBindingSize` in bytes (likewise requested at the adapter's value). */
-  readonly maxStorageBufferBindingSize: number;
-}
+import { TEST_HOOKS_ENABLED } from "../transcription/worker-protocol";
+import { positiveNumber } from "./probe-values";
+import { DEFAULT_WEBGPU_TIMEOUT_MS, probeWebGpu, WEBGPU_DEFAULT_LIMITS, type WebGpuAdapterInfo, type WebGpuStatus } from "./webgpu-probe";
 
 /** Everything the model planner and the device fingerprint read about this browser and device. */
 export interface DeviceProfile {
@@ -75,8 +49,8 @@ export interface DeviceProfile {
  * `page.addInitScript(() => { globalThis.__WHISPER_TEST_DEVICE__ = { deviceMemory: 1, webgpu: null } })`.
  * {@link probeDevice} merges the fields it recognises (and whose types are right) over what it
  * measured; anything else is ignored. A `webgpu` key (an object, possibly partial, or `null`)
- * replaces the adapter probe entirely. It is plain data, read and never called, so leaving it
- * reachable in production is harmless: only code that sets it changes anything.
+ * replaces the adapter probe entirely. Read only in test builds ({@link TEST_HOOKS_ENABLED}, i.e.
+ * built with NEXT_PUBLIC_TEST_HOOKS=1); production builds ignore it.
  */
 export interface WhisperTestDevice {
   readonly deviceMemory?: number | null;
@@ -98,111 +72,14 @@ declare global {
 export interface ProbeOptions {
   /** Longest wait for `requestAdapter()`, in ms (default {@link DEFAULT_WEBGPU_TIMEOUT_MS}). */
   readonly timeoutMs?: number;
-  /** The global object to read `navigator`, `crossOriginIsolated` and the test hook from (default `globalThis`); tests pass a fake. */
+  /** The global object to read `navigator`, `crossOriginIsolated` and (test builds) the test hook from (default `globalThis`); tests pass a fake. */
   readonly scope?: unknown;
 }
-
-/** Default wait for `requestAdapter()`: long enough for a cold GPU process, short enough for a status line. */
-export const DEFAULT_WEBGPU_TIMEOUT_MS = 3000;
-
-/**
- * WebGPU's guaranteed minimum limits (spec defaults): any adapter offers at least these. Used when an
- * override or an odd adapter leaves a limit out.
- */
-export const WEBGPU_DEFAULT_LIMITS: Readonly<{ maxBufferSize: number; maxStorageBufferBindingSize: number }> = {
-  maxBufferSize: 268_435_456,
-  maxStorageBufferBindingSize: 134_217_728,
-};
 
 const EFFECTIVE_TYPES: readonly EffectiveConnectionType[] = ["slow-2g", "2g", "3g", "4g"];
 
 function isEffectiveType(value: unknown): value is EffectiveConnectionType {
   return typeof value === "string" && EFFECTIVE_TYPES.some((type) => type === value);
-}
-
-function positiveNumber(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-interface GpuLike {
-  requestAdapter(): Promise<unknown>;
-}
-
-function isGpuLike(value: unknown): value is GpuLike {
-  return isRecord(value) && typeof value.requestAdapter === "function";
-}
-
-interface FeatureSetLike {
-  has(name: string): boolean;
-}
-
-function isFeatureSet(value: unknown): value is FeatureSetLike {
-  return isRecord(value) && typeof value.has === "function";
-}
-
-interface MeasureMemoryLike {
-  measureUserAgentSpecificMemory(): Promise<unknown>;
-}
-
-function canMeasureMemory(value: unknown): value is MeasureMemoryLike {
-  return isRecord(value) && typeof value.measureUserAgentSpecificMemory === "function";
-}
-
-const TIMED_OUT: unique symbol = Symbol("timed out");
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
-}
-
-/** Reads the fields of a `GPUAdapter` the planner uses; `null` when it does not look like an adapter. */
-export function readAdapter(adapter: unknown): WebGpuAdapterInfo | null {
-  if (!isRecord(adapter)) return null;
-  const limits = "limits" in adapter ? adapter.limits : undefined;
-  const features = "features" in adapter ? adapter.features : undefined;
-  const info = "info" in adapter && isRecord(adapter.info) ? adapter.info : undefined;
-  // Limits are prototype getters on GPUSupportedLimits: `in` sees them, spreading would not.
-  const maxBufferSize = isRecord(limits) && "maxBufferSize" in limits ? positiveNumber(limits.maxBufferSize) : undefined;
-  const maxBinding =
-    isRecord(limits) && "maxStorageBufferBindingSize" in limits ? positiveNumber(limits.maxStorageBufferBindingSize) : undefined;
-  const fallbackFromInfo = info !== undefined && "isFallbackAdapter" in info ? info.isFallbackAdapter : undefined;
-  // `GPUAdapter.isFallbackAdapter` is the older spelling, moved to `GPUAdapterInfo` in 2024.
-  const fallbackFromAdapter = "isFallbackAdapter" in adapter ? adapter.isFallbackAdapter : undefined;
-  return {
-    vendor: info !== undefined && typeof info.vendor === "string" ? info.vendor : "",
-    architecture: info !== undefined && typeof info.architecture === "string" ? info.architecture : "",
-    isFallbackAdapter: fallbackFromInfo === true || fallbackFromAdapter === true,
-    shaderF16: isFeatureSet(features) && features.has("shader-f16"),
-    maxBufferSize: maxBufferSize ?? WEBGPU_DEFAULT_LIMITS.maxBufferSize,
-    maxStorageBufferBindingSize: maxBinding ?? WEBGPU_DEFAULT_LIMITS.maxStorageBufferBindingSize,
-  };
-}
-
-/**
- * Asks for a real WebGPU adapter (`await navigator.gpu.requestAdapter()`, not `!!navigator.gpu`:
- * the object exists on many machines whose GPU is blocklisted) and waits at most `timeoutMs`.
- */
-export async function probeWebGpu(
-  navigatorLike: unknown,
-  timeoutMs: number = DEFAULT_WEBGPU_TIMEOUT_MS,
-): Promise<{ readonly webgpu: WebGpuAdapterInfo | null; readonly status: WebGpuStatus }> {
-  const gpu = isRecord(navigatorLike) && "gpu" in navigatorLike ? navigatorLike.gpu : undefined;
-  if (!isGpuLike(gpu)) return { webgpu: null, status: "unsupported" };
-  try {
-    const adapter = await withTimeout(gpu.requestAdapter(), timeoutMs);
-    if (adapter === TIMED_OUT) return { webgpu: null, status: "timeout" };
-    const webgpu = readAdapter(adapter);
-    return webgpu === null ? { webgpu: null, status: "no-adapter" } : { webgpu, status: "available" };
-  } catch {
-    return { webgpu: null, status: "error" };
-  }
 }
 
 const MOBILE_UA = /Android|iPhone|iPad|iPod|Mobile|Mobi|Silk|Kindle|BlackBerry|Opera Mini|IEMobile/i;
@@ -312,7 +189,7 @@ function overridesWebGpu(override: unknown): boolean {
 export async function probeDevice(options: ProbeOptions = {}): Promise<DeviceProfile> {
   const scope: unknown = options.scope ?? globalThis;
   const root = isRecord(scope) ? scope : {};
-  const override = root.__WHISPER_TEST_DEVICE__;
+  const override = TEST_HOOKS_ENABLED ? root.__WHISPER_TEST_DEVICE__ : undefined;
   const base = readNavigator(root.navigator, root.crossOriginIsolated === true);
   // An override that names `webgpu` replaces the adapter; skip the real request (and its wait).
   const gpu: { readonly webgpu: WebGpuAdapterInfo | null; readonly status: WebGpuStatus } = overridesWebGpu(override)
@@ -347,43 +224,4 @@ export function describeDevice(profile: DeviceProfile): string {
   if (profile.saveData) parts.push("Save-Data on");
   if (profile.effectiveType === "slow-2g" || profile.effectiveType === "2g") parts.push(`slow connection (${profile.effectiveType})`);
   return parts.join(", ");
-}
-
-/** Options for {@link readMemoryUsage}. */
-export interface MemoryReadOptions {
-  /** The global object to read `performance` and `crossOriginIsolated` from (default `globalThis`). */
-  readonly scope?: unknown;
-  /**
-   * Prefer `performance.measureUserAgentSpecificMemory()` (all memory of the page, WASM heaps
-   * included) over `performance.memory` (JS heap only). It needs `crossOriginIsolated` and may take
-   * seconds, since Chromium answers after a garbage collection. Default false.
-   */
-  readonly precise?: boolean;
-  /** Longest wait for the precise measurement, in ms (default 5000); then the cheap reading is used. */
-  readonly timeoutMs?: number;
-}
-
-/**
- * Current memory use of this page in bytes, where the browser tells: `performance.memory.usedJSHeapSize`
- * (Chromium), or with `precise` the total from `performance.measureUserAgentSpecificMemory()`
- * (cross-origin isolated pages only). `undefined` in browsers that expose neither (Firefox, Safari).
- * For logs and the status line, not for decisions: both are approximate.
- */
-export async function readMemoryUsage(options: MemoryReadOptions = {}): Promise<number | undefined> {
-  const scope: unknown = options.scope ?? globalThis;
-  const root = isRecord(scope) ? scope : {};
-  const performanceLike = root.performance;
-  if (options.precise === true && root.crossOriginIsolated === true && canMeasureMemory(performanceLike)) {
-    try {
-      const result = await withTimeout(performanceLike.measureUserAgentSpecificMemory(), options.timeoutMs ?? 5000);
-      if (result !== TIMED_OUT && isRecord(result)) {
-        const bytes = positiveNumber(result.bytes);
-        if (bytes !== undefined) return bytes;
-      }
-    } catch {
-      // SecurityError when isolation is lost mid-session; fall through to the cheap reading.
-    }
-  }
-  const memory = isRecord(performanceLike) && "memory" in performanceLike ? performanceLike.memory : undefined;
-  return isRecord(memory) ? positiveNumber(memory.usedJSHeapSize) : undefined;
 }

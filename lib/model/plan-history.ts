@@ -8,14 +8,11 @@
  * that persists it in a {@link KeyValueStorage} (localStorage in the page, a Map in tests).
  * localStorage is not available in workers: keep the history on the page and tell the worker.
  */
-import { createLogger } from "../logger";
 import { MODEL_ORDER, isDevice, isModelId, type Attempt, type Dtype } from "./catalog";
 import type { DeviceProfile } from "./device-profile";
 import type { RunErrorKind } from "./run-error";
 import { isRecord } from "../guards";
-import type { KeyValueStorage } from "../storage";
 
-const log = createLogger("plan-history");
 
 /** How one attempt ended. `input` and `cancelled` say nothing about the attempt and are not recorded. */
 export type AttemptOutcome = "success" | RunErrorKind;
@@ -234,88 +231,4 @@ export function memoryVerdict(history: DeviceHistory, attempt: Attempt, now?: nu
   }
   if (streak >= DROP_AFTER_MEMORY_FAILURES) return "drop";
   return streak > 0 ? "demote" : "keep";
-}
-
-/** Forgets everything learned for the device with this fingerprint. */
-export function resetHistory(storage: KeyValueStorage, fingerprint: string): void {
-  try {
-    storage.removeItem(HISTORY_KEY_PREFIX + fingerprint);
-  } catch (error) {
-    log.warn("could not clear the plan history", error);
-  }
-}
-
-/**
- * The history of this device, loaded from and saved to `storage` after every change. Storage errors
- * (quota, private mode) are logged and otherwise ignored: the history is an optimisation, never a
- * reason to fail a transcription.
- *
- * Use: `const history = new PlanHistory(browserStorage(), deviceFingerprint(profile))`, pass
- * `history.snapshot` to the planner, call `beginLoad` before loading an attempt and `finishLoad`
- * with the outcome after (also after a failed load), and `reset()` from the settings panel.
- */
-export class PlanHistory {
-  readonly fingerprint: string;
-  readonly storageKey: string;
-  /** The attempt whose load was cut off last time (already counted as a memory failure), if any. */
-  readonly interrupted: Attempt | undefined;
-  private readonly storage: KeyValueStorage;
-  private readonly now: () => number;
-  private state: DeviceHistory;
-
-  constructor(storage: KeyValueStorage, fingerprint: string, options: { readonly now?: () => number } = {}) {
-    this.storage = storage;
-    this.fingerprint = fingerprint;
-    this.storageKey = HISTORY_KEY_PREFIX + fingerprint;
-    this.now = options.now ?? Date.now;
-    let text: string | null = null;
-    try {
-      text = storage.getItem(this.storageKey);
-    } catch (error) {
-      log.warn("could not read the plan history", error);
-    }
-    const recovered = recoverInterruptedLoad(parseHistory(text));
-    this.state = recovered.history;
-    this.interrupted = recovered.interrupted;
-    if (recovered.interrupted !== undefined) this.save();
-  }
-
-  /** The current history, for {@link memoryVerdict} and the planner. */
-  get snapshot(): DeviceHistory {
-    return this.state;
-  }
-
-  /** Marks `attempt` as loading; if the page dies before {@link finishLoad}, the next start counts a memory failure. */
-  beginLoad(attempt: Attempt): void {
-    this.update(markLoading(this.state, attempt, this.now()));
-  }
-
-  /** Clears the loading marker and records how the load of `attempt` ended. */
-  finishLoad(attempt: Attempt, outcome: AttemptOutcome): void {
-    this.update(recordOutcome(clearLoading(this.state), attempt, outcome, this.now()));
-  }
-
-  /** Records an outcome outside a load (e.g. a run that ran out of memory). */
-  record(attempt: Attempt, outcome: AttemptOutcome): void {
-    this.update(recordOutcome(this.state, attempt, outcome, this.now()));
-  }
-
-  /** Forgets everything learned on this device. */
-  reset(): void {
-    this.state = emptyHistory();
-    resetHistory(this.storage, this.fingerprint);
-  }
-
-  private update(next: DeviceHistory): void {
-    this.state = next;
-    this.save();
-  }
-
-  private save(): void {
-    try {
-      this.storage.setItem(this.storageKey, serializeHistory(this.state));
-    } catch (error) {
-      log.warn("could not save the plan history", error);
-    }
-  }
 }

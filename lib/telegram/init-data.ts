@@ -1,18 +1,10 @@
 /**
- * Telegram Mini App launch parameters and init data, as plain parsing shared by the browser (which
- * reads them from the URL hash) and the relay (which checks their signature). Browser-safe: the
+ * Telegram Mini App init data, as plain parsing shared by the browser (which reads it from the
+ * launch parameters, see launch-params.ts) and the relay (which checks its signature). Browser-safe: the
  * HMAC check itself lives in `relay/auth/verify-init-data.ts`, because it needs the bot token.
  */
 import { isRecord } from "../guards";
 import type { Parsed } from "../relay/parse";
-
-/** What Telegram puts in the URL hash when it opens the Mini App. */
-export interface LaunchParams {
-  /** The signed init data, already URL-decoded once: send this string to the relay as is. */
-  readonly initData: string;
-  readonly version: string | null;
-  readonly platform: string | null;
-}
 
 /** The user object inside init data, as Telegram sends it (snake_case). */
 export interface InitDataUser {
@@ -32,17 +24,6 @@ export interface InitDataFields {
   /** Seconds since the epoch. */
   readonly authDate: number;
   readonly user: InitDataUser | null;
-}
-
-/**
- * Reads the launch parameters from `location.hash` (with or without the leading `#`).
- * Returns null outside Telegram, i.e. when there is no `tgWebAppData`.
- */
-export function readLaunchParams(hash: string): LaunchParams | null {
-  const params = new URLSearchParams(hash.startsWith("#") ? hash.slice(1) : hash);
-  const initData = params.get("tgWebAppData");
-  if (initData === null || initData.length === 0) return null;
-  return { initData, version: params.get("tgWebAppVersion"), platform: params.get("tgWebAppPlatform") };
 }
 
 function parseUser(json: string): InitDataUser | null {

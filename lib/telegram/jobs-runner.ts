@@ -2,9 +2,9 @@
  * The browser's side of the Telegram loop, as one object per page: it links the session (Mini App
  * init data, a `/link` code, or the token kept in storage), follows the user's jobs over the
  * relay's event stream, and — while automatic mode is on and the page is not busy with a file of
- * the user's — claims the oldest waiting job, keeps its lease alive, fetches the audio, hands it
- * to the transcriber and posts the text. A run that is cancelled or fails here gives the job back
- * (release) so nothing is lost: another device, or a retry, can take it.
+ * the user's — takes the oldest waiting job and runs it (claim, lease, audio, transcriber, text:
+ * see job-run.ts). A run that is cancelled or fails here gives the job back (release) so nothing
+ * is lost: another device, or a retry, can take it.
  *
  * It is a small external store (`subscribe` / `getSnapshot`) so React reads it with
  * `useSyncExternalStore`; it has no React in it and runs in Node tests against a real relay.
@@ -14,115 +14,18 @@
 import { describeError } from "../errors";
 import { createLogger } from "../logger";
 import { RelayClient, type FetchLike } from "../relay/client";
-import { RELAY_PATHS, type ClaimResponse, type JobSummary, type RelayUser } from "../relay/protocol";
-import { audioFileName, audioMimeType, EMPTY_INBOX, heartbeatIntervalMs, inboxReducer, isWorking, linkFailure, nextJobToTake, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type InboxAction, type InboxState, type LocalJobState, type RelayHealth, type RelayUnavailableReason } from "./inbox";
-import type { KeyValueStorage } from "../storage";
-import type { Segment } from "../transcript/types";
+import { RELAY_PATHS, type JobSummary, type RelayUser } from "../relay/protocol";
+import { inboxReducer, isWorking, nextJobToTake, type InboxAction, type LocalJobState } from "./inbox";
 import { normalizeLinkCode } from "../relay/link-code";
+import { runJob, type JobTranscriber } from "./job-run";
+import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsOptions, type TelegramJobsSnapshot } from "./jobs-snapshot";
+import { linkFailure, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type RelayHealth } from "./relay-link";
 import { RelayClientError } from "../relay/client-error";
-import type { EventSubscription, SubscriptionOptions } from "../relay/event-subscription";
+import type { EventSubscription } from "../relay/event-subscription";
 
 const log = createLogger("telegram");
 
-/** What a transcription run reports; the app's `RunOutcome` fits it. */
-export type JobRunOutcome =
-  | {
-      readonly kind: "done";
-      readonly result: { readonly text: string; readonly segments: readonly Segment[]; readonly language: string | null; readonly duration: number };
-      readonly attempt?: { readonly model: string };
-    }
-  | { readonly kind: "cancelled" }
-  | { readonly kind: "failed"; readonly message: string };
-
-/** The page's transcriber, as the runner uses it: one run at a time, cancellable. */
-export interface JobTranscriber {
-  transcribe(file: File, options: { readonly language: string | null; readonly task: "transcribe" }): Promise<JobRunOutcome>;
-  /** Cancels the run in progress (the one the runner started: it only calls this while its own run is going). */
-  cancel(): void;
-}
-
-/** Where linking stands. */
-export type LinkState =
-  /** Not linked; `notice` says why when the relay signed this browser out. */
-  | { readonly kind: "idle"; readonly notice: string | null }
-  | { readonly kind: "checking" }
-  | { readonly kind: "linking"; readonly via: "telegram" | "code" }
-  | { readonly kind: "linked"; readonly user: RelayUser }
-  | { readonly kind: "unlinking" }
-  /** No bot behind the relay, or no relay at all: the rest of the app works on. */
-  | { readonly kind: "unavailable"; readonly reason: RelayUnavailableReason }
-  /** The relay refused to link (a forged or stale Mini App launch, a wrong code). */
-  | { readonly kind: "failed"; readonly message: string };
-
-/** Everything the panel shows. */
-export interface TelegramJobsSnapshot {
-  /** False until {@link TelegramJobsRunner.start} ran (and during server rendering). */
-  readonly started: boolean;
-  /** The page was opened as a Telegram Mini App (it has signed init data). */
-  readonly inTelegram: boolean;
-  readonly link: LinkState;
-  /** What the last health check said; "unknown" before one was made. */
-  readonly relay: RelayHealth | "unknown";
-  /** The event stream is open. */
-  readonly connected: boolean;
-  readonly inbox: InboxState;
-  /** Transcribe Telegram messages automatically while the page is open. */
-  readonly auto: boolean;
-  /** The job this page is working on, if any. */
-  readonly currentJobId: string | null;
-}
-
-/** The snapshot before start (also the server's). */
-export const INITIAL_TELEGRAM_SNAPSHOT: TelegramJobsSnapshot = {
-  started: false,
-  inTelegram: false,
-  link: { kind: "idle", notice: null },
-  relay: "unknown",
-  connected: false,
-  inbox: EMPTY_INBOX,
-  auto: true,
-  currentJobId: null,
-};
-
-/** A job this device transcribed and delivered. */
-export interface FinishedJob {
-  readonly job: JobSummary;
-  readonly fileName: string;
-  readonly outcome: Extract<JobRunOutcome, { kind: "done" }>;
-}
-
-/** Options of {@link TelegramJobsRunner}. */
-export interface TelegramJobsOptions {
-  /** The relay's base URL (see `relayBaseUrl`). */
-  readonly baseUrl: string;
-  /** Where the session token and the automatic switch are kept (the page's localStorage). */
-  readonly storage: KeyValueStorage;
-  /** The raw `tgWebAppData` of a Mini App launch, or null outside Telegram. */
-  readonly initData: string | null;
-  readonly fetch?: FetchLike;
-  readonly now?: () => number;
-  /** Called after a transcript was posted (e.g. to keep it in the on-device history). */
-  readonly onFinished?: (finished: FinishedJob) => void;
-  /** Reconnection timing of the event stream. */
-  readonly subscription?: SubscriptionOptions;
-  /** Delay before automatic mode tries again after the relay could not be reached; default 5 s. */
-  readonly retryDelayMs?: number;
-}
-
 const SIGNED_OUT_NOTICE = "This browser was signed out (for example with /unlink in Telegram). Link it again to receive voice messages.";
-const RESULT_ATTEMPTS = 3;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isConflict(error: unknown): boolean {
-  return error instanceof RelayClientError && (error.status === 409 || error.status === 404);
-}
-
-function isNetwork(error: unknown): boolean {
-  return error instanceof RelayClientError && error.apiCode === "network";
-}
 
 /** See the module comment. */
 export class TelegramJobsRunner {
@@ -133,6 +36,7 @@ export class TelegramJobsRunner {
   private client: RelayClient | null = null;
   private subscription: EventSubscription | null = null;
   private transcriber: JobTranscriber | null = null;
+  private unsubscribeTranscriber: (() => void) | null = null;
   private busy = false;
   private idleWaiters: Array<() => void> = [];
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -184,11 +88,11 @@ export class TelegramJobsRunner {
    */
   start(): void {
     if (this.snapshot.started || this.disposed) return;
-    const inTelegram = this.options.initData !== null;
+    const inTelegram = this.options.launch !== null;
     const auto = parseAutoSetting(this.readStorage(TELEGRAM_AUTO_KEY));
     this.update({ started: true, inTelegram, auto });
     const stored = parseStoredSession(this.readStorage(RELAY_SESSION_KEY), this.options.baseUrl);
-    const launchUserId = this.launchUserId();
+    const launchUserId = this.options.launch?.user?.id ?? null;
     if (stored !== null && (launchUserId === null || launchUserId === stored.user.id)) {
       this.client = this.newClient(stored.token);
       this.update({ link: { kind: "linked", user: stored.user } });
@@ -200,8 +104,8 @@ export class TelegramJobsRunner {
 
   /** Links with the Mini App's init data (done by {@link start} in Telegram; also the "Link" button there). */
   async linkWithTelegram(): Promise<void> {
-    const initData = this.options.initData;
-    if (initData === null || this.busyLinking()) return;
+    const initData = this.options.launch?.initData;
+    if (initData === undefined || this.busyLinking()) return;
     this.update({ link: { kind: "checking" } });
     const health = await this.checkRelay();
     if (health !== "ready") return;
@@ -279,18 +183,6 @@ export class TelegramJobsRunner {
       this.update(
         failure.kind === "unavailable" ? { link: { kind: "unavailable", reason: failure.reason }, relay: failure.reason } : { link: { kind: "failed", message: failure.message } },
       );
-    }
-  }
-
-  private launchUserId(): number | null {
-    const initData = this.options.initData;
-    if (initData === null) return null;
-    try {
-      const user: unknown = JSON.parse(new URLSearchParams(initData).get("user") ?? "null");
-      const id: unknown = typeof user === "object" && user !== null ? Reflect.get(user, "id") : undefined;
-      return typeof id === "number" ? id : null;
-    } catch {
-      return null;
     }
   }
 
@@ -383,7 +275,7 @@ export class TelegramJobsRunner {
     this.disconnect();
     this.forgetSession();
     // Inside Telegram the launch data links again once; a second sign-out is left to the user.
-    if (this.options.initData !== null && !this.relinkedAfterSignOut) {
+    if (this.options.launch !== null && !this.relinkedAfterSignOut) {
       this.relinkedAfterSignOut = true;
       void this.linkWithTelegram();
       return;
@@ -394,14 +286,19 @@ export class TelegramJobsRunner {
   // -------------------------------------------------------------------------------------------
   // Work
 
-  /** Gives the runner the page's transcriber (null while there is none). */
+  /** Gives the runner the page's transcriber (null while there is none); it follows its busy state. */
   setTranscriber(transcriber: JobTranscriber | null): void {
+    if (transcriber === this.transcriber) return;
+    this.unsubscribeTranscriber?.();
+    this.unsubscribeTranscriber = null;
     this.transcriber = transcriber;
+    if (transcriber !== null) this.unsubscribeTranscriber = transcriber.subscribe(() => this.setBusy(transcriber.isBusy()));
+    this.setBusy(transcriber?.isBusy() ?? false);
     this.pump();
   }
 
-  /** Tells the runner whether the page is busy with a run of its own (a file the user picked). */
-  setBusy(busy: boolean): void {
+  private setBusy(busy: boolean): void {
+    if (busy === this.busy) return;
     this.busy = busy;
     if (!busy) {
       const waiters = this.idleWaiters;
@@ -429,6 +326,8 @@ export class TelegramJobsRunner {
   /** Stops everything (tests; a page simply closes). A job in progress keeps its lease until it expires. */
   dispose(): void {
     this.disposed = true;
+    this.unsubscribeTranscriber?.();
+    this.unsubscribeTranscriber = null;
     this.subscription?.close();
     this.subscription = null;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
@@ -463,124 +362,24 @@ export class TelegramJobsRunner {
   private async run(summary: JobSummary): Promise<void> {
     const client = this.client;
     if (client === null) return;
-    const id = summary.id;
-    this.update({ currentJobId: id });
-    this.setLocal(id, { kind: "claiming" });
-    let leaseLost = false;
-    let heartbeat: ReturnType<typeof setInterval> | null = null;
-    const download = new AbortController();
+    this.update({ currentJobId: summary.id });
     try {
-      let claim: ClaimResponse;
-      try {
-        claim = await client.claim(id);
-      } catch (error) {
-        if (isConflict(error)) {
-          this.setLocal(id, { kind: "taken" });
-        } else {
-          log.warn(`could not take job ${id}`, describeError(error));
-          this.setLocal(id, { kind: "none" });
-          this.pauseAutomatic();
-        }
-        return;
-      }
-      const job = claim.job;
-      const held = claim.lease;
-      heartbeat = setInterval(() => {
-        client.heartbeat(id, held).catch((error: unknown) => {
-          if (!isConflict(error) || leaseLost) return;
-          leaseLost = true;
-          log.warn(`lost the lease on job ${id}`, describeError(error));
-          download.abort();
-          if (this.snapshot.inbox.entries.some((entry) => entry.job.id === id && entry.local.kind === "transcribing")) this.transcriber?.cancel();
-        });
-      }, heartbeatIntervalMs(claim.leaseSeconds));
-
-      this.setLocal(id, { kind: "downloading" });
-      let file: File;
-      try {
-        const audio = await client.fetchAudio(id, held, download.signal);
-        file = new File([audio.data], audioFileName(job, audio.contentType), { type: audioMimeType(job, audio.contentType) });
-      } catch (error) {
-        if (leaseLost) {
-          this.setLocal(id, { kind: "taken" });
-          return;
-        }
-        await this.giveBack(client, id, held, "failed", `could not fetch the audio: ${describeError(error)}`);
-        if (isNetwork(error)) this.pauseAutomatic();
-        return;
-      }
-
-      // A file the user picked meanwhile goes first; the lease is kept alive while it runs.
-      await this.waitUntilIdle();
-      const transcriber = this.transcriber;
-      if (leaseLost || this.disposed || transcriber === null) {
-        if (!leaseLost && !this.disposed) await this.giveBack(client, id, held, "cancelled", null);
-        else this.setLocal(id, { kind: "taken" });
-        return;
-      }
-      this.setLocal(id, { kind: "transcribing" });
-      const outcome = await transcriber.transcribe(file, { language: job.languageHint, task: "transcribe" });
-      if (leaseLost) {
-        this.setLocal(id, { kind: "taken" });
-        return;
-      }
-      switch (outcome.kind) {
-        case "cancelled":
-          await this.giveBack(client, id, held, "cancelled", null);
-          return;
-        case "failed":
-          await this.giveBack(client, id, held, "failed", outcome.message);
-          return;
-        case "done":
-          await this.deliver(client, job, held, file.name, outcome);
-          return;
-      }
+      await runJob(
+        {
+          client,
+          setLocal: (id, local) => this.setLocal(id, local),
+          transcriber: () => this.transcriber,
+          isTranscribing: (id) => this.snapshot.inbox.entries.some((entry) => entry.job.id === id && entry.local.kind === "transcribing"),
+          waitUntilIdle: () => this.waitUntilIdle(),
+          pauseAutomatic: () => this.pauseAutomatic(),
+          disposed: () => this.disposed,
+          onFinished: this.options.onFinished,
+        },
+        summary,
+      );
     } finally {
-      if (heartbeat !== null) clearInterval(heartbeat);
       this.update({ currentJobId: null });
       this.pump();
     }
-  }
-
-  private async deliver(client: RelayClient, job: JobSummary, lease: string, fileName: string, outcome: Extract<JobRunOutcome, { kind: "done" }>): Promise<void> {
-    this.setLocal(job.id, { kind: "sending" });
-    const { text, segments, language } = outcome.result;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await client.postResult(job.id, lease, { text, segments: segments.map(({ start, end, text: segmentText }) => ({ start, end, text: segmentText })), language });
-        break;
-      } catch (error) {
-        if (isConflict(error)) {
-          log.warn(`the relay refused the transcript of job ${job.id}`, describeError(error));
-          this.setLocal(job.id, { kind: "taken" });
-          return;
-        }
-        if (!isNetwork(error) || attempt >= RESULT_ATTEMPTS) {
-          await this.giveBack(client, job.id, lease, "failed", `could not send the text: ${describeError(error)}`);
-          return;
-        }
-        // Posting again is safe: the relay counts a result once.
-        await sleep(1000 * attempt);
-      }
-    }
-    this.setLocal(job.id, { kind: "sent", text });
-    log.info(`job ${job.id} transcribed and sent`);
-    try {
-      this.options.onFinished?.({ job, fileName, outcome });
-    } catch (error) {
-      log.warn("keeping the Telegram transcript failed", describeError(error));
-    }
-  }
-
-  /** Releases the lease so the job waits for another device or a retry; the inbox says why. */
-  private async giveBack(client: RelayClient, id: string, lease: string, reason: "cancelled" | "failed", message: string | null): Promise<void> {
-    if (reason === "failed") log.warn(`job ${id} failed on this device: ${message ?? "unknown error"}`);
-    try {
-      await client.release(id, lease);
-    } catch (error) {
-      // Not released: the lease runs out by itself and the relay offers the job again.
-      log.debug(`releasing job ${id} failed`, describeError(error));
-    }
-    this.setLocal(id, { kind: "released", reason, message });
   }
 }

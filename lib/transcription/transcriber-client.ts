@@ -81,7 +81,6 @@ export class TranscriberClient {
           return { kind: "cancelled" };
         case "progress":
         case "loaded":
-        case "unloaded":
         case "error":
           throw new TranscriberError({ name: "ProtocolError", message: `unexpected ${response.type} for transcribe`, code: "protocol" });
       }
@@ -92,11 +91,6 @@ export class TranscriberClient {
   /** Asks the worker to stop a transcription; its outcome then resolves as "cancelled". */
   cancel(requestId: string): void {
     if (this.dead === null) this.worker.postMessage({ type: "cancel", requestId } satisfies WorkerRequest);
-  }
-
-  /** Disposes the model but keeps the worker. */
-  async unload(): Promise<void> {
-    await this.request({ type: "unload", requestId: newRequestId() }, () => undefined);
   }
 
   /** Ends the worker and everything in its memory; pending requests fail with code "terminated". */
@@ -128,7 +122,6 @@ export class TranscriberClient {
       case "loaded":
       case "result":
       case "cancelled":
-      case "unloaded":
         this.pending.delete(data.requestId);
         pending.settle(data);
         return;

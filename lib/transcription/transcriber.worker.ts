@@ -172,10 +172,6 @@ async function handle(request: WorkerRequest): Promise<void> {
       return load(request);
     case "transcribe":
       return transcribe(request);
-    case "unload":
-      await dispose();
-      post({ type: "unloaded", requestId: request.requestId });
-      return;
     case "cancel":
       return;
   }

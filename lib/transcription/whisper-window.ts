@@ -120,7 +120,7 @@ export interface WindowOutput {
 /**
  * Transcribes one window. A single decoding pass: `max_new_tokens` keeps transformers.js from
  * seeking inside the window (its `_generate_with_seek` decodes the tail after the last complete
- * segment a second time), because lib/long-transcription.ts already starts the next window there.
+ * segment a second time), because long-transcription.ts already starts the next window there.
  */
 export async function transcribeWindow(pipe: AutomaticSpeechRecognitionPipeline, audio: Float32Array, run: WindowRun): Promise<WindowOutput> {
   let streamed = "";

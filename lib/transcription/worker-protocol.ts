@@ -71,12 +71,11 @@ export type WorkerRequest =
   | {
       readonly type: "transcribe";
       readonly requestId: string;
-      /** At most 30 s of 16 kHz mono samples; transferred, not copied. Longer audio is windowed by the page (lib/long-transcription.ts). */
+      /** At most 30 s of 16 kHz mono samples; transferred, not copied. Longer audio is windowed by the page (lib/transcription/long-transcription.ts). */
       readonly audio: Float32Array;
       readonly options: TranscribeOptions;
     }
-  | { readonly type: "cancel"; readonly requestId: string }
-  | { readonly type: "unload"; readonly requestId: string };
+  | { readonly type: "cancel"; readonly requestId: string };
 
 /** Stages a request goes through, for progress lines. */
 export type ProgressEvent =
@@ -97,7 +96,6 @@ export type WorkerResponse =
   | { readonly type: "loaded"; readonly requestId: string; readonly attempt: Attempt; readonly elapsedMs: number }
   | { readonly type: "result"; readonly requestId: string; readonly result: WindowResult }
   | { readonly type: "cancelled"; readonly requestId: string }
-  | { readonly type: "unloaded"; readonly requestId: string }
   | { readonly type: "error"; readonly requestId: string; readonly error: SerializedError };
 
 /** Makes a request id that is unique within the page. */
@@ -123,7 +121,7 @@ export function serializeError(error: unknown): SerializedError {
   return { name: "Error", message: typeof error === "string" ? error : String(error), code: "unknown" };
 }
 
-const REQUEST_TYPES: ReadonlySet<string> = new Set(["load", "transcribe", "cancel", "unload"]);
+const REQUEST_TYPES: ReadonlySet<string> = new Set(["load", "transcribe", "cancel"]);
 
 /** True when `data` (from a MessageEvent) looks like a {@link WorkerRequest}; the worker ignores anything else. */
 export function isWorkerRequest(data: unknown): data is WorkerRequest {
@@ -136,7 +134,7 @@ export function isWorkerRequest(data: unknown): data is WorkerRequest {
   );
 }
 
-const RESPONSE_TYPES: ReadonlySet<string> = new Set(["progress", "loaded", "result", "cancelled", "unloaded", "error"]);
+const RESPONSE_TYPES: ReadonlySet<string> = new Set(["progress", "loaded", "result", "cancelled", "error"]);
 
 /** True when `data` looks like a {@link WorkerResponse}; the page ignores anything else. */
 export function isWorkerResponse(data: unknown): data is WorkerResponse {

@@ -4,27 +4,54 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FetchLike } from "../../../../lib/relay/client";
-import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/inbox";
-import { TelegramJobsRunner, type FinishedJob, type JobRunOutcome, type JobTranscriber } from "../../../../lib/telegram/jobs-runner";
+import { parseInitData } from "../../../../lib/telegram/init-data";
+import { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
 import { createMemoryStorage } from "../../../../lib/storage";
+import type { FinishedJob, JobRunOutcome, JobTranscriber } from "../../../../lib/telegram/job-run";
+import type { TelegramJobsOptions } from "../../../../lib/telegram/jobs-snapshot";
+import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/relay-link";
 
-/** A transcriber that answers each run with the next scripted outcome, recording the files it got. */
-function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; cancelled: number } {
+/**
+ * A transcriber that answers each run with the next scripted outcome, recording the files it got;
+ * `setBusy` plays the page being busy with a file of the user's.
+ */
+function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; cancelled: number; setBusy(busy: boolean): void } {
   const files: File[] = [];
+  const listeners = new Set<() => void>();
+  let busy = false;
   const self = {
     files,
     cancelled: 0,
-    async transcribe(file: File): Promise<JobRunOutcome> {
+    async transcribeFile(file: File): Promise<JobRunOutcome> {
       files.push(file);
       return outcomes.shift() ?? { kind: "failed", message: "no outcome scripted" };
     },
     cancel() {
       self.cancelled += 1;
     },
+    isBusy: () => busy,
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    setBusy(next: boolean) {
+      busy = next;
+      for (const listener of listeners) listener();
+    },
   };
   return self;
+}
+
+/** The launch a Mini App page would read from its hash for `initData`. */
+function launchOf(initData: string | null): TelegramJobsOptions["launch"] {
+  if (initData === null) return null;
+  const parsed = parseInitData(initData);
+  const user = parsed.ok ? parsed.value.user : null;
+  return user === null ? { initData } : { initData, user };
 }
 
 const done = (text: string): JobRunOutcome => ({
@@ -49,7 +76,7 @@ describe("TelegramJobsRunner against a relay", () => {
     const created = new TelegramJobsRunner({
       baseUrl: h.relay.url,
       storage: options.storage ?? createMemoryStorage(),
-      initData: options.initData ?? null,
+      launch: launchOf(options.initData ?? null),
       subscription: { initialRetryMs: 50, maxRetryMs: 200 },
       retryDelayMs: 50,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
@@ -131,12 +158,12 @@ describe("TelegramJobsRunner against a relay", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(transcriber.files).toHaveLength(0);
 
-    jobs.setBusy(true);
+    transcriber.setBusy(true);
     jobs.setAuto(true);
     expect(storage.getItem(TELEGRAM_AUTO_KEY)).toBe("on");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(transcriber.files).toHaveLength(0);
-    jobs.setBusy(false);
+    transcriber.setBusy(false);
     await h.api.waitForCall("editMessageText", (call) => call.params.text === "one", 10_000);
   });
 

@@ -1,35 +1,13 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
-import {
-  WEBGPU_DEFAULT_LIMITS,
-  applyTestOverride,
-  describeDevice,
-  formatMemoryGb,
-  probeDevice,
-  probeWebGpu,
-  readAdapter,
-  readMemoryUsage,
-  type DeviceProfile,
-} from "@/lib/model/device-profile";
+import { applyTestOverride, describeDevice, formatMemoryGb, probeDevice, type DeviceProfile } from "@/lib/model/device-profile";
+import { WEBGPU_DEFAULT_LIMITS } from "@/lib/model/webgpu-probe";
 
-const GiB = 1024 ** 3;
+// The __WHISPER_TEST_DEVICE__ hook is only read in test builds; these tests play one.
+vi.hoisted(() => {
+  process.env.NEXT_PUBLIC_TEST_HOOKS = "1";
+});
 
-/** Like a real GPUSupportedLimits: the limits are getters on the prototype, not own properties. */
-class FakeLimits {
-  get maxBufferSize(): number {
-    return 4 * GiB;
-  }
-  get maxStorageBufferBindingSize(): number {
-    return 2 * GiB;
-  }
-}
-
-function fakeAdapter(features: readonly string[] = ["shader-f16"]): unknown {
-  return {
-    features: new Set(features),
-    limits: new FakeLimits(),
-    info: { vendor: "nvidia", architecture: "ampere", isFallbackAdapter: false },
-  };
-}
+import { fakeAdapter, PROFILE } from "./device-fixtures";
 
 const CHROME_DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 const IPHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
@@ -50,18 +28,6 @@ function chromeScope(extra: Record<string, unknown> = {}, adapter: unknown = fak
     },
   };
 }
-
-const PROFILE: DeviceProfile = {
-  deviceMemory: 8,
-  webgpu: { vendor: "nvidia", architecture: "ampere", isFallbackAdapter: false, shaderF16: true, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB },
-  webgpuStatus: "available",
-  hardwareConcurrency: 8,
-  saveData: false,
-  effectiveType: "4g",
-  mobile: false,
-  platform: "Linux",
-  crossOriginIsolated: true,
-};
 
 describe("probeDevice", () => {
   afterEach(() => {
@@ -125,55 +91,6 @@ describe("probeDevice", () => {
     vi.stubGlobal("navigator", chromeScope().navigator);
     vi.stubGlobal("crossOriginIsolated", true);
     expect(await probeDevice()).toEqual(PROFILE);
-  });
-});
-
-describe("probeWebGpu", () => {
-  test("no navigator.gpu", async () => {
-    expect(await probeWebGpu({})).toEqual({ webgpu: null, status: "unsupported" });
-    expect(await probeWebGpu(undefined)).toEqual({ webgpu: null, status: "unsupported" });
-  });
-
-  test("navigator.gpu exists but there is no adapter (the reason not to test !!navigator.gpu)", async () => {
-    expect(await probeWebGpu({ gpu: { requestAdapter: () => Promise.resolve(null) } })).toEqual({ webgpu: null, status: "no-adapter" });
-  });
-
-  test("requestAdapter throws", async () => {
-    expect(await probeWebGpu({ gpu: { requestAdapter: () => Promise.reject(new Error("boom")) } })).toEqual({ webgpu: null, status: "error" });
-  });
-
-  test("requestAdapter hangs", async () => {
-    const never = new Promise<unknown>(() => undefined);
-    expect(await probeWebGpu({ gpu: { requestAdapter: () => never } }, 10)).toEqual({ webgpu: null, status: "timeout" });
-  });
-
-  test("adapter without shader-f16", async () => {
-    const result = await probeWebGpu({ gpu: { requestAdapter: () => Promise.resolve(fakeAdapter([])) } });
-    expect(result.status).toBe("available");
-    expect(result.webgpu?.shaderF16).toBe(false);
-  });
-});
-
-describe("readAdapter", () => {
-  test("missing limits and info fall back to the spec minimums and blanks", () => {
-    expect(readAdapter({})).toEqual({
-      vendor: "",
-      architecture: "",
-      isFallbackAdapter: false,
-      shaderF16: false,
-      maxBufferSize: WEBGPU_DEFAULT_LIMITS.maxBufferSize,
-      maxStorageBufferBindingSize: WEBGPU_DEFAULT_LIMITS.maxStorageBufferBindingSize,
-    });
-  });
-
-  test("the older GPUAdapter.isFallbackAdapter is read too", () => {
-    expect(readAdapter({ isFallbackAdapter: true })?.isFallbackAdapter).toBe(true);
-    expect(readAdapter({ info: { isFallbackAdapter: true } })?.isFallbackAdapter).toBe(true);
-  });
-
-  test("not an object", () => {
-    expect(readAdapter(null)).toBeNull();
-    expect(readAdapter("adapter")).toBeNull();
   });
 });
 
@@ -250,6 +167,21 @@ describe("the __WHISPER_TEST_DEVICE__ hook", () => {
     });
   });
 
+  test("is ignored outside test builds", async () => {
+    vi.resetModules();
+    vi.stubEnv("NEXT_PUBLIC_TEST_HOOKS", "");
+    try {
+      const production = await import("@/lib/model/device-profile");
+      const scope = { navigator: {}, __WHISPER_TEST_DEVICE__: { deviceMemory: 1, webgpu: { shaderF16: true } } };
+      const profile = await production.probeDevice({ scope });
+      expect(profile.deviceMemory).toBeUndefined();
+      expect(profile.webgpu).toBeNull();
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
+
   test("is read from globalThis by default", async () => {
     vi.stubGlobal("__WHISPER_TEST_DEVICE__", { deviceMemory: 2, webgpu: null });
     const profile = await probeDevice();
@@ -281,39 +213,5 @@ describe("describeDevice", () => {
     expect(formatMemoryGb(1)).toBe("1 GB");
     expect(formatMemoryGb(16)).toBe("16 GB");
     expect(formatMemoryGb(1.5)).toBe("1.5 GB");
-  });
-});
-
-describe("readMemoryUsage", () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-  });
-
-  test("performance.memory (Chromium)", async () => {
-    expect(await readMemoryUsage({ scope: { performance: { memory: { usedJSHeapSize: 12_345_678 } } } })).toBe(12_345_678);
-  });
-
-  test("precise: measureUserAgentSpecificMemory when cross-origin isolated", async () => {
-    const performance = { memory: { usedJSHeapSize: 1 }, measureUserAgentSpecificMemory: () => Promise.resolve({ bytes: 987_654_321, breakdown: [] }) };
-    expect(await readMemoryUsage({ precise: true, scope: { crossOriginIsolated: true, performance } })).toBe(987_654_321);
-    expect(await readMemoryUsage({ precise: true, scope: { crossOriginIsolated: false, performance } })).toBe(1);
-    expect(await readMemoryUsage({ scope: { crossOriginIsolated: true, performance } })).toBe(1);
-  });
-
-  test("precise measurement that hangs or throws falls back to the cheap reading", async () => {
-    const hangs = { memory: { usedJSHeapSize: 2 }, measureUserAgentSpecificMemory: () => new Promise<unknown>(() => undefined) };
-    expect(await readMemoryUsage({ precise: true, timeoutMs: 10, scope: { crossOriginIsolated: true, performance: hangs } })).toBe(2);
-    const throws = { measureUserAgentSpecificMemory: () => Promise.reject(new DOMException("no", "SecurityError")) };
-    expect(await readMemoryUsage({ precise: true, scope: { crossOriginIsolated: true, performance: throws } })).toBeUndefined();
-  });
-
-  test("Firefox and Safari tell nothing", async () => {
-    expect(await readMemoryUsage({ scope: { performance: { now: () => 1 } } })).toBeUndefined();
-    expect(await readMemoryUsage({ scope: {} })).toBeUndefined();
-  });
-
-  test("defaults to globalThis", async () => {
-    vi.stubGlobal("performance", { memory: { usedJSHeapSize: 77 } });
-    expect(await readMemoryUsage()).toBe(77);
   });
 });

@@ -1,19 +1,8 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { DTYPES, type Attempt } from "@/lib/model/catalog";
-import { HISTORY_KEY_PREFIX, MEMORY_FAILURE_TTL_MS, PlanHistory, attemptKey, clearLoading, deviceFingerprint, emptyHistory, markLoading, memoryVerdict, parseAttemptKey, parseHistory, recordOutcome, recoverInterruptedLoad, resetHistory, serializeHistory, type DeviceHistory } from "@/lib/model/plan-history";
-import { browserStorage, createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
+import { MEMORY_FAILURE_TTL_MS, attemptKey, clearLoading, deviceFingerprint, emptyHistory, markLoading, memoryVerdict, parseAttemptKey, parseHistory, recordOutcome, recoverInterruptedLoad, serializeHistory } from "@/lib/model/plan-history";
+import { browserStorage, createMemoryStorage } from "@/lib/storage";
 
-const baseGpu: Attempt = { model: "whisper-base", device: "webgpu", dtype: DTYPES.webgpu };
-const baseGpu16: Attempt = { model: "whisper-base", device: "webgpu", dtype: DTYPES["webgpu-f16"] };
-const baseWasm: Attempt = { model: "whisper-base", device: "wasm", dtype: DTYPES.wasm };
-const tinyGpu: Attempt = { model: "whisper-tiny", device: "webgpu", dtype: DTYPES.webgpu };
-const tinyWasm: Attempt = { model: "whisper-tiny", device: "wasm", dtype: DTYPES.wasm };
-
-function memoryFailures(history: DeviceHistory, attempt: Attempt, times: number, at = 1000): DeviceHistory {
-  let next = history;
-  for (let i = 0; i < times; i += 1) next = recordOutcome(next, attempt, "memory", at);
-  return next;
-}
+import { baseGpu, baseGpu16, baseWasm, memoryFailures, tinyGpu, tinyWasm } from "./plan-fixtures";
 
 describe("attempt keys", () => {
   test.each([baseGpu, baseGpu16, baseWasm, tinyGpu, tinyWasm])("round trip %#", (attempt) => {
@@ -147,85 +136,6 @@ describe("memoryVerdict", () => {
     expect(memoryVerdict(history, baseGpu, 1000 + MEMORY_FAILURE_TTL_MS)).toBe("drop");
     expect(memoryVerdict(history, baseGpu, 1001 + MEMORY_FAILURE_TTL_MS)).toBe("keep");
     expect(memoryVerdict(history, baseGpu)).toBe("drop");
-  });
-});
-
-describe("PlanHistory", () => {
-  const fingerprint = "mem=4;gpu=none;cores=4;os=android;mobile=1";
-
-  test("persists outcomes under a per-device key", () => {
-    const map = new Map<string, string>();
-    const history = new PlanHistory(createMemoryStorage(map), fingerprint, { now: () => 50 });
-    history.record(baseWasm, "memory");
-    expect(history.storageKey).toBe(HISTORY_KEY_PREFIX + fingerprint);
-    expect([...map.keys()]).toEqual([HISTORY_KEY_PREFIX + fingerprint]);
-    const again = new PlanHistory(createMemoryStorage(map), fingerprint);
-    expect(again.snapshot.attempts[attemptKey(baseWasm)]).toMatchObject({ memoryFailures: 1, lastAt: 50 });
-    expect(new PlanHistory(createMemoryStorage(map), "other-device").snapshot).toEqual(emptyHistory());
-  });
-
-  test("a page killed while loading is found on the next start", () => {
-    const map = new Map<string, string>();
-    const first = new PlanHistory(createMemoryStorage(map), fingerprint, { now: () => 10 });
-    first.beginLoad(baseWasm);
-    // …the tab dies here; a new page opens the same storage.
-    const second = new PlanHistory(createMemoryStorage(map), fingerprint, { now: () => 20 });
-    expect(second.interrupted).toEqual(baseWasm);
-    expect(second.snapshot.loading).toBeNull();
-    expect(memoryVerdict(second.snapshot, baseWasm)).toBe("demote");
-    // The recovery was saved: a third start does not count it again.
-    const third = new PlanHistory(createMemoryStorage(map), fingerprint);
-    expect(third.interrupted).toBeUndefined();
-    expect(third.snapshot.attempts[attemptKey(baseWasm)]?.memoryFailures).toBe(1);
-  });
-
-  test("a load that finishes clears the marker and records the outcome", () => {
-    const map = new Map<string, string>();
-    const history = new PlanHistory(createMemoryStorage(map), fingerprint, { now: () => 10 });
-    history.beginLoad(baseWasm);
-    expect(history.snapshot.loading).toEqual({ attempt: attemptKey(baseWasm), since: 10 });
-    history.finishLoad(baseWasm, "success");
-    expect(history.snapshot.loading).toBeNull();
-    expect(new PlanHistory(createMemoryStorage(map), fingerprint).interrupted).toBeUndefined();
-    expect(history.snapshot.attempts[attemptKey(baseWasm)]?.successes).toBe(1);
-  });
-
-  test("reset forgets everything", () => {
-    const map = new Map<string, string>();
-    const history = new PlanHistory(createMemoryStorage(map), fingerprint);
-    history.record(baseWasm, "memory");
-    history.reset();
-    expect(history.snapshot).toEqual(emptyHistory());
-    expect(map.size).toBe(0);
-  });
-
-  test("resetHistory removes one device's entry", () => {
-    const map = new Map<string, string>([[HISTORY_KEY_PREFIX + "a", "{}"], [HISTORY_KEY_PREFIX + "b", "{}"]]);
-    resetHistory(createMemoryStorage(map), "a");
-    expect([...map.keys()]).toEqual([HISTORY_KEY_PREFIX + "b"]);
-  });
-
-  test("storage that throws never breaks a transcription", () => {
-    vi.stubEnv("LOG_LEVEL", "silent");
-    const broken: KeyValueStorage = {
-      getItem: () => {
-        throw new Error("SecurityError");
-      },
-      setItem: () => {
-        throw new Error("QuotaExceededError");
-      },
-      removeItem: () => {
-        throw new Error("SecurityError");
-      },
-    };
-    const history = new PlanHistory(broken, fingerprint);
-    expect(() => {
-      history.beginLoad(baseGpu);
-      history.finishLoad(baseGpu, "memory");
-      history.reset();
-    }).not.toThrow();
-    expect(history.snapshot).toEqual(emptyHistory());
-    vi.unstubAllEnvs();
   });
 });
 

@@ -1,18 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dataCheckString, parseInitData, readLaunchParams } from "../../../../lib/telegram/init-data";
-
-describe("readLaunchParams", () => {
-  it("reads the hash Telegram puts on the Mini App URL", () => {
-    const initData = "query_id=AAH&user=%7B%22id%22%3A1%2C%22first_name%22%3A%22A%22%7D&auth_date=1700000000&hash=ab";
-    const hash = `#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppVersion=8.0&tgWebAppPlatform=ios&tgWebAppThemeParams=%7B%7D`;
-    expect(readLaunchParams(hash)).toEqual({ initData, version: "8.0", platform: "ios" });
-  });
-
-  it("returns null outside Telegram", () => {
-    expect(readLaunchParams("")).toBeNull();
-    expect(readLaunchParams("#section")).toBeNull();
-  });
-});
+import { dataCheckString, parseInitData } from "../../../../lib/telegram/init-data";
 
 describe("parseInitData", () => {
   const hash = "a".repeat(64);

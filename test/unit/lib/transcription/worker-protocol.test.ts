@@ -26,7 +26,7 @@ describe("serializeError", () => {
 
 describe("message guards", () => {
   it("accept each request type and reject anything else", () => {
-    for (const type of ["load", "transcribe", "cancel", "unload"]) expect(isWorkerRequest({ type, requestId: "r" })).toBe(true);
+    for (const type of ["load", "transcribe", "cancel"]) expect(isWorkerRequest({ type, requestId: "r" })).toBe(true);
     expect(isWorkerRequest({ type: "result", requestId: "r" })).toBe(false);
     expect(isWorkerRequest({ type: "load" })).toBe(false);
     expect(isWorkerRequest(null)).toBe(false);
@@ -34,7 +34,7 @@ describe("message guards", () => {
   });
 
   it("accept each response type and reject requests", () => {
-    for (const type of ["progress", "loaded", "result", "cancelled", "unloaded", "error"]) expect(isWorkerResponse({ type, requestId: "r" })).toBe(true);
+    for (const type of ["progress", "loaded", "result", "cancelled", "error"]) expect(isWorkerResponse({ type, requestId: "r" })).toBe(true);
     expect(isWorkerResponse({ type: "transcribe", requestId: "r" })).toBe(false);
   });
 

@@ -1,0 +1,198 @@
+/**
+ * One Telegram job on this device, from claim to delivery: claims the job, keeps its lease alive,
+ * fetches the audio, waits until the page is free, hands the file to the transcriber and posts the
+ * text (retrying a network failure). A run cancelled or failed here gives the job back (release) so
+ * another device, or a retry, can take it. `TelegramJobsRunner` calls {@link runJob} for each job.
+ */
+import { describeError } from "../errors";
+import { createLogger } from "../logger";
+import { type RelayClient } from "../relay/client";
+import type { ClaimResponse, JobSummary } from "../relay/protocol";
+import type { Segment } from "../transcript/types";
+import { type LocalJobState } from "./inbox";
+import { audioFileName, audioMimeType, heartbeatIntervalMs } from "./job-audio";
+import { RelayClientError } from "../relay/client-error";
+
+const log = createLogger("telegram");
+const RESULT_ATTEMPTS = 3;
+
+/** What a transcription run reports; the app's `RunOutcome` fits it. */
+export type JobRunOutcome =
+  | {
+      readonly kind: "done";
+      readonly result: { readonly text: string; readonly segments: readonly Segment[]; readonly language: string | null; readonly duration: number };
+      readonly attempt?: { readonly model: string };
+    }
+  | { readonly kind: "cancelled" }
+  | { readonly kind: "failed"; readonly message: string };
+
+/**
+ * The page's transcriber, as the runner uses it: one run at a time, cancellable, and a store the
+ * runner follows to know when the page is busy. The app's `TranscriptionSession` implements it.
+ */
+export interface JobTranscriber {
+  transcribeFile(file: File, options: { readonly language: string | null; readonly task: "transcribe" }): Promise<JobRunOutcome>;
+  /** Cancels the run in progress (the one the runner started: it only calls this while its own run is going). */
+  cancel(): void;
+  /** True while any run is in progress (a file the user picked, or a job of the runner's). */
+  isBusy(): boolean;
+  /** Calls `listener` after every change of the transcriber's state; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+}
+
+/** A job this device transcribed and delivered. */
+export interface FinishedJob {
+  readonly job: JobSummary;
+  readonly fileName: string;
+  readonly outcome: Extract<JobRunOutcome, { kind: "done" }>;
+}
+
+/** What a job run needs from the runner that started it. */
+export interface JobRunContext {
+  readonly client: RelayClient;
+  /** Shows the job's state on this device in the inbox. */
+  setLocal(id: string, local: LocalJobState): void;
+  /** The page's transcriber now (null once there is none). */
+  transcriber(): JobTranscriber | null;
+  /** The inbox shows job `id` as transcribing here. */
+  isTranscribing(id: string): boolean;
+  /** Resolves once the page is not busy with a run of its own. */
+  waitUntilIdle(): Promise<void>;
+  /** The relay could not be reached: automatic mode waits a little. */
+  pauseAutomatic(): void;
+  disposed(): boolean;
+  readonly onFinished?: ((finished: FinishedJob) => void) | undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof RelayClientError && (error.status === 409 || error.status === 404);
+}
+
+function isNetwork(error: unknown): boolean {
+  return error instanceof RelayClientError && error.apiCode === "network";
+}
+
+/** Runs job `summary` on this device to the end: delivered, taken by another device, or given back. */
+export async function runJob(context: JobRunContext, summary: JobSummary): Promise<void> {
+  const { client } = context;
+  const id = summary.id;
+  context.setLocal(id, { kind: "claiming" });
+  let leaseLost = false;
+  let heartbeat: ReturnType<typeof setInterval> | null = null;
+  const download = new AbortController();
+  try {
+    let claim: ClaimResponse;
+    try {
+      claim = await client.claim(id);
+    } catch (error) {
+      if (isConflict(error)) {
+        context.setLocal(id, { kind: "taken" });
+      } else {
+        log.warn(`could not take job ${id}`, describeError(error));
+        context.setLocal(id, { kind: "none" });
+        context.pauseAutomatic();
+      }
+      return;
+    }
+    const job = claim.job;
+    const held = claim.lease;
+    heartbeat = setInterval(() => {
+      client.heartbeat(id, held).catch((error: unknown) => {
+        if (!isConflict(error) || leaseLost) return;
+        leaseLost = true;
+        log.warn(`lost the lease on job ${id}`, describeError(error));
+        download.abort();
+        if (context.isTranscribing(id)) context.transcriber()?.cancel();
+      });
+    }, heartbeatIntervalMs(claim.leaseSeconds));
+
+    context.setLocal(id, { kind: "downloading" });
+    let file: File;
+    try {
+      const audio = await client.fetchAudio(id, held, download.signal);
+      file = new File([audio.data], audioFileName(job, audio.contentType), { type: audioMimeType(job, audio.contentType) });
+    } catch (error) {
+      if (leaseLost) {
+        context.setLocal(id, { kind: "taken" });
+        return;
+      }
+      await giveBack(context, client, id, held, "failed", `could not fetch the audio: ${describeError(error)}`);
+      if (isNetwork(error)) context.pauseAutomatic();
+      return;
+    }
+
+    // A file the user picked meanwhile goes first; the lease is kept alive while it runs.
+    await context.waitUntilIdle();
+    const transcriber = context.transcriber();
+    if (leaseLost || context.disposed() || transcriber === null) {
+      if (!leaseLost && !context.disposed()) await giveBack(context, client, id, held, "cancelled", null);
+      else context.setLocal(id, { kind: "taken" });
+      return;
+    }
+    context.setLocal(id, { kind: "transcribing" });
+    const outcome = await transcriber.transcribeFile(file, { language: job.languageHint, task: "transcribe" });
+    if (leaseLost) {
+      context.setLocal(id, { kind: "taken" });
+      return;
+    }
+    switch (outcome.kind) {
+      case "cancelled":
+        await giveBack(context, client, id, held, "cancelled", null);
+        return;
+      case "failed":
+        await giveBack(context, client, id, held, "failed", outcome.message);
+        return;
+      case "done":
+        await deliver(context, client, job, held, file.name, outcome);
+        return;
+    }
+  } finally {
+    if (heartbeat !== null) clearInterval(heartbeat);
+  }
+}
+
+async function deliver(context: JobRunContext, client: RelayClient, job: JobSummary, lease: string, fileName: string, outcome: Extract<JobRunOutcome, { kind: "done" }>): Promise<void> {
+  context.setLocal(job.id, { kind: "sending" });
+  const { text, segments, language } = outcome.result;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await client.postResult(job.id, lease, { text, segments: segments.map(({ start, end, text: segmentText }) => ({ start, end, text: segmentText })), language });
+      break;
+    } catch (error) {
+      if (isConflict(error)) {
+        log.warn(`the relay refused the transcript of job ${job.id}`, describeError(error));
+        context.setLocal(job.id, { kind: "taken" });
+        return;
+      }
+      if (!isNetwork(error) || attempt >= RESULT_ATTEMPTS) {
+        await giveBack(context, client, job.id, lease, "failed", `could not send the text: ${describeError(error)}`);
+        return;
+      }
+      // Posting again is safe: the relay counts a result once.
+      await sleep(1000 * attempt);
+    }
+  }
+  context.setLocal(job.id, { kind: "sent", text });
+  log.info(`job ${job.id} transcribed and sent`);
+  try {
+    context.onFinished?.({ job, fileName, outcome });
+  } catch (error) {
+    log.warn("keeping the Telegram transcript failed", describeError(error));
+  }
+}
+
+/** Releases the lease so the job waits for another device or a retry; the inbox says why. */
+async function giveBack(context: JobRunContext, client: RelayClient, id: string, lease: string, reason: "cancelled" | "failed", message: string | null): Promise<void> {
+  if (reason === "failed") log.warn(`job ${id} failed on this device: ${message ?? "unknown error"}`);
+  try {
+    await client.release(id, lease);
+  } catch (error) {
+    // Not released: the lease runs out by itself and the relay offers the job again.
+    log.debug(`releasing job ${id} failed`, describeError(error));
+  }
+  context.setLocal(id, { kind: "released", reason, message });
+}

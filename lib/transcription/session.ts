@@ -1,0 +1,291 @@
+/**
+ * One page's transcription session, without React: it probes the device, plans which model to run,
+ * decodes the input, loads the model in a worker, runs the long transcription, classifies failures
+ * and steps down the plan (base → tiny, WebGPU → WASM), records what the device learned, and unloads
+ * the worker after the idle time. The app's `useTranscription` hook and the Telegram runner share
+ * one instance; it is an external store (`subscribe` / `getSnapshot`) with immutable snapshots.
+ */
+import { describeError } from "../errors";
+import type { AudioSource } from "../audio/source";
+import { monoSource } from "../audio/source";
+import { describeAttempt, type Attempt, type ModelSource } from "../model/catalog";
+import type { DeviceProfile } from "../model/device-profile";
+import { planAttempts, type ModelPlan } from "../model/plan";
+import { attemptKey, deviceFingerprint } from "../model/plan-history";
+import { classifyRunError, nextAttemptAfterFailure, RUN_ERROR_LABELS } from "../model/run-error";
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from "../settings";
+import type { KeyValueStorage } from "../storage";
+import { failureMessage } from "./failure-message";
+import { transcribeLong, type LongRun, type WindowTranscriber } from "./long-transcription";
+import { isBusyPhase, loadPhase, type Phase, type RunOutcome } from "./phase";
+import type { ProgressEvent, RuntimeOptions, TestFault, TranscribeOptions } from "./worker-protocol";
+import { PlanHistory } from "../model/plan-history-store";
+
+/** What the session needs of a worker client; `TranscriberClient` satisfies it. */
+export interface SessionWorker extends WindowTranscriber {
+  load(attempt: Attempt, source: ModelSource, runtime: RuntimeOptions, onProgress: (progress: ProgressEvent) => void, fault?: TestFault): Promise<number>;
+  terminate(): void;
+}
+
+/** Everything the session uses from the outside world, injected so it runs in Node tests. */
+export interface SessionDependencies {
+  readonly modelSource: ModelSource;
+  /** Starts a fresh worker (one per attempt; terminating it frees its WASM heap). */
+  readonly createWorker: () => SessionWorker;
+  readonly probeDevice: () => Promise<DeviceProfile>;
+  /** Where settings and the plan history are kept. */
+  readonly storage: KeyValueStorage;
+  /** Decodes a picked file; bad input rejects (and never steps down). */
+  readonly decodeFile: (file: File) => Promise<AudioSource>;
+  readonly runtime: () => RuntimeOptions;
+  readonly readMemory?: () => Promise<number | undefined>;
+  readonly testFault?: () => TestFault | undefined;
+  readonly now?: () => number;
+  /** Runs `run` after `ms`; returns the function that cancels it (default: setTimeout). */
+  readonly schedule?: (run: () => void, ms: number) => () => void;
+}
+
+/** What the UI shows; a new object after every change. */
+export interface TranscriptionSnapshot {
+  readonly phase: Phase;
+  /** The plan for the current settings and language; null until the device probe resolved. */
+  readonly plan: ModelPlan | null;
+  readonly profile: DeviceProfile | null;
+  /** The attempt whose worker is loaded (or loading), if any. */
+  readonly active: Attempt | null;
+  readonly notice: string | null;
+  readonly settings: Settings;
+  readonly language: string;
+  readonly memoryBytes: number | undefined;
+}
+
+/** The snapshot before the session started (also the server's). */
+export const INITIAL_TRANSCRIPTION_SNAPSHOT: TranscriptionSnapshot = {
+  phase: { kind: "idle" },
+  plan: null,
+  profile: null,
+  active: null,
+  notice: null,
+  settings: DEFAULT_SETTINGS,
+  language: "auto",
+  memoryBytes: undefined,
+};
+
+/** See the module comment. */
+export class TranscriptionSession {
+  private snapshot: TranscriptionSnapshot = INITIAL_TRANSCRIPTION_SNAPSHOT;
+  private readonly listeners = new Set<() => void>();
+  private readonly deps: SessionDependencies;
+  private readonly now: () => number;
+  private history: PlanHistory | null = null;
+  private probedAt = 0;
+  private ready: Promise<DeviceProfile> | null = null;
+  private worker: { readonly client: SessionWorker; readonly key: string } | null = null;
+  private running: LongRun | null = null;
+  private cancelIdleUnload: (() => void) | null = null;
+
+  constructor(deps: SessionDependencies) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Adds a change listener; returns the unsubscribe function. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** The current state. */
+  readonly getSnapshot = (): TranscriptionSnapshot => this.snapshot;
+
+  /** True while a run is decoding, loading or transcribing. */
+  isBusy(): boolean {
+    return isBusyPhase(this.snapshot.phase);
+  }
+
+  /** Reads the settings and starts the device probe (once; safe to call again after {@link dispose}). */
+  start(): void {
+    if (this.ready !== null) return;
+    this.update({ settings: loadSettings(this.deps.storage) });
+    this.ready = this.deps.probeDevice().then((found) => {
+      this.probedAt = this.now();
+      const learned = new PlanHistory(this.deps.storage, deviceFingerprint(found), { now: this.now });
+      this.history = learned;
+      if (learned.interrupted !== undefined) {
+        this.update({ notice: `Last time this page stopped while loading ${describeAttempt(learned.interrupted)}, most likely out of memory; a smaller model goes first now.` });
+      }
+      this.update({ profile: found });
+      return found;
+    });
+  }
+
+  /** Transcribes an audio or video file; bad files get a clear message and no step-down. */
+  transcribeFile(file: File, options: TranscribeOptions): Promise<RunOutcome> {
+    return this.run(file.name, () => this.deps.decodeFile(file), options);
+  }
+
+  /** Transcribes a microphone recording (16 kHz mono samples). */
+  transcribeRecording(samples: Float32Array, label: string, options: TranscribeOptions): Promise<RunOutcome> {
+    return this.run(label, () => Promise.resolve(monoSource(samples)), options);
+  }
+
+  /** Stops the run in progress after its current window; the text so far is kept. */
+  cancel(): void {
+    this.running?.cancel();
+  }
+
+  /** Applies and keeps new settings; the plan follows. */
+  updateSettings(next: Settings): void {
+    saveSettings(this.deps.storage, next);
+    this.update({ settings: next });
+  }
+
+  /** Forgets what this device learned about memory. */
+  resetLearned(): void {
+    this.history?.reset();
+    this.update({ notice: "Forgot what this device learned about memory; the plan starts fresh." }, true);
+  }
+
+  /** Sets the language ("auto" or a code); the plan follows (some languages want base). */
+  setLanguage(language: string): void {
+    this.update({ language });
+  }
+
+  /** Ends the worker and the idle timer (the page goes away, or React unmounts the owner). */
+  dispose(): void {
+    this.clearIdleTimer();
+    this.dropWorker();
+  }
+
+  /** Applies `patch`; the plan is made again when its inputs (or, with `replan`, the history) changed. */
+  private update(patch: Partial<TranscriptionSnapshot>, replan = "profile" in patch || "settings" in patch || "language" in patch): void {
+    const next = { ...this.snapshot, ...patch };
+    this.snapshot = replan ? { ...next, plan: next.profile === null ? null : this.planFor(next.profile, next) } : next;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** The plan for `profile`; the user's forced model and device count on every path. */
+  private planFor(profile: DeviceProfile, state: Pick<TranscriptionSnapshot, "settings" | "language">): ModelPlan {
+    const { settings, language } = state;
+    const overrides = { ...(settings.model === null ? {} : { model: settings.model }), ...(settings.device === null ? {} : { device: settings.device }) };
+    return planAttempts({ device: profile, quality: settings.quality, language, history: this.history?.snapshot, overrides, now: this.probedAt === 0 ? this.now() : this.probedAt });
+  }
+
+  private setPhase(phase: Phase): void {
+    this.update({ phase });
+  }
+
+  private dropWorker(): void {
+    this.worker?.client.terminate();
+    this.worker = null;
+    if (this.snapshot.active !== null) this.update({ active: null });
+  }
+
+  /** One worker per attempt: switching model or device ends the old worker and its WASM heap. */
+  private workerFor(attempt: Attempt): SessionWorker {
+    const key = attemptKey(attempt);
+    if (this.worker !== null && this.worker.key !== key) this.dropWorker();
+    this.worker ??= { client: this.deps.createWorker(), key };
+    return this.worker.client;
+  }
+
+  private clearIdleTimer(): void {
+    this.cancelIdleUnload?.();
+    this.cancelIdleUnload = null;
+  }
+
+  private scheduleIdleUnload(minutes: number): void {
+    this.clearIdleTimer();
+    if (minutes <= 0) return;
+    const schedule = this.deps.schedule ?? defaultSchedule;
+    this.cancelIdleUnload = schedule(() => {
+      this.cancelIdleUnload = null;
+      this.dropWorker();
+    }, minutes * 60_000);
+  }
+
+  private finish(outcome: RunOutcome): RunOutcome {
+    this.scheduleIdleUnload(this.snapshot.settings.idleUnloadMinutes);
+    void this.deps.readMemory?.().then((memoryBytes) => this.update({ memoryBytes }));
+    return outcome;
+  }
+
+  /** Decodes (`open`) and transcribes one input named `label`, stepping down the plan on memory failures. */
+  private async run(label: string, open: () => Promise<AudioSource>, options: TranscribeOptions): Promise<RunOutcome> {
+    this.clearIdleTimer();
+    this.start();
+    this.update({ notice: null, phase: { kind: "decoding", fileName: label } });
+    let source: AudioSource;
+    try {
+      source = await open();
+    } catch (error) {
+      // Bad input is not a reason to step down: say what is wrong with the file.
+      this.setPhase({ kind: "error", message: describeError(error) });
+      return this.finish({ kind: "failed", message: describeError(error) });
+    }
+    const found = this.snapshot.profile ?? (await (this.ready ?? this.deps.probeDevice()));
+    const attempts = (this.snapshot.plan ?? this.planFor(found, this.snapshot)).attempts;
+    const steps: string[] = [];
+    let index: number | null = 0;
+    while (index !== null) {
+      const attempt = attempts[index];
+      if (attempt === undefined) break;
+      const learned = this.history;
+      let loaded = false;
+      try {
+        const client = this.workerFor(attempt);
+        this.update({ active: attempt });
+        learned?.beginLoad(attempt);
+        const onLoad = (progress: ProgressEvent): void => {
+          const next = loadPhase(progress);
+          if (next !== null) this.setPhase(next);
+        };
+        await client.load(attempt, this.deps.modelSource, this.deps.runtime(), onLoad, this.deps.testFault?.());
+        loaded = true;
+        learned?.finishLoad(attempt, "success");
+        this.setPhase({ kind: "transcribing", window: 0, windows: 0, silentWindows: 0, partialText: "" });
+        // Windows are read from the decoded file one at a time, so a retry starts from the same source.
+        const run = transcribeLong(source, client, options, (progress) => this.setPhase({ kind: "transcribing", ...progress }));
+        this.running = run;
+        const outcome = await run.outcome;
+        this.update({}, true);
+        if (outcome.kind === "cancelled") {
+          this.setPhase({ kind: "cancelled", partialText: outcome.partialText });
+          return this.finish({ kind: "cancelled", partialText: outcome.partialText });
+        }
+        if (steps.length > 0) this.update({ notice: `${steps.join(" ")} ${describeAttempt(attempt)} finished the job.` });
+        this.setPhase({ kind: "done", result: outcome.result, fileName: label, attempt, silentWindows: outcome.silentWindows, windows: outcome.windows });
+        return this.finish({ kind: "done", result: outcome.result, attempt });
+      } catch (error) {
+        const kind = classifyRunError(error);
+        if (loaded) learned?.record(attempt, kind);
+        else learned?.finishLoad(attempt, kind);
+        this.update({}, true);
+        // The WASM heap is only given back when the worker ends.
+        if (kind === "memory" || kind === "webgpu-unavailable") this.dropWorker();
+        const next = nextAttemptAfterFailure(attempts, index, kind);
+        const nextAttempt = next === null ? undefined : attempts[next];
+        if (nextAttempt === undefined) {
+          const message = failureMessage(attempt, error, true);
+          this.setPhase({ kind: "error", message: steps.length > 0 ? `${steps.join(" ")} ${message}` : message });
+          return this.finish({ kind: "failed", message });
+        }
+        steps.push(`${describeAttempt(attempt)} ${RUN_ERROR_LABELS[kind]}, so ${describeAttempt(nextAttempt)} took over.`);
+        this.update({ notice: steps.join(" ") });
+        index = next;
+      } finally {
+        this.running = null;
+      }
+    }
+    const message = "No model could run on this device.";
+    this.setPhase({ kind: "error", message });
+    return this.finish({ kind: "failed", message });
+  }
+}
+
+function defaultSchedule(run: () => void, ms: number): () => void {
+  const timer = setTimeout(run, ms);
+  return () => clearTimeout(timer);
+}

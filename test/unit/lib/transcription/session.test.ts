@@ -1,0 +1,278 @@
+import { describe, expect, it } from "vitest";
+import { AudioDecodeError } from "@/lib/audio/decode";
+import { monoSource, type AudioSource } from "@/lib/audio/source";
+import { SAMPLE_RATE } from "@/lib/audio/sample-rate";
+import { describeAttempt, DTYPES, type Attempt } from "@/lib/model/catalog";
+import type { DeviceProfile } from "@/lib/model/device-profile";
+import { planAttempts } from "@/lib/model/plan";
+import { deviceFingerprint, HISTORY_KEY_PREFIX, parseHistory } from "@/lib/model/plan-history";
+import { SETTINGS_KEY } from "@/lib/settings";
+import { createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
+import { PROFILE } from "../model/device-fixtures";
+import { TranscriptionSession, type SessionDependencies, type SessionWorker } from "@/lib/transcription/session";
+import type { TranscribeOptions } from "@/lib/transcription/worker-protocol";
+
+const OPTIONS: TranscribeOptions = { language: "en", task: "transcribe" };
+
+/** Speech-like test signal (so the silence gate lets windows through to the worker). */
+function speechLike(seconds: number): Float32Array {
+  const out = new Float32Array(Math.round(seconds * SAMPLE_RATE));
+  for (let i = 0; i < out.length; i += 1) {
+    const t = i / SAMPLE_RATE;
+    out[i] = 0.3 * (0.5 + 0.5 * Math.sin(2 * Math.PI * 4 * t)) * (Math.sin(2 * Math.PI * 200 * t) + 0.5 * Math.sin(2 * Math.PI * 400 * t));
+  }
+  return out;
+}
+
+const name = (attempt: Attempt): string => `${attempt.model}/${attempt.device}`;
+
+interface Script {
+  /** Attempts ("whisper-base/webgpu") whose load fails with this message. */
+  readonly loadFails?: Readonly<Record<string, string>>;
+  /** Attempts whose run fails with this message. */
+  readonly runFails?: Readonly<Record<string, string>>;
+  /** Windows from this index on (counted per worker) only answer once cancelled. */
+  readonly blockFrom?: number;
+}
+
+/** A fake worker factory: each worker answers per the script and logs what it was asked. */
+function fakeWorkers(script: Script = {}) {
+  const log: string[] = [];
+  let created = 0;
+  let terminated = 0;
+  const createWorker = (): SessionWorker => {
+    created += 1;
+    let loaded: Attempt | null = null;
+    let windows = 0;
+    const unblock: Array<() => void> = [];
+    return {
+      async load(attempt, _source, _runtime, onProgress) {
+        log.push(`load ${name(attempt)}`);
+        onProgress({ stage: "download", file: "encoder.onnx", loaded: 1, total: 2 });
+        const failure = script.loadFails?.[name(attempt)];
+        if (failure !== undefined) throw new RangeError(failure);
+        loaded = attempt;
+        return 1;
+      },
+      transcribe(_audio, _options, onProgress) {
+        const attempt = loaded;
+        const index = windows;
+        windows += 1;
+        const requestId = `r${log.length}`;
+        log.push(`run ${attempt === null ? "none" : name(attempt)}`);
+        const outcome = (async () => {
+          const failure = attempt === null ? undefined : script.runFails?.[name(attempt)];
+          if (failure !== undefined) throw new RangeError(failure);
+          onProgress({ stage: "text", partialText: "hello" });
+          if (script.blockFrom !== undefined && index >= script.blockFrom) {
+            await new Promise<void>((resolve) => unblock.push(resolve));
+            return { kind: "cancelled" as const };
+          }
+          return { kind: "done" as const, result: { text: "hello world", segments: [{ start: 0, end: 2, text: "hello world" }], language: "en", elapsedMs: 1 } };
+        })();
+        return { requestId, outcome };
+      },
+      cancel() {
+        for (const resolve of unblock.splice(0)) resolve();
+      },
+      terminate() {
+        terminated += 1;
+      },
+    };
+  };
+  return { log, createWorker, counts: () => ({ created, terminated }) };
+}
+
+function deferred<T>() {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+function session(workers: ReturnType<typeof fakeWorkers>, overrides: Partial<SessionDependencies> & { storage?: KeyValueStorage } = {}) {
+  const timers: Array<{ run: () => void; ms: number; cancelled: boolean }> = [];
+  const deps: SessionDependencies = {
+    modelSource: { kind: "hub" },
+    createWorker: workers.createWorker,
+    probeDevice: () => Promise.resolve(PROFILE),
+    storage: createMemoryStorage(),
+    decodeFile: (): Promise<AudioSource> => Promise.resolve(monoSource(speechLike(3))),
+    runtime: () => ({ ortBaseUrl: "/ort/", threads: 1 }),
+    schedule: (run, ms) => {
+      const timer = { run, ms, cancelled: false };
+      timers.push(timer);
+      return () => {
+        timer.cancelled = true;
+      };
+    },
+    ...overrides,
+  };
+  const created = new TranscriptionSession(deps);
+  created.start();
+  return { session: created, timers, storage: deps.storage };
+}
+
+/** The described attempts of the default plan for {@link PROFILE} without history, in order. */
+function planned(): string[] {
+  return planAttempts({ device: PROFILE, quality: "medium", language: "auto" }).attempts.map(describeAttempt);
+}
+
+const file = (): File => new File([new Uint8Array(4)], "note.ogg", { type: "audio/ogg" });
+
+describe("TranscriptionSession", () => {
+  it("plans after the probe and transcribes with the first attempt", async () => {
+    const workers = fakeWorkers();
+    const { session: s } = session(workers);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(s.getSnapshot().plan?.attempts[0]).toMatchObject({ model: "whisper-base", device: "webgpu" });
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(outcome).toMatchObject({ kind: "done", result: { text: "hello world" }, attempt: { model: "whisper-base", device: "webgpu" } });
+    expect(s.getSnapshot().phase).toMatchObject({ kind: "done", fileName: "note.ogg" });
+    expect(s.getSnapshot().notice).toBeNull();
+    expect(s.isBusy()).toBe(false);
+  });
+
+  it("steps down on a memory error at load: base WebGPU → base WASM → tiny, each once", async () => {
+    const workers = fakeWorkers({ loadFails: { "whisper-base/webgpu": "Array buffer allocation failed", "whisper-base/wasm": "Aborted()" } });
+    const { session: s } = session(workers);
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(workers.log).toEqual(["load whisper-base/webgpu", "load whisper-base/wasm", "load whisper-tiny/webgpu", "run whisper-tiny/webgpu"]);
+    expect(outcome).toMatchObject({ kind: "done", attempt: { model: "whisper-tiny", device: "webgpu" } });
+    const [baseGpu, baseWasm, tinyGpu] = planned();
+    expect(s.getSnapshot().notice).toBe(
+      `${baseGpu} ran out of memory, so ${baseWasm} took over. ${baseWasm} ran out of memory, so ${tinyGpu} took over. ${tinyGpu} finished the job.`,
+    );
+    // A memory failure ends its worker (the WASM heap is only freed that way).
+    expect(workers.counts()).toEqual({ created: 3, terminated: 2 });
+  });
+
+  it("steps down on a memory error at run, and records it in the device's history", async () => {
+    const workers = fakeWorkers({ runFails: { "whisper-base/webgpu": "GPUOutOfMemoryError: out of memory" } });
+    const { session: s, storage } = session(workers);
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(workers.log).toEqual(["load whisper-base/webgpu", "run whisper-base/webgpu", "load whisper-base/wasm", "run whisper-base/wasm"]);
+    expect(outcome).toMatchObject({ kind: "done", attempt: { model: "whisper-base", device: "wasm" } });
+    const history = parseHistory(storage.getItem(HISTORY_KEY_PREFIX + deviceFingerprint(PROFILE)));
+    const records = Object.entries(history.attempts);
+    expect(records.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(history)).toContain("memory");
+    expect(history.loading).toBeNull();
+    // The plan follows what was learned: base on WebGPU is no longer first.
+    expect(s.getSnapshot().plan?.attempts[0]).not.toMatchObject({ model: "whisper-base", device: "webgpu" });
+  });
+
+  it("does not loop: when every attempt runs out of memory each is tried once and the phase is an error", async () => {
+    const oom = "Array buffer allocation failed";
+    const workers = fakeWorkers({ loadFails: { "whisper-base/webgpu": oom, "whisper-base/wasm": oom, "whisper-tiny/webgpu": oom, "whisper-tiny/wasm": oom } });
+    const { session: s } = session(workers);
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(workers.log).toEqual(["load whisper-base/webgpu", "load whisper-base/wasm", "load whisper-tiny/webgpu", "load whisper-tiny/wasm"]);
+    const tinyWasm = describeAttempt({ model: "whisper-tiny", device: "wasm", dtype: DTYPES.wasm });
+    const message = `${tinyWasm} ran out of memory, and there is no smaller model to try. Close other tabs or apps and try again; your file is still selected.`;
+    expect(outcome).toEqual({ kind: "failed", message });
+    const phase = s.getSnapshot().phase;
+    expect(phase.kind).toBe("error");
+    expect(phase.kind === "error" ? phase.message : "").toMatch(/took over\. /);
+    expect(phase.kind === "error" ? phase.message.endsWith(message) : false).toBe(true);
+  });
+
+  it("does not step down for bad input: the decode error is the message", async () => {
+    const workers = fakeWorkers();
+    const { session: s } = session(workers, { decodeFile: () => Promise.reject(new AudioDecodeError("not-audio", "This file has no audio track.")) });
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(outcome.kind).toBe("failed");
+    expect(s.getSnapshot().phase).toMatchObject({ kind: "error", message: expect.stringContaining("no audio track") });
+    expect(workers.log).toEqual([]);
+    expect(workers.counts().created).toBe(0);
+  });
+
+  it("honours a forced model and device once the plan is ready", async () => {
+    const workers = fakeWorkers();
+    const { session: s } = session(workers);
+    s.updateSettings({ ...s.getSnapshot().settings, model: "whisper-tiny", device: "wasm" });
+    await s.transcribeFile(file(), OPTIONS);
+    expect(workers.log).toEqual(["load whisper-tiny/wasm", "run whisper-tiny/wasm"]);
+  });
+
+  it("honours a forced model and device from storage before the device probe resolved", async () => {
+    const workers = fakeWorkers();
+    const storage = createMemoryStorage();
+    storage.setItem(SETTINGS_KEY, JSON.stringify({ quality: "high", model: "whisper-tiny", device: "wasm", idleUnloadMinutes: 5 }));
+    const probe = deferred<DeviceProfile>();
+    const { session: s } = session(workers, { storage, probeDevice: () => probe.promise });
+    expect(s.getSnapshot().plan).toBeNull();
+    const running = s.transcribeFile(file(), OPTIONS);
+    probe.resolve(PROFILE);
+    const outcome = await running;
+    expect(outcome).toMatchObject({ kind: "done", attempt: { model: "whisper-tiny", device: "wasm" } });
+    expect(workers.log).toEqual(["load whisper-tiny/wasm", "run whisper-tiny/wasm"]);
+  });
+
+  it("honours a forced model and device when a run starts before start() was called", async () => {
+    const workers = fakeWorkers();
+    const storage = createMemoryStorage();
+    storage.setItem(SETTINGS_KEY, JSON.stringify({ quality: "medium", model: "whisper-tiny", device: "webgpu", idleUnloadMinutes: 5 }));
+    const s = new TranscriptionSession({
+      modelSource: { kind: "hub" },
+      createWorker: workers.createWorker,
+      probeDevice: () => Promise.resolve(PROFILE),
+      storage,
+      decodeFile: () => Promise.resolve(monoSource(speechLike(3))),
+      runtime: () => ({ ortBaseUrl: "/ort/", threads: 1 }),
+      schedule: () => () => undefined,
+    });
+    await s.transcribeFile(file(), OPTIONS);
+    expect(workers.log).toEqual(["load whisper-tiny/webgpu", "run whisper-tiny/webgpu"]);
+  });
+
+  it("cancel keeps the partial text", async () => {
+    const workers = fakeWorkers({ blockFrom: 1 });
+    const { session: s } = session(workers);
+    const running = s.transcribeRecording(speechLike(45), "Recording", OPTIONS);
+    for (let i = 0; i < 500 && workers.log.filter((line) => line.startsWith("run")).length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(s.isBusy()).toBe(true);
+    expect(s.getSnapshot().phase).toMatchObject({ kind: "transcribing", window: 2 });
+    s.cancel();
+    const outcome = await running;
+    expect(outcome).toEqual({ kind: "cancelled", partialText: "hello world" });
+    expect(s.getSnapshot().phase).toEqual({ kind: "cancelled", partialText: "hello world" });
+    expect(workers.log.filter((line) => line.startsWith("load"))).toHaveLength(1);
+  });
+
+  it("unloads the worker after the idle time, and dispose ends it", async () => {
+    const workers = fakeWorkers();
+    const { session: s, timers } = session(workers);
+    await s.transcribeFile(file(), OPTIONS);
+    expect(s.getSnapshot().active).not.toBeNull();
+    const timer = timers.at(-1);
+    expect(timer?.ms).toBe(5 * 60_000);
+    timer?.run();
+    expect(workers.counts().terminated).toBe(1);
+    expect(s.getSnapshot().active).toBeNull();
+    await s.transcribeFile(file(), OPTIONS);
+    s.dispose();
+    expect(workers.counts()).toEqual({ created: 2, terminated: 2 });
+  });
+
+  it("notifies subscribers with new snapshots; language and settings replan", async () => {
+    const workers = fakeWorkers();
+    const { session: s, storage } = session(workers);
+    await s.transcribeFile(file(), OPTIONS);
+    const seen: unknown[] = [];
+    const unsubscribe = s.subscribe(() => seen.push(s.getSnapshot()));
+    const before = s.getSnapshot();
+    s.setLanguage("km");
+    expect(s.getSnapshot()).not.toBe(before);
+    expect(s.getSnapshot().language).toBe("km");
+    s.updateSettings({ ...s.getSnapshot().settings, quality: "low" });
+    expect(storage.getItem(SETTINGS_KEY)).toContain("low");
+    s.resetLearned();
+    expect(s.getSnapshot().notice).toBe("Forgot what this device learned about memory; the plan starts fresh.");
+    unsubscribe();
+    s.setLanguage("en");
+    expect(seen).toHaveLength(3);
+  });
+});
