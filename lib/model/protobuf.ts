@@ -127,7 +127,7 @@ export function byteLength(parts: readonly Uint8Array[]): number {
 }
 
 /** `parts` joined into one new buffer. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
+export function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(byteLength(parts));
   let offset = 0;
   for (const part of parts) {

@@ -23,7 +23,7 @@ export type SlimOutcome =
 
 /** The rewritten model (the input itself unless `outcome.kind` is "slimmed") and what was done. */
 export interface SlimResult {
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly outcome: SlimOutcome;
 }
 
@@ -128,11 +128,11 @@ function rewrap(field: Field, payload: readonly Uint8Array[]): Uint8Array[] {
   return [lengthHeader(field.number, byteLength(payload)), ...payload];
 }
 
-function skipped(message: string, bytes: Uint8Array): SlimResult {
+function skipped(message: string, bytes: Uint8Array<ArrayBuffer>): SlimResult {
   return { bytes, outcome: { kind: "skipped", message: `skipped: ${message}` } };
 }
 
-function slim(bytes: Uint8Array): SlimResult {
+function slim(bytes: Uint8Array<ArrayBuffer>): SlimResult {
   const model = fields(bytes);
   const graph = lastMessage(model, MODEL_GRAPH);
   if (graph === undefined) return skipped("not an ONNX model (no graph)", bytes);
@@ -199,7 +199,7 @@ function slim(bytes: Uint8Array): SlimResult {
  * merged Whisper decoder, or not a well-formed ONNX model, come back unchanged with a `skipped`
  * outcome that says why. Idempotent: a slim decoder comes back as `already-slim`.
  */
-export function slimDecoder(bytes: Uint8Array): SlimResult {
+export function slimDecoder(bytes: Uint8Array<ArrayBuffer>): SlimResult {
   try {
     return slim(bytes);
   } catch (error) {
