@@ -17,10 +17,10 @@ import { detectLanguage } from "./language-detect";
 import { transcribeWindow } from "./whisper-window";
 import { isWorkerRequest, serializeError, TEST_HOOKS_ENABLED, type ProgressEvent, type RuntimeOptions, type TestFault, type WorkerRequest, type WorkerResponse } from "./worker-protocol";
 import type { ModelSource } from "../model/catalog";
-import { slimmingFetch } from "../model/slim-fetch";
+import { installDecoderSlimming } from "../model/slim-fetch";
 
-// Decoders from the Hub or a self-hosted folder are slimmed on download, and cached slimmed.
-env.fetch = slimmingFetch(env.fetch);
+// Merged decoders load slimmed (lib/model/slim-fetch.ts) and are cached slimmed.
+installDecoderSlimming(env, MODEL_CACHE_NAME);
 
 /** Raised inside the worker; its `code` reaches the page through {@link serializeError}. */
 class WorkerError extends AppError {

@@ -1,10 +1,13 @@
 // slimmingFetch: a merged decoder comes back slimmed (what transformers.js then caches), with a
 // matching Content-Length; every other file, and failed responses, pass through untouched.
+// slimmingCache: a decoder cached unslimmed (older app, "Make available offline") is slimmed on
+// first read and stored back marked; marked entries and other files are returned as stored.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { slimDecoder } from "@/lib/model/slim-decoder";
-import { SLIMMED_HEADER, slimmingFetch, type FetchLike } from "@/lib/model/slim-fetch";
+import type { CacheLike } from "@/lib/cache-storage";
+import { SLIMMED_HEADER, slimmingCache, slimmingFetch, type FetchLike } from "@/lib/model/slim-fetch";
 
 const HUB = fileURLToPath(new URL("../../../fixtures/models-hub/whisper-tiny/onnx/", import.meta.url));
 const decoder = new Uint8Array(readFileSync(`${HUB}decoder_model_merged_quantized.onnx`));
@@ -30,7 +33,7 @@ describe("slimmingFetch", () => {
     expect(Buffer.from(body).equals(slimDecoder(decoder).bytes)).toBe(true);
     expect(response.headers.get("content-length")).toBe(String(body.length));
     expect(response.headers.get("content-encoding")).toBeNull();
-    expect(response.headers.get(SLIMMED_HEADER)).toBe("1");
+    expect(response.headers.get(SLIMMED_HEADER)).toBe("slimmed");
     expect(response.headers.get("etag")).toBe("x");
   });
 
@@ -47,6 +50,59 @@ describe("slimmingFetch", () => {
     const notOnnx = new TextEncoder().encode("<!doctype html>");
     const response = await slimmingFetch(serving(notOnnx).fetch)("/models/whisper-tiny/onnx/decoder_model_merged.onnx");
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(notOnnx);
-    expect(response.headers.get(SLIMMED_HEADER)).toBeNull();
+    expect(response.headers.get(SLIMMED_HEADER)).toBe("skipped");
+  });
+});
+
+class MemoryCache implements CacheLike {
+  readonly entries = new Map<string, Response>();
+  puts = 0;
+  match(request: string): Promise<Response | undefined> {
+    return Promise.resolve(this.entries.get(request)?.clone());
+  }
+  put(request: string, response: Response): Promise<void> {
+    this.puts += 1;
+    this.entries.set(request, response);
+    return Promise.resolve();
+  }
+  delete(request: string): Promise<boolean> {
+    return Promise.resolve(this.entries.delete(request));
+  }
+  keys(): Promise<readonly Request[]> {
+    return Promise.resolve([...this.entries.keys()].map((url) => new Request(url)));
+  }
+}
+
+describe("slimmingCache", () => {
+  const url = "https://app.test/models/whisper-tiny/onnx/decoder_model_merged_quantized.onnx";
+
+  it("slims an unmarked cached decoder once and stores it back", async () => {
+    const store = new MemoryCache();
+    store.entries.set(url, new Response(decoder, { headers: { "content-length": String(decoder.length) } }));
+    const cache = slimmingCache(() => Promise.resolve(store));
+    const first = await cache.match(url);
+    const body = new Uint8Array((await first?.arrayBuffer()) ?? new ArrayBuffer(0));
+    expect(Buffer.from(body).equals(slimDecoder(decoder).bytes)).toBe(true);
+    expect(store.puts).toBe(1);
+    expect(store.entries.get(url)?.headers.get(SLIMMED_HEADER)).toBe("slimmed");
+    expect(store.entries.get(url)?.headers.get("content-length")).toBe(String(body.length));
+    const second = await cache.match(url);
+    expect(second?.headers.get(SLIMMED_HEADER)).toBe("slimmed");
+    expect(store.puts).toBe(1);
+  });
+
+  it("returns other files and misses as stored, and writes through put", async () => {
+    const store = new MemoryCache();
+    const cache = slimmingCache(() => Promise.resolve(store));
+    expect(await cache.match(url)).toBeUndefined();
+    await cache.put("https://app.test/models/whisper-tiny/config.json", new Response("{}"));
+    expect(await (await cache.match("https://app.test/models/whisper-tiny/config.json"))?.text()).toBe("{}");
+    expect(store.puts).toBe(1);
+  });
+
+  it("behaves as an empty cache when the cache cannot be opened", async () => {
+    const cache = slimmingCache(() => Promise.reject(new DOMException("denied", "SecurityError")));
+    expect(await cache.match(url)).toBeUndefined();
+    await expect(cache.put(url, new Response("x"))).resolves.toBeUndefined();
   });
 });
