@@ -17,6 +17,10 @@ import { detectLanguage } from "./language-detect";
 import { transcribeWindow } from "./whisper-window";
 import { isWorkerRequest, serializeError, TEST_HOOKS_ENABLED, type ProgressEvent, type RuntimeOptions, type TestFault, type WorkerRequest, type WorkerResponse } from "./worker-protocol";
 import type { ModelSource } from "../model/catalog";
+import { installDecoderSlimming } from "../model/slim-fetch";
+
+// Merged decoders load slimmed (lib/model/slim-fetch.ts) and are cached slimmed.
+installDecoderSlimming(env, MODEL_CACHE_NAME);
 
 /** Raised inside the worker; its `code` reaches the page through {@link serializeError}. */
 class WorkerError extends AppError {
