@@ -26,7 +26,7 @@ import { createHttpHandler } from "./http/http-handler";
 import { JobService } from "./jobs/job-service";
 import { MemoryGovernor } from "./memory-governor";
 import { SessionService } from "./sessions/session-service";
-import type { RelayStore } from "./store/relay-store";
+import type { RelayStore } from "./ports/relay-store";
 import { createTelegramGateway } from "./telegram/chat-gateway";
 
 const log = createLogger("relay");

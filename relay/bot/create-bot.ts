@@ -12,7 +12,7 @@ import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
 import { CALLBACK, type JobService } from "../jobs/job-service";
 import { LINK_CODE_TTL_SECONDS, type SessionService } from "../sessions/session-service";
-import type { RelayStore } from "../store/relay-store";
+import type { RelayStore } from "../ports/relay-store";
 import { toInlineButton } from "../telegram/chat-gateway";
 import { messageToJobInput } from "../telegram/message-to-job";
 import { toRelayUser } from "../telegram/to-relay-user";

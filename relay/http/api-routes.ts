@@ -31,7 +31,7 @@ import type { JobService } from "../jobs/job-service";
 import type { MemoryGovernor } from "../memory-governor";
 import { RateLimiter } from "../rate-limiter";
 import type { Session, SessionService } from "../sessions/session-service";
-import type { RelayStore } from "../store/relay-store";
+import type { RelayStore } from "../ports/relay-store";
 import { serveEventStream } from "./event-stream";
 import { readJson } from "./read-json";
 import { sendJson } from "./respond";

@@ -12,7 +12,7 @@ import { createLogger } from "../../lib/logger";
 import type { SessionHub, SseMessage } from "../events/session-hub";
 import { toJobSummary } from "../jobs/job-summary";
 import type { Session } from "../sessions/session-service";
-import type { RelayStore } from "../store/relay-store";
+import type { RelayStore } from "../ports/relay-store";
 import type { RouteContext } from "./router";
 
 const log = createLogger("relay:sse");

@@ -13,14 +13,14 @@ import { toSrt } from "../../lib/transcript/formats";
 import { newLeaseToken } from "../auth/secrets";
 import { BotDisabledError, ConflictError, NotFoundError, StoreUnavailableError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
-import type { Presence } from "../events/presence";
 import { splitMessage } from "../split-message";
-import type { Finish, JobRecord, RelayStore } from "../store/relay-store";
+import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
 import type { ChatButton, ChatGateway, ChatMessage } from "../telegram/chat-gateway";
 import type { JobInput } from "../telegram/message-to-job";
 import { texts } from "../texts";
 import { RateLimiter } from "../rate-limiter";
 import { publicState, toJobSummary } from "./job-summary";
+import type { Presence } from "../ports/presence";
 
 const log = createLogger("relay:jobs");
 

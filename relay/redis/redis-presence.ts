@@ -8,9 +8,9 @@
 import type { Redis } from "ioredis";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
-import type { Presence } from "../events/presence";
 import type { SessionHub } from "../events/session-hub";
 import { toStoreError } from "./redis-connection";
+import type { Presence } from "../ports/presence";
 
 const log = createLogger("relay:presence");
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SessionHub, type SseMessage } from "../../../../relay/events/session-hub";
 import { connectRedis } from "../../../../relay/redis/redis-connection";
 import { RedisEventBus } from "../../../../relay/redis/redis-event-bus";
-import { RedisStore } from "../../../../relay/store/redis-store";
+import { RedisStore } from "../../../../relay/redis/redis-store";
 import { eventually } from "../harness";
 import { startRedisServer, type RedisServer } from "../redis-server";
 

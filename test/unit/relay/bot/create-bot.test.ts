@@ -8,7 +8,7 @@ import { LocalPresence } from "../../../../relay/events/presence";
 import { SessionHub } from "../../../../relay/events/session-hub";
 import { JobService } from "../../../../relay/jobs/job-service";
 import { SessionService } from "../../../../relay/sessions/session-service";
-import { openSqliteStore, type SqliteStore } from "../../../../relay/store/sqlite-store";
+import { openSqliteStore, type SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { createTelegramGateway } from "../../../../relay/telegram/chat-gateway";
 import { texts } from "../../../../relay/texts";
 import { FAKE_BOT_INFO, FAKE_TOKEN } from "../../../support/fake-bot-api";

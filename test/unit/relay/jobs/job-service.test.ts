@@ -5,7 +5,7 @@ import { EventFeed } from "../../../../relay/events/event-feed";
 import { LocalPresence } from "../../../../relay/events/presence";
 import { SessionHub, type SseMessage } from "../../../../relay/events/session-hub";
 import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
-import { openSqliteStore, type SqliteStore } from "../../../../relay/store/sqlite-store";
+import { openSqliteStore, type SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import type { ChatGateway, ChatMessage, EditOutcome } from "../../../../relay/telegram/chat-gateway";
 import type { JobInput } from "../../../../relay/telegram/message-to-job";
 import { texts } from "../../../../relay/texts";

@@ -11,8 +11,8 @@
  */
 import type { ChainableCommander, Redis } from "ioredis";
 import { StoreError } from "../errors";
-import { closeRedis, connectRedis, toStoreError } from "../redis/redis-connection";
-import { RedisScript } from "../redis/redis-script";
+import { closeRedis, connectRedis, toStoreError } from "./redis-connection";
+import { RedisScript } from "./redis-script";
 import type {
   ChatSettings,
   ClaimOutcome,
@@ -27,9 +27,9 @@ import type {
   SessionRecord,
   StatusKind,
   StoredEvent,
-} from "./relay-store";
+} from "../ports/relay-store";
 import * as lua from "./redis-store-scripts";
-import { toKind, toSegments, toState, toUser } from "./stored-values";
+import { toKind, toSegments, toState, toUser } from "../ports/stored-values";
 
 /** Most events kept per user; older ones are dropped (a session further behind gets a snapshot). */
 export const EVENT_LOG_CAP = 1000;

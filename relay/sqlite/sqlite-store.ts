@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../errors";
-import { toKind, toSegments, toState, toUser } from "./stored-values";
+import { toKind, toSegments, toState, toUser } from "../ports/stored-values";
 import type {
   ChatSettings,
   ClaimOutcome,
@@ -23,7 +23,7 @@ import type {
   SessionRecord,
   StatusKind,
   StoredEvent,
-} from "./relay-store";
+} from "../ports/relay-store";
 
 const SCHEMA_VERSION = 1;
 
