@@ -15,7 +15,9 @@ import { createLogger } from "../lib/logger";
 import { isRecord } from "../lib/guards";
 import type { HealthResponse } from "../lib/relay/protocol";
 import { openBackend, defaultInstanceId } from "./backend";
-import { BOT_COMMANDS, createBot, registerBotHandlers } from "./bot/create-bot";
+import { BOT_COMMANDS } from "./bot/commands";
+import { createBot, registerBotHandlers } from "./bot/create-bot";
+import { ChatSettingsService } from "./chats/chat-settings-service";
 import { PollingLeader } from "./bot/polling-leader";
 import type { RelayConfig } from "./config";
 import { BadRequestError, ServiceUnavailableError, StoreUnavailableError } from "./errors";
@@ -98,7 +100,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     now,
   });
   const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds, now });
-  if (bot !== null) registerBotHandlers(bot, { jobs, sessions, store, maxFileBytes: config.maxFileBytes });
+  if (bot !== null) registerBotHandlers(bot, { jobs, sessions, chatSettings: new ChatSettingsService(store), maxFileBytes: config.maxFileBytes });
 
   const mode = config.botMode;
   let webhook: WebhookRoute | null = null;

@@ -2,6 +2,7 @@ import { Bot, BotError } from "grammy";
 import type { Chat, Message, Update, User } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerBotHandlers } from "../../../../relay/bot/create-bot";
+import { ChatSettingsService } from "../../../../relay/chats/chat-settings-service";
 import { LocalEventBus } from "../../../../relay/events/event-bus";
 import { EventFeed } from "../../../../relay/events/event-feed";
 import { LocalPresence } from "../../../../relay/events/presence";
@@ -141,7 +142,7 @@ describe("the bot", () => {
       jobsPerMinute: 3,
     });
     sessions = new SessionService({ store, bus: new LocalEventBus(store, hub), botToken: FAKE_TOKEN, initDataMaxAgeSeconds: 3600 });
-    registerBotHandlers(bot, { jobs, sessions, store, maxFileBytes: 20 * 1024 * 1024 });
+    registerBotHandlers(bot, { jobs, sessions, chatSettings: new ChatSettingsService(store), maxFileBytes: 20 * 1024 * 1024 });
   });
   afterEach(async () => {
     await store.close();
