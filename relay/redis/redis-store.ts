@@ -12,7 +12,6 @@
 import type { ChainableCommander, Redis } from "ioredis";
 import { StoreError } from "../errors";
 import { closeRedis, connectRedis, toStoreError } from "./redis-connection";
-import { RedisScript } from "./redis-script";
 import type {
   ChatSettings,
   ClaimOutcome,
@@ -28,7 +27,9 @@ import type {
   StatusKind,
   StoredEvent,
 } from "../ports/relay-store";
-import * as lua from "./redis-store-scripts";
+import type { RedisScript } from "./redis-script";
+import { STORE_SCRIPTS } from "./redis-store-scripts";
+import { SWEEP_BATCH } from "./scripts/sweep-scripts";
 import { toKind, toSegments, toState, toUser } from "../ports/stored-values";
 
 /** Most events kept per user; older ones are dropped (a session further behind gets a snapshot). */
@@ -38,29 +39,7 @@ const PRUNE_BATCH = 200;
 /** Most jobs `listUndeliveredIds` returns, as in the SQLite store. */
 const UNDELIVERED_LIMIT = 100;
 
-const scripts = {
-  insertJob: new RedisScript("insertJob", lua.INSERT_JOB),
-  activateJob: new RedisScript("activateJob", lua.ACTIVATE_JOB),
-  setStatusKind: new RedisScript("setStatusKind", lua.SET_STATUS_KIND),
-  findJobByMessage: new RedisScript("findJobByMessage", lua.FIND_JOB_BY_MESSAGE),
-  listOpenJobs: new RedisScript("listOpenJobs", lua.LIST_OPEN_JOBS),
-  claimJob: new RedisScript("claimJob", lua.CLAIM_JOB),
-  renewLease: new RedisScript("renewLease", lua.RENEW_LEASE),
-  releaseJob: new RedisScript("releaseJob", lua.RELEASE_JOB),
-  finishJob: new RedisScript("finishJob", lua.FINISH_JOB),
-  requeueJob: new RedisScript("requeueJob", lua.REQUEUE_JOB),
-  expireLeases: new RedisScript("expireLeases", lua.EXPIRE_LEASES),
-  expireJobs: new RedisScript("expireJobs", lua.EXPIRE_JOBS),
-  activateStaleJobs: new RedisScript("activateStaleJobs", lua.ACTIVATE_STALE_JOBS),
-  lockDelivery: new RedisScript("lockDelivery", lua.LOCK_DELIVERY),
-  markDelivered: new RedisScript("markDelivered", lua.MARK_DELIVERED),
-  deferDelivery: new RedisScript("deferDelivery", lua.DEFER_DELIVERY),
-  deleteSession: new RedisScript("deleteSession", lua.DELETE_SESSION),
-  deleteUserSessions: new RedisScript("deleteUserSessions", lua.DELETE_USER_SESSIONS),
-  takeLinkCode: new RedisScript("takeLinkCode", lua.TAKE_LINK_CODE),
-  appendEvent: new RedisScript("appendEvent", lua.APPEND_EVENT),
-  prune: new RedisScript("prune", lua.PRUNE),
-} as const;
+const scripts = STORE_SCRIPTS;
 
 
 /** A Redis hash as field → value. */
@@ -379,15 +358,15 @@ export class RedisStore implements RelayStore {
   }
 
   async expireLeases(now: number): Promise<JobRecord[]> {
-    return jobs(await this.run(scripts.expireLeases, now, lua.SWEEP_BATCH));
+    return jobs(await this.run(scripts.expireLeases, now, SWEEP_BATCH));
   }
 
   async expireJobs(now: number): Promise<JobRecord[]> {
-    return jobs(await this.run(scripts.expireJobs, now, lua.SWEEP_BATCH));
+    return jobs(await this.run(scripts.expireJobs, now, SWEEP_BATCH));
   }
 
   async activateStaleJobs(createdBefore: number): Promise<JobRecord[]> {
-    return jobs(await this.run(scripts.activateStaleJobs, createdBefore, lua.SWEEP_BATCH));
+    return jobs(await this.run(scripts.activateStaleJobs, createdBefore, SWEEP_BATCH));
   }
 
   async lockDelivery(id: string, now: number, until: number): Promise<JobRecord | null> {
