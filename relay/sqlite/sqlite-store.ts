@@ -8,14 +8,16 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../errors";
-import { toKind, toSegments, toState, toUser } from "../ports/stored-values";
+import { toUser } from "../ports/stored-values";
+import { toEvent, toJob, type JobRow } from "./sqlite-rows";
+import { SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
+import { prepareStatements, type Statements } from "./sqlite-statements";
 import type {
   ChatSettings,
   ClaimOutcome,
   Finish,
   FinishOutcome,
   JobRecord,
-  JobResult,
   Lease,
   LinkCodeRecord,
   NewJob,
@@ -24,273 +26,6 @@ import type {
   StatusKind,
   StoredEvent,
 } from "../ports/relay-store";
-
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS sessions (
-  token_hash TEXT PRIMARY KEY,
-  user_id INTEGER NOT NULL,
-  user_json TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
-
-CREATE TABLE IF NOT EXISTS link_codes (
-  code_hash TEXT PRIMARY KEY,
-  user_json TEXT NOT NULL,
-  expires_at INTEGER NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS chat_settings (
-  chat_id INTEGER PRIMARY KEY,
-  language_hint TEXT,
-  auto_mode INTEGER NOT NULL DEFAULT 0
-);
-
-CREATE TABLE IF NOT EXISTS jobs (
-  id TEXT PRIMARY KEY,
-  owner_id INTEGER NOT NULL,
-  chat_id INTEGER NOT NULL,
-  source_message_id INTEGER NOT NULL,
-  file_id TEXT NOT NULL,
-  file_unique_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  duration REAL,
-  mime TEXT,
-  size INTEGER,
-  file_name TEXT,
-  language_hint TEXT,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  status_message_id INTEGER,
-  status_kind TEXT,
-  lease_token TEXT,
-  lease_session TEXT,
-  lease_expires_at INTEGER,
-  result_text TEXT,
-  result_segments TEXT,
-  result_language TEXT,
-  failure_message TEXT,
-  finished_at INTEGER,
-  delivered INTEGER NOT NULL DEFAULT 0,
-  delivery_lock_until INTEGER,
-  delivery_attempts INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (chat_id, source_message_id)
-);
-CREATE INDEX IF NOT EXISTS jobs_owner_state ON jobs (owner_id, state);
-CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
-CREATE INDEX IF NOT EXISTS jobs_status_message ON jobs (chat_id, status_message_id);
-
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  owner_id INTEGER NOT NULL,
-  name TEXT NOT NULL,
-  data TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_owner ON events (owner_id, id);
-`;
-
-interface JobRow {
-  id: string;
-  owner_id: number;
-  chat_id: number;
-  source_message_id: number;
-  file_id: string;
-  file_unique_id: string;
-  kind: string;
-  duration: number | null;
-  mime: string | null;
-  size: number | null;
-  file_name: string | null;
-  language_hint: string | null;
-  created_at: number;
-  expires_at: number;
-  state: string;
-  status_message_id: number | null;
-  status_kind: string | null;
-  lease_token: string | null;
-  lease_session: string | null;
-  lease_expires_at: number | null;
-  result_text: string | null;
-  result_segments: string | null;
-  result_language: string | null;
-  failure_message: string | null;
-  finished_at: number | null;
-  delivered: number;
-  delivery_attempts: number;
-}
-
-interface SessionRow {
-  token_hash: string;
-  user_json: string;
-  created_at: number;
-}
-
-interface LinkCodeRow {
-  code_hash: string;
-  user_json: string;
-  expires_at: number;
-}
-
-interface ChatRow {
-  language_hint: string | null;
-  auto_mode: number;
-}
-
-interface EventRow {
-  id: number;
-  owner_id: number;
-  name: string;
-  data: string;
-  created_at: number;
-}
-
-function toStatusKind(value: string | null): StatusKind | null {
-  return value === "waiting" || value === "working" ? value : null;
-}
-
-function toJob(row: JobRow): JobRecord {
-  const lease: Lease | null =
-    row.lease_token !== null && row.lease_session !== null
-      ? { token: row.lease_token, sessionId: row.lease_session, expiresAt: row.lease_expires_at ?? 0 }
-      : null;
-  const result: JobResult | null =
-    row.result_text !== null
-      ? { text: row.result_text, segments: toSegments(row.result_segments, row.id), language: row.result_language }
-      : null;
-  return {
-    id: row.id,
-    ownerId: row.owner_id,
-    chatId: row.chat_id,
-    sourceMessageId: row.source_message_id,
-    media: {
-      fileId: row.file_id,
-      fileUniqueId: row.file_unique_id,
-      kind: toKind(row.kind, row.id),
-      duration: row.duration,
-      mime: row.mime,
-      size: row.size,
-      fileName: row.file_name,
-    },
-    languageHint: row.language_hint,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    state: toState(row.state, row.id),
-    statusMessageId: row.status_message_id,
-    statusKind: toStatusKind(row.status_kind),
-    lease,
-    result,
-    failureMessage: row.failure_message,
-    finishedAt: row.finished_at,
-    delivered: row.delivered === 1,
-    deliveryAttempts: row.delivery_attempts,
-  };
-}
-
-function prepareStatements(db: Database.Database) {
-  return {
-    insertSession: db.prepare<[string, number, string, number]>(
-      "INSERT INTO sessions (token_hash, user_id, user_json, created_at) VALUES (?, ?, ?, ?)",
-    ),
-    findSession: db.prepare<[string], SessionRow>("SELECT token_hash, user_json, created_at FROM sessions WHERE token_hash = ?"),
-    deleteSession: db.prepare<[string]>("DELETE FROM sessions WHERE token_hash = ?"),
-    deleteUserSessions: db.prepare<[number]>("DELETE FROM sessions WHERE user_id = ?"),
-    saveLinkCode: db.prepare<[string, string, number]>(
-      "INSERT OR REPLACE INTO link_codes (code_hash, user_json, expires_at) VALUES (?, ?, ?)",
-    ),
-    takeLinkCode: db.prepare<[string], LinkCodeRow>("DELETE FROM link_codes WHERE code_hash = ? RETURNING code_hash, user_json, expires_at"),
-    getChat: db.prepare<[number], ChatRow>("SELECT language_hint, auto_mode FROM chat_settings WHERE chat_id = ?"),
-    upsertChat: db.prepare<[number, string | null, number]>(
-      `INSERT INTO chat_settings (chat_id, language_hint, auto_mode) VALUES (?, ?, ?)
-       ON CONFLICT (chat_id) DO UPDATE SET language_hint = excluded.language_hint, auto_mode = excluded.auto_mode`,
-    ),
-    insertJob: db.prepare<
-      [string, number, number, number, string, string, string, number | null, string | null, number | null, string | null, string | null, number, number]
-    >(
-      `INSERT INTO jobs (id, owner_id, chat_id, source_message_id, file_id, file_unique_id, kind, duration, mime, size,
-         file_name, language_hint, created_at, expires_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new')
-       ON CONFLICT (chat_id, source_message_id) DO NOTHING`,
-    ),
-    jobById: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE id = ?"),
-    jobBySource: db.prepare<[number, number], JobRow>("SELECT * FROM jobs WHERE chat_id = ? AND source_message_id = ?"),
-    jobByStatus: db.prepare<[number, number], JobRow>("SELECT * FROM jobs WHERE chat_id = ? AND status_message_id = ?"),
-    activate: db.prepare<[number | null, string | null, string], JobRow>(
-      "UPDATE jobs SET state = 'pending', status_message_id = ?, status_kind = ? WHERE id = ? AND state = 'new' RETURNING *",
-    ),
-    setStatusKind: db.prepare<[string, string]>("UPDATE jobs SET status_kind = ? WHERE id = ?"),
-    openJobs: db.prepare<[number], JobRow>(
-      "SELECT * FROM jobs WHERE owner_id = ? AND state IN ('pending', 'claimed') ORDER BY created_at, id",
-    ),
-    countOpen: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('new', 'pending', 'claimed')"),
-    claim: db.prepare<[string, string, number, string, number, number], JobRow>(
-      `UPDATE jobs SET state = 'claimed', lease_token = ?, lease_session = ?, lease_expires_at = ?
-       WHERE id = ? AND owner_id = ? AND (state = 'pending' OR (state = 'claimed' AND lease_expires_at <= ?))
-       RETURNING *`,
-    ),
-    renew: db.prepare<[number, string, number, string], JobRow>(
-      `UPDATE jobs SET state = 'claimed', lease_expires_at = ?
-       WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
-    ),
-    release: db.prepare<[string, number, string], JobRow>(
-      `UPDATE jobs SET state = 'pending', lease_expires_at = NULL
-       WHERE id = ? AND owner_id = ? AND lease_token = ? AND state = 'claimed' RETURNING *`,
-    ),
-    finishDone: db.prepare<[string, string, string | null, number, string, number, string], JobRow>(
-      `UPDATE jobs SET state = 'done', result_text = ?, result_segments = ?, result_language = ?, finished_at = ?,
-         lease_expires_at = NULL, delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0
-       WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
-    ),
-    finishFailed: db.prepare<[string, number, string, number, string], JobRow>(
-      `UPDATE jobs SET state = 'failed', failure_message = ?, finished_at = ?, lease_expires_at = NULL,
-         delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0
-       WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
-    ),
-    requeue: db.prepare<[number, string], JobRow>(
-      `UPDATE jobs SET state = 'pending', expires_at = ?, lease_token = NULL, lease_session = NULL, lease_expires_at = NULL,
-         result_text = NULL, result_segments = NULL, result_language = NULL, failure_message = NULL, finished_at = NULL,
-         delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, status_kind = 'waiting'
-       WHERE id = ? AND state IN ('failed', 'expired') RETURNING *`,
-    ),
-    expireLeases: db.prepare<[number], JobRow>(
-      "UPDATE jobs SET state = 'pending' WHERE state = 'claimed' AND lease_expires_at <= ? RETURNING *",
-    ),
-    expireJobs: db.prepare<[number, number], JobRow>(
-      `UPDATE jobs SET state = 'expired', finished_at = ?, delivered = 0, delivery_lock_until = NULL
-       WHERE state = 'pending' AND expires_at <= ? RETURNING *`,
-    ),
-    activateStale: db.prepare<[number], JobRow>(
-      "UPDATE jobs SET state = 'pending' WHERE state = 'new' AND created_at < ? RETURNING *",
-    ),
-    lockDelivery: db.prepare<[number, string, number], JobRow>(
-      `UPDATE jobs SET delivery_lock_until = ?, delivery_attempts = delivery_attempts + 1
-       WHERE id = ? AND state IN ('done', 'failed', 'expired') AND delivered = 0
-         AND (delivery_lock_until IS NULL OR delivery_lock_until <= ?) RETURNING *`,
-    ),
-    markDelivered: db.prepare<[string]>("UPDATE jobs SET delivered = 1, delivery_lock_until = NULL WHERE id = ?"),
-    deferDelivery: db.prepare<[number, string]>("UPDATE jobs SET delivery_lock_until = ? WHERE id = ? AND delivered = 0"),
-    undelivered: db.prepare<[number], { id: string }>(
-      `SELECT id FROM jobs WHERE state IN ('done', 'failed', 'expired') AND delivered = 0
-         AND (delivery_lock_until IS NULL OR delivery_lock_until <= ?) ORDER BY finished_at LIMIT 100`,
-    ),
-    appendEvent: db.prepare<[number, string, string, number], EventRow>(
-      "INSERT INTO events (owner_id, name, data, created_at) VALUES (?, ?, ?, ?) RETURNING *",
-    ),
-    eventsAfter: db.prepare<[number, number, number], EventRow>(
-      "SELECT * FROM events WHERE owner_id = ? AND id > ? ORDER BY id LIMIT ?",
-    ),
-    eventBounds: db.prepare<[], { oldest: number | null; latest: number | null }>(
-      "SELECT MIN(id) AS oldest, (SELECT seq FROM sqlite_sequence WHERE name = 'events') AS latest FROM events",
-    ),
-    pruneEvents: db.prepare<[number]>("DELETE FROM events WHERE created_at < ?"),
-    pruneLinkCodes: db.prepare<[number]>("DELETE FROM link_codes WHERE expires_at <= ?"),
-  };
-}
-
-type Statements = ReturnType<typeof prepareStatements>;
 
 /** Opens (and creates or migrates) the SQLite store at `path`; `":memory:"` keeps it in memory. */
 export function openSqliteStore(path: string): SqliteStore {
@@ -324,7 +59,6 @@ export class SqliteStore implements RelayStore {
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.stmt = prepareStatements(db);
   }
-
 
   private jobOrNull(row: JobRow | undefined): JobRecord | null {
     return row === undefined ? null : toJob(row);
@@ -509,8 +243,4 @@ export class SqliteStore implements RelayStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function toEvent(row: EventRow): StoredEvent {
-  return { id: row.id, ownerId: row.owner_id, name: row.name, data: row.data, createdAt: row.created_at };
 }
