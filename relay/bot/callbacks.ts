@@ -1,8 +1,8 @@
 /** The buttons under the bot's messages: "Subtitles (.srt)" and "Retry". */
 import { Composer, InputFile, type Context } from "grammy";
-import { CALLBACK } from "../jobs/job-service";
 import { texts } from "../texts";
 import { replyTo, type BotServices } from "./bot-services";
+import { CALLBACK } from "../jobs/job-messages";
 
 /** Answers every callback query (unknown data gets an empty answer, so the button stops spinning). */
 export function callbacksComposer(services: BotServices): Composer<Context> {

@@ -9,16 +9,15 @@ import type { Readable } from "node:stream";
 import { createLogger } from "../../lib/logger";
 import { describeError } from "../../lib/errors";
 import type { ClaimResponse, JobSummary } from "../../lib/relay/protocol";
-import { toSrt } from "../../lib/transcript/formats";
 import { newLeaseToken } from "../auth/secrets";
 import { BotDisabledError, ConflictError, NotFoundError, StoreUnavailableError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
-import { splitMessage } from "../split-message";
 import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
-import type { ChatButton, ChatGateway, ChatMessage } from "../telegram/chat-gateway";
+import type { ChatButton, ChatGateway } from "../telegram/chat-gateway";
 import type { JobInput } from "../telegram/message-to-job";
 import { texts } from "../texts";
 import { RateLimiter } from "../rate-limiter";
+import { appButtonFor, outcomeMessages, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
 import { publicState, toJobSummary } from "./job-summary";
 import type { Presence } from "../ports/presence";
 
@@ -32,9 +31,6 @@ const MAX_DELIVERY_ATTEMPTS = 5;
 const STALE_NEW_JOB_MS = 30_000;
 /** Prune old events and link codes at most this often. */
 const PRUNE_INTERVAL_MS = 60_000;
-
-/** Callback data prefixes of the buttons the service puts under messages. */
-export const CALLBACK = { srt: "srt:", retry: "retry:" } as const;
 
 /** The caller of a session API: which Telegram user, which session. */
 export interface SessionActor {
@@ -72,12 +68,6 @@ export interface AudioStream {
   readonly contentLength: number | null;
 }
 
-/** Answer of {@link JobService.subtitlesFor}. */
-export type SubtitlesOutcome =
-  | { readonly kind: "ok"; readonly fileName: string; readonly content: string; readonly replyTo: number }
-  | { readonly kind: "none" }
-  | { readonly kind: "not-done" };
-
 /** See the module comment. */
 export class JobService {
   private readonly store: RelayStore;
@@ -110,17 +100,7 @@ export class JobService {
 
   /** The button that opens the app: a Mini App button in private chats, a link in groups; none without an https URL. */
   appButton(chatId: number): ChatButton | null {
-    if (this.publicUrl === null || !this.publicUrl.startsWith("https://")) return null;
-    return chatId > 0
-      ? { kind: "web_app", text: texts.openApp, url: this.publicUrl }
-      : { kind: "url", text: texts.openApp, url: this.publicUrl };
-  }
-
-  private waitingMessage(chatId: number): ChatMessage {
-    const button = this.appButton(chatId);
-    return button === null
-      ? { text: texts.statusWaitingNoApp(this.expirySeconds) }
-      : { text: texts.statusWaiting(this.expirySeconds), buttons: [[button]] };
+    return appButtonFor(this.publicUrl, chatId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -155,7 +135,7 @@ export class JobService {
     const online = await this.presence.isOnline(ownerId);
     let statusMessageId: number | null = null;
     try {
-      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : this.waitingMessage(input.chatId));
+      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : waitingMessage(this.appButton(input.chatId), this.expirySeconds));
     } catch (error) {
       // The job still counts: the transcript will be sent as a new reply instead of an edit.
       log.warn(`could not send the status message for job ${inserted.job.id}: ${describeError(error)}`);
@@ -170,28 +150,13 @@ export class JobService {
   async subtitlesFor(chatId: number, messageId: number): Promise<SubtitlesOutcome> {
     const job = await this.store.findJobByMessage(chatId, messageId);
     if (job === null) return { kind: "none" };
-    return this.subtitlesOf(job);
+    return subtitlesOf(job);
   }
 
   /** The SRT file of a job by id (the button under a transcript). */
   async subtitlesById(jobId: string): Promise<SubtitlesOutcome> {
     const job = await this.store.getJob(jobId);
-    return job === null ? { kind: "none" } : this.subtitlesOf(job);
-  }
-
-  private subtitlesOf(job: JobRecord): SubtitlesOutcome {
-    if (job.state !== "done" || job.result === null) return { kind: "not-done" };
-    return {
-      kind: "ok",
-      fileName: `transcript-${job.sourceMessageId}.srt`,
-      content: toSrt({
-        text: job.result.text,
-        segments: job.result.segments,
-        language: job.result.language,
-        duration: job.media.duration ?? job.result.segments.at(-1)?.end ?? 1,
-      }),
-      replyTo: job.statusMessageId ?? job.sourceMessageId,
-    };
+    return job === null ? { kind: "none" } : subtitlesOf(job);
   }
 
   /** The Retry button: a failed or expired job goes back to the queue. Only its owner may. */
@@ -204,7 +169,7 @@ export class JobService {
     if (job.statusMessageId !== null && this.gateway !== null) {
       const online = await this.presence.isOnline(job.ownerId);
       await this.gateway
-        .edit(job.chatId, job.statusMessageId, online ? { text: texts.statusWorking } : this.waitingMessage(job.chatId))
+        .edit(job.chatId, job.statusMessageId, online ? { text: texts.statusWorking } : waitingMessage(this.appButton(job.chatId), this.expirySeconds))
         .catch((error: unknown) => log.warn(`could not reset the status of job ${job.id}: ${describeError(error)}`));
       await this.store.setStatusKind(job.id, online ? "working" : "waiting");
     }
@@ -325,7 +290,7 @@ export class JobService {
     const job = await this.store.lockDelivery(jobId, now, now + DELIVERY_LOCK_MS);
     if (job === null) return;
     try {
-      const [first, ...rest] = this.outcomeMessages(job);
+      const [first, ...rest] = outcomeMessages(job, this.appButton(job.chatId), this.expirySeconds);
       if (first !== undefined) {
         const edited = job.statusMessageId === null ? "missing" : await gateway.edit(job.chatId, job.statusMessageId, first);
         if (edited === "missing") await gateway.send(job.chatId, job.sourceMessageId, first);
@@ -342,29 +307,6 @@ export class JobService {
         log.warn(`could not tell the chat about job ${job.id} (attempt ${job.deliveryAttempts}, next in ${backoffMs / 1000} s): ${describeError(error)}`);
         await this.store.deferDelivery(job.id, this.now() + backoffMs);
       }
-    }
-  }
-
-  private outcomeMessages(job: JobRecord): ChatMessage[] {
-    const retry: ChatButton = { kind: "callback", text: texts.retry, data: `${CALLBACK.retry}${job.id}` };
-    switch (job.state) {
-      case "done": {
-        const text = job.result?.text.trim() ?? "";
-        if (text.length === 0) return [{ text: texts.emptyTranscript }];
-        const [first, ...rest] = splitMessage(text);
-        const srt: ChatButton = { kind: "callback", text: texts.srtButton, data: `${CALLBACK.srt}${job.id}` };
-        return [{ text: first ?? text, buttons: [[srt]] }, ...rest.map((part) => ({ text: part }))];
-      }
-      case "failed":
-        return [{ text: texts.failed(job.failureMessage ?? "unknown error"), buttons: [[retry]] }];
-      case "expired": {
-        const app = this.appButton(job.chatId);
-        return [{ text: texts.expired(this.expirySeconds), buttons: [app === null ? [retry] : [app, retry]] }];
-      }
-      case "new":
-      case "pending":
-      case "claimed":
-        return [];
     }
   }
 
