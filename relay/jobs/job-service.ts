@@ -10,7 +10,7 @@ import { createLogger } from "../../lib/logger";
 import { describeError } from "../../lib/errors";
 import type { ClaimResponse, JobSummary } from "../../lib/relay/protocol";
 import { newLeaseToken } from "../auth/secrets";
-import { BotDisabledError, ConflictError, NotFoundError, StoreUnavailableError } from "../errors";
+import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
 import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
 import type { ChatButton, ChatGateway } from "../telegram/chat-gateway";
@@ -19,6 +19,7 @@ import { texts } from "../texts";
 import { RateLimiter } from "../rate-limiter";
 import { appButtonFor, outcomeMessages, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
 import { publicState, toJobSummary } from "./job-summary";
+import { JobSweeper } from "./job-sweeper";
 import type { Presence } from "../ports/presence";
 
 const log = createLogger("relay:jobs");
@@ -27,10 +28,6 @@ const log = createLogger("relay:jobs");
 const DELIVERY_LOCK_MS = 30_000;
 /** Give up telling the chat after this many failed attempts (the result stays stored). */
 const MAX_DELIVERY_ATTEMPTS = 5;
-/** A job whose status message was never recorded (crash right after insert) is offered after this. */
-const STALE_NEW_JOB_MS = 30_000;
-/** Prune old events and link codes at most this often. */
-const PRUNE_INTERVAL_MS = 60_000;
 
 /** The caller of a session API: which Telegram user, which session. */
 export interface SessionActor {
@@ -80,10 +77,7 @@ export class JobService {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly jobLimiter: RateLimiter;
-  private sweeping = false;
-  /** The store was unreachable at the last sweep: say so once, not every second. */
-  private sweepBlocked = false;
-  private lastPrune = 0;
+  private readonly sweeper: JobSweeper;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -96,6 +90,13 @@ export class JobService {
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
     this.jobLimiter = new RateLimiter(options.jobsPerMinute, 60_000);
+    this.sweeper = new JobSweeper({
+      store: this.store,
+      feed: this.feed,
+      deliver: this.gateway === null ? null : (jobId) => this.deliver(jobId),
+      expirySeconds: this.expirySeconds,
+      now: this.now,
+    });
   }
 
   /** The button that opens the app: a Mini App button in private chats, a link in groups; none without an https URL. */
@@ -314,36 +315,11 @@ export class JobService {
   // Housekeeping
 
   /**
-   * One sweep: offers jobs whose lease lapsed again, expires old jobs (telling the chat), offers
-   * jobs a crash left half-created, redelivers undelivered outcomes, and prunes old events.
-   * Safe to call often; overlapping calls are skipped.
+   * One sweep (see `job-sweeper.ts`): lapsed leases, expiries, half-created jobs, redelivery and
+   * pruning. Safe to call often; overlapping calls are skipped.
    */
-  async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      const now = this.now();
-      for (const job of await this.store.activateStaleJobs(now - STALE_NEW_JOB_MS)) await this.feed.job(job);
-      for (const job of await this.store.expireLeases(now)) {
-        log.info(`lease of job ${job.id} expired; offering it again`);
-        await this.feed.job(job);
-      }
-      const expired = await this.store.expireJobs(now);
-      for (const job of expired) await this.feed.gone(job, "expired");
-      if (this.gateway !== null) for (const id of await this.store.listUndeliveredIds(now)) await this.deliver(id);
-      if (now - this.lastPrune >= PRUNE_INTERVAL_MS) {
-        this.lastPrune = now;
-        await this.store.prune(now - this.expirySeconds * 1000 - 3_600_000, now);
-      }
-      if (this.sweepBlocked) log.info("the store answers again; sweeping resumed");
-      this.sweepBlocked = false;
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) log.error("sweep failed", error);
-      else if (!this.sweepBlocked) log.warn(`sweep skipped until the store answers again: ${error.message}`);
-      this.sweepBlocked = error instanceof StoreUnavailableError;
-    } finally {
-      this.sweeping = false;
-    }
+  sweep(): Promise<void> {
+    return this.sweeper.sweep();
   }
 
   /** Jobs not yet finished, for /healthz. */
