@@ -18,7 +18,7 @@ import type { RouteContext } from "./router";
 const log = createLogger("relay:sse");
 
 /** Interval of the keep-alive comment. */
-export const SSE_HEARTBEAT_MS = 15_000;
+const SSE_HEARTBEAT_MS = 15_000;
 /** A client this far behind is disconnected rather than buffered for. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const REPLAY_PAGE = 500;

@@ -15,7 +15,7 @@ import type { Presence } from "../ports/presence";
 const log = createLogger("relay:presence");
 
 /** How long an entry counts without being refreshed. */
-export const PRESENCE_TTL_MS = 30_000;
+const PRESENCE_TTL_MS = 30_000;
 
 /** See the module comment. Call {@link RedisPresence.start} once. */
 export class RedisPresence implements Presence {
