@@ -9,11 +9,12 @@
 import type { ServerResponse } from "node:http";
 import { RELAY_EVENT_NAMES } from "../../lib/relay/protocol";
 import { createLogger } from "../../lib/logger";
-import type { SessionHub, SseMessage } from "../events/session-hub";
+import type { SessionHub } from "../events/session-hub";
 import { toJobSummary } from "../jobs/job-summary";
 import type { Session } from "../sessions/session-service";
 import type { RelayStore } from "../ports/relay-store";
 import type { RouteContext } from "./router";
+import type { SseMessage } from "../ports/local-streams";
 
 const log = createLogger("relay:sse");
 

@@ -2,11 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalEventBus } from "../../../../relay/events/event-bus";
 import { EventFeed } from "../../../../relay/events/event-feed";
 import { LocalPresence } from "../../../../relay/events/presence";
-import { SessionHub, type SseMessage } from "../../../../relay/events/session-hub";
+import { SessionHub } from "../../../../relay/events/session-hub";
 import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
 import { openSqliteStore, type SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { texts } from "../../../../relay/texts";
 import { FakeGateway, input } from "./fake-gateway";
+import type { SseMessage } from "../../../../relay/ports/local-streams";
 
 describe("JobSweeper (through JobService.sweep)", () => {
   let now = 1_000_000;
