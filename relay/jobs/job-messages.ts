@@ -6,8 +6,8 @@
 import { toSrt } from "../../lib/transcript/formats";
 import type { JobRecord } from "../ports/relay-store";
 import { splitMessage } from "../split-message";
-import type { ChatButton, ChatMessage } from "../telegram/chat-gateway";
 import { texts } from "../texts";
+import type { ChatButton, ChatMessage } from "../ports/chat-gateway";
 
 /** Callback data prefixes of the buttons the service puts under messages. */
 export const CALLBACK = { srt: "srt:", retry: "retry:" } as const;

@@ -13,7 +13,6 @@ import { newLeaseToken } from "../auth/secrets";
 import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
 import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
-import type { ChatButton, ChatGateway } from "../telegram/chat-gateway";
 import type { JobInput } from "../telegram/message-to-job";
 import { texts } from "../texts";
 import { RateLimiter } from "../rate-limiter";
@@ -21,6 +20,7 @@ import { appButtonFor, outcomeMessages, subtitlesOf, waitingMessage, type Subtit
 import { publicState, toJobSummary } from "./job-summary";
 import { JobSweeper } from "./job-sweeper";
 import type { Presence } from "../ports/presence";
+import type { ChatButton, ChatGateway } from "../ports/chat-gateway";
 
 const log = createLogger("relay:jobs");
 

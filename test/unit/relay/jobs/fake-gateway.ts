@@ -1,7 +1,7 @@
 /** Test doubles of the job tests: a chat gateway in memory, and job input. */
 import { PassThrough } from "node:stream";
-import type { ChatGateway, ChatMessage, EditOutcome } from "../../../../relay/telegram/chat-gateway";
 import type { JobInput } from "../../../../relay/telegram/message-to-job";
+import type { ChatGateway, ChatMessage, EditOutcome } from "../../../../relay/ports/chat-gateway";
 
 /** A chat gateway in memory: no Telegram types, records what the service says. */
 export class FakeGateway implements ChatGateway {
