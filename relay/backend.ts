@@ -11,17 +11,20 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { RelayConfig } from "./config";
-import { ALWAYS_LEADER, type LeaderLease } from "./bot/polling-leader";
-import { LocalEventBus, type EventBus } from "./events/event-bus";
-import { LocalPresence, type Presence } from "./events/presence";
+import { ALWAYS_LEADER } from "./bot/polling-leader";
+import { LocalEventBus } from "./events/event-bus";
+import { LocalPresence } from "./events/presence";
 import type { SessionHub } from "./events/session-hub";
 import { connectRedis } from "./redis/redis-connection";
 import { RedisEventBus } from "./redis/redis-event-bus";
 import { RedisLeaderLease } from "./redis/redis-leader-lease";
 import { RedisPresence } from "./redis/redis-presence";
-import { RedisStore } from "./store/redis-store";
-import type { RelayStore } from "./store/relay-store";
-import { openSqliteStore } from "./store/sqlite-store";
+import { RedisStore } from "./redis/redis-store";
+import type { RelayStore } from "./ports/relay-store";
+import { openSqliteStore } from "./sqlite/sqlite-store";
+import type { EventBus } from "./ports/event-bus";
+import type { Presence } from "./ports/presence";
+import type { LeaderLease } from "./ports/leader-lease";
 
 /** An opened backend; see the module comment. */
 export interface Backend {

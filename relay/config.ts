@@ -84,7 +84,7 @@ export class ConfigError extends AppError {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Bot API's download limit for bots on the official server. */
-export const BOT_API_DOWNLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
+const BOT_API_DOWNLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
 
 const DEFAULTS = {
   apiRoot: "https://api.telegram.org",

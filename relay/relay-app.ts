@@ -15,18 +15,21 @@ import { createLogger } from "../lib/logger";
 import { isRecord } from "../lib/guards";
 import type { HealthResponse } from "../lib/relay/protocol";
 import { openBackend, defaultInstanceId } from "./backend";
-import { BOT_COMMANDS, createBot, registerBotHandlers } from "./bot/create-bot";
+import { BOT_COMMANDS } from "./bot/commands";
+import { createBot, registerBotHandlers } from "./bot/create-bot";
+import { ChatSettingsService } from "./chats/chat-settings-service";
 import { PollingLeader } from "./bot/polling-leader";
 import type { RelayConfig } from "./config";
 import { BadRequestError, ServiceUnavailableError, StoreUnavailableError } from "./errors";
 import { EventFeed } from "./events/event-feed";
 import { SessionHub } from "./events/session-hub";
-import { createApiRouter, type WebhookRoute } from "./http/api-routes";
+import { createApiRouter } from "./http/api-routes";
+import type { WebhookRoute } from "./http/routes/webhook-route";
 import { createHttpHandler } from "./http/http-handler";
 import { JobService } from "./jobs/job-service";
 import { MemoryGovernor } from "./memory-governor";
 import { SessionService } from "./sessions/session-service";
-import type { RelayStore } from "./store/relay-store";
+import type { RelayStore } from "./ports/relay-store";
 import { createTelegramGateway } from "./telegram/chat-gateway";
 
 const log = createLogger("relay");
@@ -97,7 +100,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     now,
   });
   const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds, now });
-  if (bot !== null) registerBotHandlers(bot, { jobs, sessions, store, maxFileBytes: config.maxFileBytes });
+  if (bot !== null) registerBotHandlers(bot, { jobs, sessions, chatSettings: new ChatSettingsService(store), maxFileBytes: config.maxFileBytes });
 
   const mode = config.botMode;
   let webhook: WebhookRoute | null = null;

@@ -8,7 +8,7 @@ function megabytes(bytes: number): string {
 }
 
 /** "24 hours", "10 minutes", "45 seconds". */
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? "" : "s"}`;
   if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? "" : "s"}`;
   return `${seconds} second${seconds === 1 ? "" : "s"}`;

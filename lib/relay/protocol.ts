@@ -225,4 +225,13 @@ export const RELAY_PATHS = {
   result: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/result`,
   failure: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/failure`,
   release: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/release`,
+  /** The patterns the relay's router matches for the job paths above (`:id` is the job id). */
+  routes: {
+    claim: "/api/jobs/:id/claim",
+    heartbeat: "/api/jobs/:id/heartbeat",
+    audio: "/api/jobs/:id/audio",
+    result: "/api/jobs/:id/result",
+    failure: "/api/jobs/:id/failure",
+    release: "/api/jobs/:id/release",
+  },
 } as const;

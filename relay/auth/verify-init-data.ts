@@ -32,7 +32,7 @@ export interface VerifiedInitData {
 const FUTURE_SKEW_SECONDS = 60;
 
 /** HMAC-SHA256 of `dataCheck` under the bot's Web App secret key, as lower-case hex. */
-export function signDataCheckString(dataCheck: string, botToken: string): string {
+function signDataCheckString(dataCheck: string, botToken: string): string {
   const secretKey = createHmac("sha256", "WebAppData").update(botToken).digest();
   return createHmac("sha256", secretKey).update(dataCheck).digest("hex");
 }

@@ -10,18 +10,9 @@
 import type { Update } from "grammy/types";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
+import type { LeaderLease } from "../ports/leader-lease";
 
 const log = createLogger("relay:bot");
-
-/** A renewable right to lead. */
-export interface LeaderLease {
-  /** Takes the lease when it is free, or renews it when it is ours; true when we hold it now. */
-  hold(): Promise<boolean>;
-  /** Gives it up if it is ours. */
-  release(): Promise<void>;
-  /** How long a hold lasts without renewal; it is renewed every third of this. */
-  readonly leaseMs: number;
-}
 
 /** The lease of a relay that runs alone: always held. */
 export const ALWAYS_LEADER: LeaderLease = {

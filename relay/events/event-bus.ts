@@ -7,18 +7,9 @@
  * `RedisEventBus` (`relay/redis/`) is the form for several relays on Redis: the store publishes
  * each event on a channel every relay subscribes to.
  */
-import type { RelayStore, StoredEvent } from "../store/relay-store";
+import type { RelayStore, StoredEvent } from "../ports/relay-store";
+import type { EventBus } from "../ports/event-bus";
 import type { SessionHub } from "./session-hub";
-
-/** See the module comment. */
-export interface EventBus {
-  /** Appends to the owner's log and delivers to the owner's open streams on every relay. */
-  emit(ownerId: number, name: string, data: string, now: number): Promise<StoredEvent>;
-  /** Closes the streams of `userId` (only those of `sessionId` when given) on every relay. */
-  closeStreams(userId: number, sessionId: string | null): Promise<void>;
-  /** Stops listening (the store is closed separately). */
-  close(): Promise<void>;
-}
 
 /** The {@link EventBus} of a single relay: log in the store, delivery through this process' hub. */
 export class LocalEventBus implements EventBus {

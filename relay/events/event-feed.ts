@@ -6,8 +6,8 @@
 import { RELAY_EVENT_NAMES, type JobGoneData, type JobGoneReason } from "../../lib/relay/protocol";
 import { createLogger } from "../../lib/logger";
 import { toJobSummary } from "../jobs/job-summary";
-import type { JobRecord } from "../store/relay-store";
-import type { EventBus } from "./event-bus";
+import type { JobRecord } from "../ports/relay-store";
+import type { EventBus } from "../ports/event-bus";
 
 const log = createLogger("relay:events");
 

@@ -5,14 +5,7 @@
  * (`relay/redis/`) also asks Redis, where every relay records the users connected to it.
  */
 import type { SessionHub } from "./session-hub";
-
-/** See the module comment. */
-export interface Presence {
-  /** True when at least one event stream of `userId` is open on any relay. */
-  isOnline(userId: number): Promise<boolean>;
-  /** Stops reporting (the connection is closed separately). */
-  close(): Promise<void>;
-}
+import type { Presence } from "../ports/presence";
 
 /** The {@link Presence} of a single relay: its own hub. */
 export class LocalPresence implements Presence {

@@ -5,14 +5,7 @@
  * event bus (`event-bus.ts`) brings every relay's events to it, and presence (`presence.ts`)
  * answers "online anywhere?" from what each hub reports through {@link SessionHub.onPresenceChange}.
  */
-
-/** One event as written to a stream. */
-export interface SseMessage {
-  readonly id: number;
-  readonly name: string;
-  /** JSON, one line. */
-  readonly data: string;
-}
+import type { LocalStreams, SseMessage } from "../ports/local-streams";
 
 /** An open stream. */
 export interface Subscriber {
@@ -22,7 +15,7 @@ export interface Subscriber {
 }
 
 /** Registry of open streams; see the module comment. */
-export class SessionHub {
+export class SessionHub implements LocalStreams {
   private readonly byUser = new Map<number, Set<Subscriber>>();
   private readonly presenceListeners = new Set<(userId: number, online: boolean) => void>();
   private count = 0;

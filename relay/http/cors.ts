@@ -10,7 +10,7 @@ const ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID";
 const EXPOSED_HEADERS = "Content-Length, Content-Type, Retry-After";
 
 /** True when `origin` may call the API under `allowed` (`*` allows any). */
-export function isAllowedOrigin(origin: string, allowed: readonly string[]): boolean {
+function isAllowedOrigin(origin: string, allowed: readonly string[]): boolean {
   return allowed.includes("*") || allowed.includes(origin);
 }
 

@@ -9,16 +9,17 @@
 import type { ServerResponse } from "node:http";
 import { RELAY_EVENT_NAMES } from "../../lib/relay/protocol";
 import { createLogger } from "../../lib/logger";
-import type { SessionHub, SseMessage } from "../events/session-hub";
+import type { SessionHub } from "../events/session-hub";
 import { toJobSummary } from "../jobs/job-summary";
 import type { Session } from "../sessions/session-service";
-import type { RelayStore } from "../store/relay-store";
+import type { RelayStore } from "../ports/relay-store";
 import type { RouteContext } from "./router";
+import type { SseMessage } from "../ports/local-streams";
 
 const log = createLogger("relay:sse");
 
 /** Interval of the keep-alive comment. */
-export const SSE_HEARTBEAT_MS = 15_000;
+const SSE_HEARTBEAT_MS = 15_000;
 /** A client this far behind is disconnected rather than buffered for. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const REPLAY_PAGE = 500;

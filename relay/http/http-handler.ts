@@ -17,7 +17,7 @@ const log = createLogger("relay:http");
 const STORE_RETRY_AFTER_S = 5;
 
 /** Turns any error into the response; if the head is already sent, the connection is cut instead. */
-export function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerResponse): void {
+function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerResponse): void {
   const error =
     caught instanceof StoreUnavailableError
       ? new ServiceUnavailableError("the relay cannot reach its store right now; try again shortly", STORE_RETRY_AFTER_S, { cause: caught })

@@ -9,18 +9,18 @@ import type { Readable } from "node:stream";
 import { createLogger } from "../../lib/logger";
 import { describeError } from "../../lib/errors";
 import type { ClaimResponse, JobSummary } from "../../lib/relay/protocol";
-import { toSrt } from "../../lib/transcript/formats";
 import { newLeaseToken } from "../auth/secrets";
-import { BotDisabledError, ConflictError, NotFoundError, StoreUnavailableError } from "../errors";
+import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
-import type { Presence } from "../events/presence";
-import { splitMessage } from "../split-message";
-import type { Finish, JobRecord, RelayStore } from "../store/relay-store";
-import type { ChatButton, ChatGateway, ChatMessage } from "../telegram/chat-gateway";
+import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
 import type { JobInput } from "../telegram/message-to-job";
 import { texts } from "../texts";
 import { RateLimiter } from "../rate-limiter";
+import { appButtonFor, outcomeMessages, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
 import { publicState, toJobSummary } from "./job-summary";
+import { JobSweeper } from "./job-sweeper";
+import type { Presence } from "../ports/presence";
+import type { ChatButton, ChatGateway } from "../ports/chat-gateway";
 
 const log = createLogger("relay:jobs");
 
@@ -28,13 +28,6 @@ const log = createLogger("relay:jobs");
 const DELIVERY_LOCK_MS = 30_000;
 /** Give up telling the chat after this many failed attempts (the result stays stored). */
 const MAX_DELIVERY_ATTEMPTS = 5;
-/** A job whose status message was never recorded (crash right after insert) is offered after this. */
-const STALE_NEW_JOB_MS = 30_000;
-/** Prune old events and link codes at most this often. */
-const PRUNE_INTERVAL_MS = 60_000;
-
-/** Callback data prefixes of the buttons the service puts under messages. */
-export const CALLBACK = { srt: "srt:", retry: "retry:" } as const;
 
 /** The caller of a session API: which Telegram user, which session. */
 export interface SessionActor {
@@ -72,12 +65,6 @@ export interface AudioStream {
   readonly contentLength: number | null;
 }
 
-/** Answer of {@link JobService.subtitlesFor}. */
-export type SubtitlesOutcome =
-  | { readonly kind: "ok"; readonly fileName: string; readonly content: string; readonly replyTo: number }
-  | { readonly kind: "none" }
-  | { readonly kind: "not-done" };
-
 /** See the module comment. */
 export class JobService {
   private readonly store: RelayStore;
@@ -90,10 +77,7 @@ export class JobService {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly jobLimiter: RateLimiter;
-  private sweeping = false;
-  /** The store was unreachable at the last sweep: say so once, not every second. */
-  private sweepBlocked = false;
-  private lastPrune = 0;
+  private readonly sweeper: JobSweeper;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -106,21 +90,18 @@ export class JobService {
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
     this.jobLimiter = new RateLimiter(options.jobsPerMinute, 60_000);
+    this.sweeper = new JobSweeper({
+      store: this.store,
+      feed: this.feed,
+      deliver: this.gateway === null ? null : (jobId) => this.deliver(jobId),
+      expirySeconds: this.expirySeconds,
+      now: this.now,
+    });
   }
 
   /** The button that opens the app: a Mini App button in private chats, a link in groups; none without an https URL. */
   appButton(chatId: number): ChatButton | null {
-    if (this.publicUrl === null || !this.publicUrl.startsWith("https://")) return null;
-    return chatId > 0
-      ? { kind: "web_app", text: texts.openApp, url: this.publicUrl }
-      : { kind: "url", text: texts.openApp, url: this.publicUrl };
-  }
-
-  private waitingMessage(chatId: number): ChatMessage {
-    const button = this.appButton(chatId);
-    return button === null
-      ? { text: texts.statusWaitingNoApp(this.expirySeconds) }
-      : { text: texts.statusWaiting(this.expirySeconds), buttons: [[button]] };
+    return appButtonFor(this.publicUrl, chatId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -155,7 +136,7 @@ export class JobService {
     const online = await this.presence.isOnline(ownerId);
     let statusMessageId: number | null = null;
     try {
-      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : this.waitingMessage(input.chatId));
+      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : waitingMessage(this.appButton(input.chatId), this.expirySeconds));
     } catch (error) {
       // The job still counts: the transcript will be sent as a new reply instead of an edit.
       log.warn(`could not send the status message for job ${inserted.job.id}: ${describeError(error)}`);
@@ -170,28 +151,13 @@ export class JobService {
   async subtitlesFor(chatId: number, messageId: number): Promise<SubtitlesOutcome> {
     const job = await this.store.findJobByMessage(chatId, messageId);
     if (job === null) return { kind: "none" };
-    return this.subtitlesOf(job);
+    return subtitlesOf(job);
   }
 
   /** The SRT file of a job by id (the button under a transcript). */
   async subtitlesById(jobId: string): Promise<SubtitlesOutcome> {
     const job = await this.store.getJob(jobId);
-    return job === null ? { kind: "none" } : this.subtitlesOf(job);
-  }
-
-  private subtitlesOf(job: JobRecord): SubtitlesOutcome {
-    if (job.state !== "done" || job.result === null) return { kind: "not-done" };
-    return {
-      kind: "ok",
-      fileName: `transcript-${job.sourceMessageId}.srt`,
-      content: toSrt({
-        text: job.result.text,
-        segments: job.result.segments,
-        language: job.result.language,
-        duration: job.media.duration ?? job.result.segments.at(-1)?.end ?? 1,
-      }),
-      replyTo: job.statusMessageId ?? job.sourceMessageId,
-    };
+    return job === null ? { kind: "none" } : subtitlesOf(job);
   }
 
   /** The Retry button: a failed or expired job goes back to the queue. Only its owner may. */
@@ -204,7 +170,7 @@ export class JobService {
     if (job.statusMessageId !== null && this.gateway !== null) {
       const online = await this.presence.isOnline(job.ownerId);
       await this.gateway
-        .edit(job.chatId, job.statusMessageId, online ? { text: texts.statusWorking } : this.waitingMessage(job.chatId))
+        .edit(job.chatId, job.statusMessageId, online ? { text: texts.statusWorking } : waitingMessage(this.appButton(job.chatId), this.expirySeconds))
         .catch((error: unknown) => log.warn(`could not reset the status of job ${job.id}: ${describeError(error)}`));
       await this.store.setStatusKind(job.id, online ? "working" : "waiting");
     }
@@ -325,7 +291,7 @@ export class JobService {
     const job = await this.store.lockDelivery(jobId, now, now + DELIVERY_LOCK_MS);
     if (job === null) return;
     try {
-      const [first, ...rest] = this.outcomeMessages(job);
+      const [first, ...rest] = outcomeMessages(job, this.appButton(job.chatId), this.expirySeconds);
       if (first !== undefined) {
         const edited = job.statusMessageId === null ? "missing" : await gateway.edit(job.chatId, job.statusMessageId, first);
         if (edited === "missing") await gateway.send(job.chatId, job.sourceMessageId, first);
@@ -345,63 +311,15 @@ export class JobService {
     }
   }
 
-  private outcomeMessages(job: JobRecord): ChatMessage[] {
-    const retry: ChatButton = { kind: "callback", text: texts.retry, data: `${CALLBACK.retry}${job.id}` };
-    switch (job.state) {
-      case "done": {
-        const text = job.result?.text.trim() ?? "";
-        if (text.length === 0) return [{ text: texts.emptyTranscript }];
-        const [first, ...rest] = splitMessage(text);
-        const srt: ChatButton = { kind: "callback", text: texts.srtButton, data: `${CALLBACK.srt}${job.id}` };
-        return [{ text: first ?? text, buttons: [[srt]] }, ...rest.map((part) => ({ text: part }))];
-      }
-      case "failed":
-        return [{ text: texts.failed(job.failureMessage ?? "unknown error"), buttons: [[retry]] }];
-      case "expired": {
-        const app = this.appButton(job.chatId);
-        return [{ text: texts.expired(this.expirySeconds), buttons: [app === null ? [retry] : [app, retry]] }];
-      }
-      case "new":
-      case "pending":
-      case "claimed":
-        return [];
-    }
-  }
-
   // -------------------------------------------------------------------------------------------
   // Housekeeping
 
   /**
-   * One sweep: offers jobs whose lease lapsed again, expires old jobs (telling the chat), offers
-   * jobs a crash left half-created, redelivers undelivered outcomes, and prunes old events.
-   * Safe to call often; overlapping calls are skipped.
+   * One sweep (see `job-sweeper.ts`): lapsed leases, expiries, half-created jobs, redelivery and
+   * pruning. Safe to call often; overlapping calls are skipped.
    */
-  async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      const now = this.now();
-      for (const job of await this.store.activateStaleJobs(now - STALE_NEW_JOB_MS)) await this.feed.job(job);
-      for (const job of await this.store.expireLeases(now)) {
-        log.info(`lease of job ${job.id} expired; offering it again`);
-        await this.feed.job(job);
-      }
-      const expired = await this.store.expireJobs(now);
-      for (const job of expired) await this.feed.gone(job, "expired");
-      if (this.gateway !== null) for (const id of await this.store.listUndeliveredIds(now)) await this.deliver(id);
-      if (now - this.lastPrune >= PRUNE_INTERVAL_MS) {
-        this.lastPrune = now;
-        await this.store.prune(now - this.expirySeconds * 1000 - 3_600_000, now);
-      }
-      if (this.sweepBlocked) log.info("the store answers again; sweeping resumed");
-      this.sweepBlocked = false;
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) log.error("sweep failed", error);
-      else if (!this.sweepBlocked) log.warn(`sweep skipped until the store answers again: ${error.message}`);
-      this.sweepBlocked = error instanceof StoreUnavailableError;
-    } finally {
-      this.sweeping = false;
-    }
+  sweep(): Promise<void> {
+    return this.sweeper.sweep();
   }
 
   /** Jobs not yet finished, for /healthz. */

@@ -3,7 +3,7 @@
  * because any session may claim it.
  */
 import type { JobState, JobSummary } from "../../lib/relay/protocol";
-import type { JobRecord } from "../store/relay-store";
+import type { JobRecord } from "../ports/relay-store";
 
 /** The public state of `job` at `now`. */
 export function publicState(job: JobRecord, now: number): JobState {

@@ -18,7 +18,7 @@ import { StoreError, StoreUnavailableError } from "../errors";
 const log = createLogger("relay:redis");
 
 /** The longest a command may wait for Redis, counting time queued while reconnecting. */
-export const REDIS_COMMAND_TIMEOUT_MS = 10_000;
+const REDIS_COMMAND_TIMEOUT_MS = 10_000;
 /** How long start-up waits for the first connection before giving up with a clear message. */
 const FIRST_CONNECT_TIMEOUT_MS = 10_000;
 

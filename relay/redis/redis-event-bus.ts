@@ -12,11 +12,11 @@
 import type { Redis } from "ioredis";
 import { createLogger } from "../../lib/logger";
 import { isRecord } from "../../lib/guards";
-import type { EventBus } from "../events/event-bus";
-import type { SessionHub } from "../events/session-hub";
-import type { RedisStore } from "../store/redis-store";
-import type { StoredEvent } from "../store/relay-store";
+import type { LocalStreams } from "../ports/local-streams";
+import type { RedisStore } from "./redis-store";
+import type { StoredEvent } from "../ports/relay-store";
 import { closeRedis, toStoreError } from "./redis-connection";
+import type { EventBus } from "../ports/event-bus";
 
 const log = createLogger("relay:bus");
 
@@ -57,7 +57,7 @@ export class RedisEventBus implements EventBus {
     private readonly store: RedisStore,
     /** A connection of its own: a subscribed connection takes no other commands. */
     private readonly subscriber: Redis,
-    private readonly hub: SessionHub,
+    private readonly hub: LocalStreams,
   ) {}
 
   /** Subscribes; resolves once this relay hears the channel. */

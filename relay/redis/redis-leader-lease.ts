@@ -5,8 +5,8 @@
  * shutdown lets a standby take over at once instead of waiting for the expiry.
  */
 import type { Redis } from "ioredis";
-import type { LeaderLease } from "../bot/polling-leader";
 import { RedisScript } from "./redis-script";
+import type { LeaderLease } from "../ports/leader-lease";
 
 /** ARGV: key, instance id, lease ms. Takes a free lease or renews our own. → 1 held, 0 not */
 const HOLD = new RedisScript(

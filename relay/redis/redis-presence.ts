@@ -8,14 +8,14 @@
 import type { Redis } from "ioredis";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
-import type { Presence } from "../events/presence";
-import type { SessionHub } from "../events/session-hub";
+import type { LocalStreams } from "../ports/local-streams";
 import { toStoreError } from "./redis-connection";
+import type { Presence } from "../ports/presence";
 
 const log = createLogger("relay:presence");
 
 /** How long an entry counts without being refreshed. */
-export const PRESENCE_TTL_MS = 30_000;
+const PRESENCE_TTL_MS = 30_000;
 
 /** See the module comment. Call {@link RedisPresence.start} once. */
 export class RedisPresence implements Presence {
@@ -27,7 +27,7 @@ export class RedisPresence implements Presence {
   constructor(
     private readonly client: Redis,
     private readonly prefix: string,
-    private readonly hub: SessionHub,
+    private readonly hub: LocalStreams,
     private readonly instanceId: string,
     private readonly ttlMs: number = PRESENCE_TTL_MS,
   ) {}

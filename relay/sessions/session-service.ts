@@ -8,10 +8,10 @@ import type { RelayUser, SessionResponse } from "../../lib/relay/protocol";
 import { hashSecret, newLinkCode, newSessionToken } from "../auth/secrets";
 import { verifyInitData } from "../auth/verify-init-data";
 import { BotDisabledError, UnauthorizedError } from "../errors";
-import type { EventBus } from "../events/event-bus";
 import type { SessionActor } from "../jobs/job-service";
-import type { RelayStore } from "../store/relay-store";
+import type { RelayStore } from "../ports/relay-store";
 import { normalizeLinkCode } from "../../lib/relay/link-code";
+import type { EventBus } from "../ports/event-bus";
 
 const log = createLogger("relay:sessions");
 

@@ -1,44 +1,13 @@
 /**
- * What the relay needs from a chat platform, in our own terms: send, edit, send a file, open a
- * file's bytes. The job service talks to this interface only; `createTelegramGateway` implements
- * it with grammY's `Api`, so Telegram types stay at the edge and tests can stand in a fake.
+ * The Telegram implementation of the {@link ChatGateway} port (`relay/ports/chat-gateway.ts`):
+ * grammY's `Api` for messages and documents, a streamed download for file bytes, so Telegram types
+ * stay at the edge.
  */
-import type { Readable } from "node:stream";
 import { GrammyError, InputFile, type Api } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { UpstreamError } from "../errors";
+import type { ChatButton, ChatGateway, ChatMessage } from "../ports/chat-gateway";
 import { openDownload } from "./file-download";
-
-/** A button under a message. */
-export type ChatButton =
-  | { readonly kind: "web_app"; readonly text: string; readonly url: string }
-  | { readonly kind: "url"; readonly text: string; readonly url: string }
-  | { readonly kind: "callback"; readonly text: string; readonly data: string };
-
-/** Text plus optional rows of buttons. Text is sent as plain text (no parse mode). */
-export interface ChatMessage {
-  readonly text: string;
-  readonly buttons?: ReadonlyArray<readonly ChatButton[]>;
-}
-
-/** `unchanged`: the message already had this text; `missing`: it was deleted. */
-export type EditOutcome = "edited" | "unchanged" | "missing";
-
-/** An open download of a chat file. Destroy `body` to abort it. */
-export interface FileStream {
-  readonly body: Readable;
-  readonly contentLength: number | null;
-}
-
-/** The chat operations the relay performs. */
-export interface ChatGateway {
-  /** Sends `message`, as a reply to `replyTo` when given (still sent if that message is gone); returns the new message id. */
-  send(chatId: number, replyTo: number | null, message: ChatMessage): Promise<number>;
-  edit(chatId: number, messageId: number, message: ChatMessage): Promise<EditOutcome>;
-  sendDocument(chatId: number, replyTo: number | null, fileName: string, content: string): Promise<void>;
-  /** Streams the file's bytes from the platform (never buffered). */
-  openFile(fileId: string, signal: AbortSignal): Promise<FileStream>;
-}
 
 /** Telegram's form of one of our buttons; the only place that builds inline keyboard buttons. */
 export function toInlineButton(button: ChatButton): InlineKeyboardButton {

@@ -4,7 +4,7 @@
  * transcribable file, a file too large to download, unsupported media, or nothing at all.
  */
 import type { Message } from "grammy/types";
-import type { JobMedia } from "../store/relay-store";
+import type { JobMedia } from "../ports/relay-store";
 
 /** What a message asks the relay to transcribe. */
 export interface JobInput {

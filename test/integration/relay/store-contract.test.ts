@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openRedisStore } from "../../../relay/store/redis-store";
-import type { Finish, JobRecord, Lease, NewJob, RelayStore } from "../../../relay/store/relay-store";
-import { openSqliteStore } from "../../../relay/store/sqlite-store";
+import { openRedisStore } from "../../../relay/redis/redis-store";
+import type { Finish, JobRecord, Lease, NewJob, RelayStore } from "../../../relay/ports/relay-store";
+import { openSqliteStore } from "../../../relay/sqlite/sqlite-store";
 import { startRedisServer, type RedisServer } from "./redis-server";
 
 /** Opens stores on one data set: fresh for each test, shared by every handle of that test. */

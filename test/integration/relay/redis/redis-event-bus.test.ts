@@ -1,11 +1,12 @@
 /** The event bus between relays on a real redis-server: delivery, close orders, and recovery after Redis restarts. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SessionHub, type SseMessage } from "../../../../relay/events/session-hub";
+import { SessionHub } from "../../../../relay/events/session-hub";
 import { connectRedis } from "../../../../relay/redis/redis-connection";
 import { RedisEventBus } from "../../../../relay/redis/redis-event-bus";
-import { RedisStore } from "../../../../relay/store/redis-store";
+import { RedisStore } from "../../../../relay/redis/redis-store";
 import { eventually } from "../harness";
 import { startRedisServer, type RedisServer } from "../redis-server";
+import type { SseMessage } from "../../../../relay/ports/local-streams";
 
 let redis: RedisServer;
 let tests = 0;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { PollingLeader, type LeaderLease, type PollingBot } from "../../../../relay/bot/polling-leader";
+import { PollingLeader, type PollingBot } from "../../../../relay/bot/polling-leader";
+import type { LeaderLease } from "../../../../relay/ports/leader-lease";
 
 /** A bot whose polling runs until `stop()` or until the test makes it fail. */
 class FakeBot implements PollingBot {

@@ -1,60 +1,13 @@
-import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalEventBus } from "../../../../relay/events/event-bus";
 import { EventFeed } from "../../../../relay/events/event-feed";
 import { LocalPresence } from "../../../../relay/events/presence";
-import { SessionHub, type SseMessage } from "../../../../relay/events/session-hub";
+import { SessionHub } from "../../../../relay/events/session-hub";
 import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
-import { openSqliteStore, type SqliteStore } from "../../../../relay/store/sqlite-store";
-import type { ChatGateway, ChatMessage, EditOutcome } from "../../../../relay/telegram/chat-gateway";
-import type { JobInput } from "../../../../relay/telegram/message-to-job";
+import { openSqliteStore, type SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { texts } from "../../../../relay/texts";
-
-/** A chat gateway in memory: no Telegram types, records what the service says. */
-class FakeGateway implements ChatGateway {
-  readonly log: Array<{ op: "send" | "edit" | "document"; chatId: number; id: number | null; message: ChatMessage | string }> = [];
-  readonly missing = new Set<number>();
-  failEdits = 0;
-  private nextId = 100;
-
-  async send(chatId: number, replyTo: number | null, message: ChatMessage): Promise<number> {
-    this.log.push({ op: "send", chatId, id: replyTo, message });
-    this.nextId += 1;
-    return this.nextId;
-  }
-
-  async edit(chatId: number, messageId: number, message: ChatMessage): Promise<EditOutcome> {
-    if (this.failEdits > 0) {
-      this.failEdits -= 1;
-      throw new Error("Telegram is down");
-    }
-    if (this.missing.has(messageId)) return "missing";
-    this.log.push({ op: "edit", chatId, id: messageId, message });
-    return "edited";
-  }
-
-  async sendDocument(chatId: number, replyTo: number | null, fileName: string): Promise<void> {
-    this.log.push({ op: "document", chatId, id: replyTo, message: fileName });
-  }
-
-  async openFile(): Promise<{ body: PassThrough; contentLength: number }> {
-    const body = new PassThrough();
-    body.end(Buffer.from("audio"));
-    return { body, contentLength: 5 };
-  }
-
-  texts(op: "send" | "edit"): string[] {
-    return this.log.filter((entry) => entry.op === op).map((entry) => (typeof entry.message === "string" ? entry.message : entry.message.text));
-  }
-}
-
-const input = (messageId: number, chatId = 7): JobInput => ({
-  chatId,
-  isPrivateChat: chatId > 0,
-  messageId,
-  senderId: 7,
-  media: { fileId: "f", fileUniqueId: "u", kind: "voice", duration: 2, mime: "audio/ogg", size: 5, fileName: null },
-});
+import { FakeGateway, input } from "./fake-gateway";
+import type { SseMessage } from "../../../../relay/ports/local-streams";
 
 describe("JobService", () => {
   let now = 1_000_000;
@@ -150,27 +103,6 @@ describe("JobService", () => {
     await jobs.sweep();
     await jobs.sweep();
     expect(gateway.texts("edit").filter((text) => text === "hello")).toHaveLength(1);
-  });
-
-  it("re-offers a job whose lease ran out and tells the sessions", async () => {
-    const id = await queued();
-    await jobs.claim(actor, id);
-    hub.add(7, { sessionId: "s2", deliver: (m) => events.push(m), close: () => undefined });
-    now += 61_000;
-    await jobs.sweep();
-    expect(JSON.parse(events.at(-1)?.data ?? "{}")).toMatchObject({ id, state: "pending" });
-    await expect(jobs.claim({ userId: 7, sessionId: "s2" }, id)).resolves.toMatchObject({ job: { state: "claimed" } });
-  });
-
-  it("expires jobs nobody took and tells the chat once", async () => {
-    const id = await queued();
-    hub.add(7, { sessionId: "s2", deliver: (m) => events.push(m), close: () => undefined });
-    now += 601_000;
-    await jobs.sweep();
-    await jobs.sweep();
-    expect(gateway.texts("edit")).toEqual([texts.expired(600)]);
-    expect(events.map((e) => e.name)).toEqual(["job-gone"]);
-    expect(JSON.parse(events[0]?.data ?? "{}")).toEqual({ id, reason: "expired" });
   });
 
   it("guards the session API: other users' jobs are 404, held jobs 409, stale leases 409", async () => {

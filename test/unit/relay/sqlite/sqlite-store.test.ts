@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NewJob } from "../../../../relay/store/relay-store";
-import { openSqliteStore } from "../../../../relay/store/sqlite-store";
+import type { NewJob } from "../../../../relay/ports/relay-store";
+import { openSqliteStore } from "../../../../relay/sqlite/sqlite-store";
 
 function newJob(id: string, sourceMessageId: number): NewJob {
   return {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeRedis, connectRedis } from "../../../../relay/redis/redis-connection";
-import { EVENT_LOG_CAP, openRedisStore } from "../../../../relay/store/redis-store";
+import { EVENT_LOG_CAP, openRedisStore } from "../../../../relay/redis/redis-store";
 import { startRedisServer, type RedisServer } from "../redis-server";
 
 let redis: RedisServer;

@@ -11,15 +11,13 @@
  */
 import type { ChainableCommander, Redis } from "ioredis";
 import { StoreError } from "../errors";
-import { closeRedis, connectRedis, toStoreError } from "../redis/redis-connection";
-import { RedisScript } from "../redis/redis-script";
+import { closeRedis, connectRedis, toStoreError } from "./redis-connection";
 import type {
   ChatSettings,
   ClaimOutcome,
   Finish,
   FinishOutcome,
   JobRecord,
-  JobResult,
   Lease,
   LinkCodeRecord,
   NewJob,
@@ -27,9 +25,12 @@ import type {
   SessionRecord,
   StatusKind,
   StoredEvent,
-} from "./relay-store";
-import * as lua from "./redis-store-scripts";
-import { toKind, toSegments, toState, toUser } from "./stored-values";
+} from "../ports/relay-store";
+import type { RedisScript } from "./redis-script";
+import { STORE_SCRIPTS } from "./redis-store-scripts";
+import { SWEEP_BATCH } from "./scripts/sweep-scripts";
+import { jobOrNull, jobs, list, newJobFields, outcome, toFields, toJob, withJob } from "./redis-job-fields";
+import { toUser } from "../ports/stored-values";
 
 /** Most events kept per user; older ones are dropped (a session further behind gets a snapshot). */
 export const EVENT_LOG_CAP = 1000;
@@ -38,162 +39,7 @@ const PRUNE_BATCH = 200;
 /** Most jobs `listUndeliveredIds` returns, as in the SQLite store. */
 const UNDELIVERED_LIMIT = 100;
 
-const scripts = {
-  insertJob: new RedisScript("insertJob", lua.INSERT_JOB),
-  activateJob: new RedisScript("activateJob", lua.ACTIVATE_JOB),
-  setStatusKind: new RedisScript("setStatusKind", lua.SET_STATUS_KIND),
-  findJobByMessage: new RedisScript("findJobByMessage", lua.FIND_JOB_BY_MESSAGE),
-  listOpenJobs: new RedisScript("listOpenJobs", lua.LIST_OPEN_JOBS),
-  claimJob: new RedisScript("claimJob", lua.CLAIM_JOB),
-  renewLease: new RedisScript("renewLease", lua.RENEW_LEASE),
-  releaseJob: new RedisScript("releaseJob", lua.RELEASE_JOB),
-  finishJob: new RedisScript("finishJob", lua.FINISH_JOB),
-  requeueJob: new RedisScript("requeueJob", lua.REQUEUE_JOB),
-  expireLeases: new RedisScript("expireLeases", lua.EXPIRE_LEASES),
-  expireJobs: new RedisScript("expireJobs", lua.EXPIRE_JOBS),
-  activateStaleJobs: new RedisScript("activateStaleJobs", lua.ACTIVATE_STALE_JOBS),
-  lockDelivery: new RedisScript("lockDelivery", lua.LOCK_DELIVERY),
-  markDelivered: new RedisScript("markDelivered", lua.MARK_DELIVERED),
-  deferDelivery: new RedisScript("deferDelivery", lua.DEFER_DELIVERY),
-  deleteSession: new RedisScript("deleteSession", lua.DELETE_SESSION),
-  deleteUserSessions: new RedisScript("deleteUserSessions", lua.DELETE_USER_SESSIONS),
-  takeLinkCode: new RedisScript("takeLinkCode", lua.TAKE_LINK_CODE),
-  appendEvent: new RedisScript("appendEvent", lua.APPEND_EVENT),
-  prune: new RedisScript("prune", lua.PRUNE),
-} as const;
-
-
-/** A Redis hash as field → value. */
-type Fields = Readonly<Record<string, string>>;
-
-function isString(value: unknown): value is string {
-  return typeof value === "string";
-}
-
-/** `[k1, v1, k2, v2, …]` as Lua returns a hash. */
-function toFields(value: unknown, what: string): Fields {
-  if (!Array.isArray(value) || value.length % 2 !== 0) throw new StoreError(`Redis returned a malformed ${what}`);
-  const fields: Record<string, string> = {};
-  for (let i = 0; i < value.length; i += 2) {
-    const key: unknown = value[i];
-    const item: unknown = value[i + 1];
-    if (!isString(key) || !isString(item)) throw new StoreError(`Redis returned a malformed ${what}`);
-    fields[key] = item;
-  }
-  return fields;
-}
-
-function list(value: unknown, what: string): unknown[] {
-  if (!Array.isArray(value)) throw new StoreError(`Redis returned a malformed ${what}`);
-  return value;
-}
-
-function text(fields: Fields, key: string): string | null {
-  return fields[key] ?? null;
-}
-
-function required(fields: Fields, key: string): string {
-  const value = fields[key];
-  if (value === undefined) throw new StoreError(`stored job ${fields.id ?? "?"} lacks "${key}"`);
-  return value;
-}
-
-function num(fields: Fields, key: string): number | null {
-  const value = fields[key];
-  if (value === undefined) return null;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new StoreError(`stored job ${fields.id ?? "?"} has a bad number in "${key}"`);
-  return parsed;
-}
-
-function requiredNum(fields: Fields, key: string): number {
-  const value = num(fields, key);
-  if (value === null) throw new StoreError(`stored job ${fields.id ?? "?"} lacks "${key}"`);
-  return value;
-}
-
-/** The one mapping from a stored hash to our job type. */
-function toJob(fields: Fields): JobRecord {
-  const id = required(fields, "id");
-  const kind = toKind(required(fields, "kind"), id);
-  const state = toState(required(fields, "state"), id);
-  const statusKindText = text(fields, "statusKind");
-  const leaseToken = text(fields, "leaseToken");
-  const leaseSession = text(fields, "leaseSession");
-  const lease: Lease | null =
-    leaseToken !== null && leaseSession !== null ? { token: leaseToken, sessionId: leaseSession, expiresAt: num(fields, "leaseExp") ?? 0 } : null;
-  const resultText = text(fields, "resText");
-  const result: JobResult | null =
-    resultText !== null ? { text: resultText, segments: toSegments(text(fields, "resSegs"), id), language: text(fields, "resLang") } : null;
-  return {
-    id,
-    ownerId: requiredNum(fields, "owner"),
-    chatId: requiredNum(fields, "chat"),
-    sourceMessageId: requiredNum(fields, "src"),
-    media: {
-      fileId: required(fields, "fileId"),
-      fileUniqueId: required(fields, "fileUid"),
-      kind,
-      duration: num(fields, "duration"),
-      mime: text(fields, "mime"),
-      size: num(fields, "size"),
-      fileName: text(fields, "fileName"),
-    },
-    languageHint: text(fields, "lang"),
-    createdAt: requiredNum(fields, "created"),
-    expiresAt: requiredNum(fields, "expires"),
-    state,
-    statusMessageId: num(fields, "statusMsg"),
-    statusKind: statusKindText === "waiting" || statusKindText === "working" ? statusKindText : null,
-    lease,
-    result,
-    failureMessage: text(fields, "failMsg"),
-    finishedAt: num(fields, "finishedAt"),
-    delivered: fields.delivered === "1",
-    deliveryAttempts: num(fields, "attempts") ?? 0,
-  };
-}
-
-function jobOrNull(value: unknown): JobRecord | null {
-  return value === null || value === undefined ? null : toJob(toFields(value, "job"));
-}
-
-function jobs(value: unknown): JobRecord[] {
-  return list(value, "job list").map((item) => toJob(toFields(item, "job")));
-}
-
-/** Field/value pairs of a new job; null values are left out (absent = null). */
-function newJobFields(job: NewJob): string[] {
-  const m = job.media;
-  const pairs: Array<[string, string | number | null]> = [
-    ["owner", job.ownerId],
-    ["chat", job.chatId],
-    ["src", job.sourceMessageId],
-    ["fileId", m.fileId],
-    ["fileUid", m.fileUniqueId],
-    ["kind", m.kind],
-    ["duration", m.duration],
-    ["mime", m.mime],
-    ["size", m.size],
-    ["fileName", m.fileName],
-    ["lang", job.languageHint],
-    ["created", job.createdAt],
-    ["expires", job.expiresAt],
-  ];
-  return pairs.flatMap(([key, value]) => (value === null ? [] : [key, String(value)]));
-}
-
-/** The pair `[outcome, job?]` that claim and finish scripts return. */
-function outcome(value: unknown, what: string): { readonly kind: string; readonly job: JobRecord | null } {
-  const [kind, job] = list(value, what);
-  if (!isString(kind)) throw new StoreError(`Redis returned a malformed ${what}`);
-  return { kind, job: jobOrNull(job) };
-}
-
-function withJob(kind: string, job: JobRecord | null, what: string): JobRecord {
-  if (job === null) throw new StoreError(`Redis answered ${what} "${kind}" without the job`);
-  return job;
-}
+const scripts = STORE_SCRIPTS;
 
 /** Opens a connection to `url` and the store on it, with every key under `prefix`. */
 export async function openRedisStore(url: string, prefix: string, name = "relay"): Promise<RedisStore> {
@@ -379,15 +225,15 @@ export class RedisStore implements RelayStore {
   }
 
   async expireLeases(now: number): Promise<JobRecord[]> {
-    return jobs(await this.run(scripts.expireLeases, now, lua.SWEEP_BATCH));
+    return jobs(await this.run(scripts.expireLeases, now, SWEEP_BATCH));
   }
 
   async expireJobs(now: number): Promise<JobRecord[]> {
-    return jobs(await this.run(scripts.expireJobs, now, lua.SWEEP_BATCH));
+    return jobs(await this.run(scripts.expireJobs, now, SWEEP_BATCH));
   }
 
   async activateStaleJobs(createdBefore: number): Promise<JobRecord[]> {
-    return jobs(await this.run(scripts.activateStaleJobs, createdBefore, lua.SWEEP_BATCH));
+    return jobs(await this.run(scripts.activateStaleJobs, createdBefore, SWEEP_BATCH));
   }
 
   async lockDelivery(id: string, now: number, until: number): Promise<JobRecord | null> {

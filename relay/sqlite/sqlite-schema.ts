@@ -1,0 +1,71 @@
+/** The SQLite store's tables and indexes, and the schema version stamped in `user_version`. */
+
+/** The schema this relay writes; a newer file is refused rather than misread. */
+export const SCHEMA_VERSION = 1;
+
+/** Creates every table and index if missing (idempotent, run at every open). */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  user_json TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+
+CREATE TABLE IF NOT EXISTS link_codes (
+  code_hash TEXT PRIMARY KEY,
+  user_json TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS chat_settings (
+  chat_id INTEGER PRIMARY KEY,
+  language_hint TEXT,
+  auto_mode INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  owner_id INTEGER NOT NULL,
+  chat_id INTEGER NOT NULL,
+  source_message_id INTEGER NOT NULL,
+  file_id TEXT NOT NULL,
+  file_unique_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  duration REAL,
+  mime TEXT,
+  size INTEGER,
+  file_name TEXT,
+  language_hint TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  status_message_id INTEGER,
+  status_kind TEXT,
+  lease_token TEXT,
+  lease_session TEXT,
+  lease_expires_at INTEGER,
+  result_text TEXT,
+  result_segments TEXT,
+  result_language TEXT,
+  failure_message TEXT,
+  finished_at INTEGER,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  delivery_lock_until INTEGER,
+  delivery_attempts INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (chat_id, source_message_id)
+);
+CREATE INDEX IF NOT EXISTS jobs_owner_state ON jobs (owner_id, state);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
+CREATE INDEX IF NOT EXISTS jobs_status_message ON jobs (chat_id, status_message_id);
+
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  data TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_owner ON events (owner_id, id);
+`;

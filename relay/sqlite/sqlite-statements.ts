@@ -1,0 +1,107 @@
+/** The SQL of the SQLite store, one prepared statement per store operation. */
+import type Database from "better-sqlite3";
+import type { ChatRow, EventRow, JobRow, LinkCodeRow, SessionRow } from "./sqlite-rows";
+
+/** Prepares every statement once per database; the store runs only these. */
+export function prepareStatements(db: Database.Database) {
+  return {
+    insertSession: db.prepare<[string, number, string, number]>(
+      "INSERT INTO sessions (token_hash, user_id, user_json, created_at) VALUES (?, ?, ?, ?)",
+    ),
+    findSession: db.prepare<[string], SessionRow>("SELECT token_hash, user_json, created_at FROM sessions WHERE token_hash = ?"),
+    deleteSession: db.prepare<[string]>("DELETE FROM sessions WHERE token_hash = ?"),
+    deleteUserSessions: db.prepare<[number]>("DELETE FROM sessions WHERE user_id = ?"),
+    saveLinkCode: db.prepare<[string, string, number]>(
+      "INSERT OR REPLACE INTO link_codes (code_hash, user_json, expires_at) VALUES (?, ?, ?)",
+    ),
+    takeLinkCode: db.prepare<[string], LinkCodeRow>("DELETE FROM link_codes WHERE code_hash = ? RETURNING code_hash, user_json, expires_at"),
+    getChat: db.prepare<[number], ChatRow>("SELECT language_hint, auto_mode FROM chat_settings WHERE chat_id = ?"),
+    upsertChat: db.prepare<[number, string | null, number]>(
+      `INSERT INTO chat_settings (chat_id, language_hint, auto_mode) VALUES (?, ?, ?)
+       ON CONFLICT (chat_id) DO UPDATE SET language_hint = excluded.language_hint, auto_mode = excluded.auto_mode`,
+    ),
+    insertJob: db.prepare<
+      [string, number, number, number, string, string, string, number | null, string | null, number | null, string | null, string | null, number, number]
+    >(
+      `INSERT INTO jobs (id, owner_id, chat_id, source_message_id, file_id, file_unique_id, kind, duration, mime, size,
+         file_name, language_hint, created_at, expires_at, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new')
+       ON CONFLICT (chat_id, source_message_id) DO NOTHING`,
+    ),
+    jobById: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE id = ?"),
+    jobBySource: db.prepare<[number, number], JobRow>("SELECT * FROM jobs WHERE chat_id = ? AND source_message_id = ?"),
+    jobByStatus: db.prepare<[number, number], JobRow>("SELECT * FROM jobs WHERE chat_id = ? AND status_message_id = ?"),
+    activate: db.prepare<[number | null, string | null, string], JobRow>(
+      "UPDATE jobs SET state = 'pending', status_message_id = ?, status_kind = ? WHERE id = ? AND state = 'new' RETURNING *",
+    ),
+    setStatusKind: db.prepare<[string, string]>("UPDATE jobs SET status_kind = ? WHERE id = ?"),
+    openJobs: db.prepare<[number], JobRow>(
+      "SELECT * FROM jobs WHERE owner_id = ? AND state IN ('pending', 'claimed') ORDER BY created_at, id",
+    ),
+    countOpen: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('new', 'pending', 'claimed')"),
+    claim: db.prepare<[string, string, number, string, number, number], JobRow>(
+      `UPDATE jobs SET state = 'claimed', lease_token = ?, lease_session = ?, lease_expires_at = ?
+       WHERE id = ? AND owner_id = ? AND (state = 'pending' OR (state = 'claimed' AND lease_expires_at <= ?))
+       RETURNING *`,
+    ),
+    renew: db.prepare<[number, string, number, string], JobRow>(
+      `UPDATE jobs SET state = 'claimed', lease_expires_at = ?
+       WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
+    ),
+    release: db.prepare<[string, number, string], JobRow>(
+      `UPDATE jobs SET state = 'pending', lease_expires_at = NULL
+       WHERE id = ? AND owner_id = ? AND lease_token = ? AND state = 'claimed' RETURNING *`,
+    ),
+    finishDone: db.prepare<[string, string, string | null, number, string, number, string], JobRow>(
+      `UPDATE jobs SET state = 'done', result_text = ?, result_segments = ?, result_language = ?, finished_at = ?,
+         lease_expires_at = NULL, delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0
+       WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
+    ),
+    finishFailed: db.prepare<[string, number, string, number, string], JobRow>(
+      `UPDATE jobs SET state = 'failed', failure_message = ?, finished_at = ?, lease_expires_at = NULL,
+         delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0
+       WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
+    ),
+    requeue: db.prepare<[number, string], JobRow>(
+      `UPDATE jobs SET state = 'pending', expires_at = ?, lease_token = NULL, lease_session = NULL, lease_expires_at = NULL,
+         result_text = NULL, result_segments = NULL, result_language = NULL, failure_message = NULL, finished_at = NULL,
+         delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, status_kind = 'waiting'
+       WHERE id = ? AND state IN ('failed', 'expired') RETURNING *`,
+    ),
+    expireLeases: db.prepare<[number], JobRow>(
+      "UPDATE jobs SET state = 'pending' WHERE state = 'claimed' AND lease_expires_at <= ? RETURNING *",
+    ),
+    expireJobs: db.prepare<[number, number], JobRow>(
+      `UPDATE jobs SET state = 'expired', finished_at = ?, delivered = 0, delivery_lock_until = NULL
+       WHERE state = 'pending' AND expires_at <= ? RETURNING *`,
+    ),
+    activateStale: db.prepare<[number], JobRow>(
+      "UPDATE jobs SET state = 'pending' WHERE state = 'new' AND created_at < ? RETURNING *",
+    ),
+    lockDelivery: db.prepare<[number, string, number], JobRow>(
+      `UPDATE jobs SET delivery_lock_until = ?, delivery_attempts = delivery_attempts + 1
+       WHERE id = ? AND state IN ('done', 'failed', 'expired') AND delivered = 0
+         AND (delivery_lock_until IS NULL OR delivery_lock_until <= ?) RETURNING *`,
+    ),
+    markDelivered: db.prepare<[string]>("UPDATE jobs SET delivered = 1, delivery_lock_until = NULL WHERE id = ?"),
+    deferDelivery: db.prepare<[number, string]>("UPDATE jobs SET delivery_lock_until = ? WHERE id = ? AND delivered = 0"),
+    undelivered: db.prepare<[number], { id: string }>(
+      `SELECT id FROM jobs WHERE state IN ('done', 'failed', 'expired') AND delivered = 0
+         AND (delivery_lock_until IS NULL OR delivery_lock_until <= ?) ORDER BY finished_at LIMIT 100`,
+    ),
+    appendEvent: db.prepare<[number, string, string, number], EventRow>(
+      "INSERT INTO events (owner_id, name, data, created_at) VALUES (?, ?, ?, ?) RETURNING *",
+    ),
+    eventsAfter: db.prepare<[number, number, number], EventRow>(
+      "SELECT * FROM events WHERE owner_id = ? AND id > ? ORDER BY id LIMIT ?",
+    ),
+    eventBounds: db.prepare<[], { oldest: number | null; latest: number | null }>(
+      "SELECT MIN(id) AS oldest, (SELECT seq FROM sqlite_sequence WHERE name = 'events') AS latest FROM events",
+    ),
+    pruneEvents: db.prepare<[number]>("DELETE FROM events WHERE created_at < ?"),
+    pruneLinkCodes: db.prepare<[number]>("DELETE FROM link_codes WHERE expires_at <= ?"),
+  };
+}
+
+/** The prepared statements, by name. */
+export type Statements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,51 @@
+/** Test doubles of the job tests: a chat gateway in memory, and job input. */
+import { PassThrough } from "node:stream";
+import type { JobInput } from "../../../../relay/telegram/message-to-job";
+import type { ChatGateway, ChatMessage, EditOutcome } from "../../../../relay/ports/chat-gateway";
+
+/** A chat gateway in memory: no Telegram types, records what the service says. */
+export class FakeGateway implements ChatGateway {
+  readonly log: Array<{ op: "send" | "edit" | "document"; chatId: number; id: number | null; message: ChatMessage | string }> = [];
+  readonly missing = new Set<number>();
+  failEdits = 0;
+  private nextId = 100;
+
+  async send(chatId: number, replyTo: number | null, message: ChatMessage): Promise<number> {
+    this.log.push({ op: "send", chatId, id: replyTo, message });
+    this.nextId += 1;
+    return this.nextId;
+  }
+
+  async edit(chatId: number, messageId: number, message: ChatMessage): Promise<EditOutcome> {
+    if (this.failEdits > 0) {
+      this.failEdits -= 1;
+      throw new Error("Telegram is down");
+    }
+    if (this.missing.has(messageId)) return "missing";
+    this.log.push({ op: "edit", chatId, id: messageId, message });
+    return "edited";
+  }
+
+  async sendDocument(chatId: number, replyTo: number | null, fileName: string): Promise<void> {
+    this.log.push({ op: "document", chatId, id: replyTo, message: fileName });
+  }
+
+  async openFile(): Promise<{ body: PassThrough; contentLength: number }> {
+    const body = new PassThrough();
+    body.end(Buffer.from("audio"));
+    return { body, contentLength: 5 };
+  }
+
+  texts(op: "send" | "edit"): string[] {
+    return this.log.filter((entry) => entry.op === op).map((entry) => (typeof entry.message === "string" ? entry.message : entry.message.text));
+  }
+}
+
+/** The input of a voice message `messageId` in chat `chatId` (private when positive). */
+export const input = (messageId: number, chatId = 7): JobInput => ({
+  chatId,
+  isPrivateChat: chatId > 0,
+  messageId,
+  senderId: 7,
+  media: { fileId: "f", fileUniqueId: "u", kind: "voice", duration: 2, mime: "audio/ogg", size: 5, fileName: null },
+});
