@@ -10,7 +10,7 @@ export function proxy(request: NextRequest): NextResponse {
   const config = appConfig().client;
   const policy = contentSecurityPolicy({
     nonce: newNonce(),
-    relayOrigin: new URL(relayBaseUrl(config, request.nextUrl)).origin,
+    relayOrigin: new URL(relayBaseUrl(config, pageLocation(request))).origin,
     hub: config.modelSource.kind === "hub",
     development: process.env.NODE_ENV === "development",
   });
@@ -19,6 +19,18 @@ export function proxy(request: NextRequest): NextResponse {
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", policy);
   return response;
+}
+
+/** The page's protocol and host as the browser sees them (Next's nextUrl says "localhost" for 127.0.0.1). */
+function pageLocation(request: NextRequest): { protocol: string; hostname: string } {
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? request.nextUrl.host;
+  const forwarded = request.headers.get("x-forwarded-proto");
+  const protocol = forwarded === "https" || forwarded === "http" ? `${forwarded}:` : request.nextUrl.protocol;
+  try {
+    return { protocol, hostname: new URL(`${protocol}//${host}`).hostname.replace(/^\[|\]$/g, "") };
+  } catch {
+    return { protocol, hostname: request.nextUrl.hostname };
+  }
 }
 
 export const config = {
