@@ -4,7 +4,7 @@ import { SHARE_ACCEPT, SHARE_FILE_FIELD, SHARE_TARGET_PATH } from "@/lib/offline
 /**
  * The web app manifest (served at /manifest.webmanifest, linked from every page): what an
  * installed app is called and looks like, and the share target that lets another app share a
- * voice note or video with this one (see lib/share-target.ts).
+ * voice note or video with this one (see lib/offline/share-target.ts).
  */
 export default function manifest(): MetadataRoute.Manifest {
   return {

@@ -237,7 +237,7 @@ async function main(): Promise<number> {
       facts === null
         ? "not run"
         : `${facts.userAgent}; crossOriginIsolated=${String(facts.crossOriginIsolated)}; hardwareConcurrency=${facts.hardwareConcurrency} (the app's WASM threads: min(4, cores)); WebGPU: ${facts.webgpu.found ? facts.webgpu.detail : `none (${facts.webgpu.detail})`}`,
-    node: `${process.version}, transformers.js on onnxruntime-node (device cpu, default threads), lib/long-transcription.ts windowing`,
+    node: `${process.version}, transformers.js on onnxruntime-node (device cpu, default threads), lib/transcription/long-transcription.ts windowing`,
     runs: `${runs} measured run(s) per row, medians; one uncounted warm-up per model and runtime${skipped.length > 0 ? `; over the ${maxMinutes}-minute budget (${(modelBudgetMs / 60_000).toFixed(0)} min per model), skipped: ${skipped.join(", ")}` : ""}`,
     "load s": "model load from a warm cache: browser = the worker's load (Cache API → ONNX Runtime sessions) in a freshly started Chromium; node = pipeline() in a fresh process (files in the OS page cache)",
     "transcribe s": "browser = page clock from the worker's `loaded` message to the final status line; node = transcribeLong() wall time",

@@ -1,7 +1,7 @@
 // Builds the service worker into public/sw.js. Runs inside `next build` (next.config.ts
 // `compiler.runAfterProductionCompile`, once .next/static is written) and can be run by hand after
 // a build: `node scripts/build-sw.mjs [distDir]`.
-//  1. esbuild bundles lib/service-worker.ts (TypeScript, workbox modules) into one classic script;
+//  1. esbuild bundles lib/offline/service-worker.ts (TypeScript, workbox modules) into one classic script;
 //  2. workbox-build `injectManifest` puts the precache list (files + content revisions) in place of
 //     `self.__WB_MANIFEST`: Next's static files (.next/static → /_next/static/), the icons, and the
 //     plain ONNX Runtime build (public/ort → /ort/). The WebGPU (asyncify) build is cached on first

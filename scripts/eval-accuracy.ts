@@ -10,7 +10,7 @@
 //     the UI (file input, Language select), with Whisper base forced onto WASM q8.
 //  3. Transcribes the same clips with scripts/reference-transcribe.py's Reference (onnxruntime on the
 //     CPU, the same q8 ONNX files, greedy, timestamps, the language forced), windowed by the app's
-//     own lib/long-transcription.ts (see scripts/eval/reference.ts).
+//     own lib/transcription/long-transcription.ts (see scripts/eval/reference.ts).
 //  4. Scores both against the scripts (WER; CER for Chinese and Japanese; see scripts/eval/score.ts
 //     for the normalisation) and writes .cache/eval/results.{md,json}.
 //
@@ -196,7 +196,7 @@ async function main(): Promise<number> {
     model: `${modelDir} (${dtype === "q8" ? EXPECTED_MODEL : "Whisper base · WASM · fp32 weights under the q8 names"}, greedy, timestamps on, language forced)`,
     input: values["same-samples"] ? "the browser was given ffmpeg's 16 kHz decode (--same-samples)" : "the browser was given the clip files themselves",
     browser: `${session.userAgent}; crossOriginIsolated=${String(session.crossOriginIsolated)}; hardwareConcurrency=${session.hardwareConcurrency}`,
-    reference: `scripts/reference-transcribe.py --timestamps --dtype ${dtype} --language <code> (its Reference class via scripts/eval/reference-server.py), onnxruntime CPU, windowed by the app's lib/long-transcription.ts`,
+    reference: `scripts/reference-transcribe.py --timestamps --dtype ${dtype} --language <code> (its Reference class via scripts/eval/reference-server.py), onnxruntime CPU, windowed by the app's lib/transcription/long-transcription.ts`,
     date: new Date().toISOString(),
   };
   const failing = rows.filter((row) => Math.abs(row.difference) > tolerance);

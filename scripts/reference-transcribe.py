@@ -42,14 +42,14 @@ except ImportError:
 SAMPLE_RATE = 16000
 WINDOW = 30 * SAMPLE_RATE
 
-# The app's guard against decoding loops (lib/repetition-guard.ts), mirrored so both sides decode alike.
+# The app's guard against decoding loops (lib/transcription/repetition-guard.ts), mirrored so both sides decode alike.
 MAX_LOOP_PERIOD = 24
 MIN_LOOP_REPEATS = 4
 MIN_LOOP_TOKENS = 32
 
 
 def find_tail_loop(tokens: list[int]) -> int | None:
-    """lib/repetition-guard.ts findTailLoop: the index where the second copy of a unit repeated at
+    """lib/transcription/repetition-guard.ts findTailLoop: the index where the second copy of a unit repeated at
     the tail begins, or None."""
     n = len(tokens)
     period = 1
@@ -65,7 +65,7 @@ def find_tail_loop(tokens: list[int]) -> int | None:
 
 
 def loop_cut(tokens: list[int], first_special: int) -> int | None:
-    """lib/repetition-guard.ts findLoopInSequence over generated tokens: where to cut a looping
+    """lib/transcription/repetition-guard.ts findLoopInSequence over generated tokens: where to cut a looping
     sequence (keeping one copy and the timestamp that closes it), or None."""
     at = [i for i, t in enumerate(tokens) if t < first_special]
     cut = find_tail_loop([tokens[i] for i in at])

@@ -1,7 +1,7 @@
 // `npm test`: every check, in order, stopping at the first failure: lint, type-check, unit and
 // integration tests (Vitest), a production build, then browser tests (Playwright, system Chromium).
 // The build is made with NEXT_PUBLIC_TEST_HOOKS=1, which compiles in the test-only fault switch
-// (lib/worker-protocol.ts TestFault); `npm start` builds without it, so production has none.
+// (lib/transcription/worker-protocol.ts TestFault); `npm start` builds without it, so production has none.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

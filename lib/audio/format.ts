@@ -1,7 +1,7 @@
 /**
  * Pure helpers for audio input: recognising a container from its first bytes, mixing channels down
  * to mono and resampling. They hold no browser state, so they are unit-tested in Node; the browser
- * decoding itself lives in lib/audio-decode.ts.
+ * decoding itself lives in lib/audio/decode.ts.
  */
 
 /** Containers people actually send; "unknown" means the bytes do not look like audio or video. */

@@ -5,11 +5,11 @@
  *   (`/ort/ort-wasm-simd-threaded.{mjs,wasm}`), so transcription on WASM works offline.
  * - Pages are rendered per request: network first, the cached page when offline. Responses keep
  *   the cross-origin isolation headers, so the page keeps its WASM threads offline.
- * - Model files are never cached here; transformers.js keeps the one copy (lib/model-cache.ts).
+ * - Model files are never cached here; transformers.js keeps the one copy (lib/model/cache.ts).
  * - Receives shared files (the manifest's share target) without uploading them.
  * - A new version waits until the page asks it to take over (workbox-window `messageSkipWaiting`),
  *   so one page never mixes files of two builds.
- * Request routing rules live in lib/sw-routes.ts.
+ * Request routing rules live in lib/offline/routes.ts.
  */
 import { clientsClaim } from "workbox-core";
 import { addPlugins, cleanupOutdatedCaches, precacheAndRoute, type PrecacheEntry } from "workbox-precaching";

@@ -2,7 +2,7 @@
  * The Web Worker that owns the Whisper model. Only this file imports transformers.js, so ONNX
  * Runtime never runs on the page's main thread. It holds at most one pipeline; loading another
  * disposes the first. Every request is answered, failures included, and a failure leaves the worker
- * ready for the next request. See lib/worker-protocol.ts for the messages.
+ * ready for the next request. See lib/transcription/worker-protocol.ts for the messages.
  */
 import {
   env,
@@ -88,7 +88,7 @@ function configureRuntime(attempt: Attempt, source: ModelSource, runtime: Runtim
   }
   env.useBrowserCache = true;
   // One stored copy of everything: model files live in transformers.js' cache (listed and deleted
-  // by the settings panel, lib/model-cache.ts); the service worker precaches ONNX Runtime's files,
+  // by the settings panel, lib/model/cache.ts); the service worker precaches ONNX Runtime's files,
   // so transformers.js must not store them a second time.
   env.cacheKey = MODEL_CACHE_NAME;
   env.useWasmCache = false;

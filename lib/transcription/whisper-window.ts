@@ -1,7 +1,7 @@
 /**
  * How one window (≤ 30 s) of audio goes through a transformers.js Whisper pipeline: language and task
  * given, timestamps on, text streamed, cancellable between tokens, a guard against decoding loops,
- * one decoding pass. Shared by the browser's worker (lib/transcriber.worker.ts) and the benchmark's
+ * one decoding pass. Shared by the browser's worker (lib/transcription/transcriber.worker.ts) and the benchmark's
  * native reference (scripts/bench/node-transcriber.ts), so both run a window the same way.
  */
 import { LogitsProcessor, LogitsProcessorList, TextStreamer, type AutomaticSpeechRecognitionPipeline, type Tensor } from "@huggingface/transformers";
@@ -21,7 +21,7 @@ const PROMPT_TOKENS = 3;
 
 /**
  * Ends decoding from inside the generation loop: when the run is cancelled, or when greedy decoding
- * has fallen into a loop ("天天天…" to the token limit; see lib/repetition-guard.ts), in which case
+ * has fallen into a loop ("天天天…" to the token limit; see lib/transcription/repetition-guard.ts), in which case
  * the sequence is first cut to one copy of the repeated unit. It ends decoding by forcing
  * end-of-text as the next token.
  *
@@ -113,7 +113,7 @@ export interface WindowOutput {
   readonly text: string;
   /** True when the decoder fell into a loop and the repeats were cut. */
   readonly loopCut: boolean;
-  /** Where the next window should start (lib/audio-windows.ts `resumePoint`); null: at this one's end. */
+  /** Where the next window should start (lib/transcription/windows.ts `resumePoint`); null: at this one's end. */
   readonly resumeAt: number | null;
 }
 

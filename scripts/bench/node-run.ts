@@ -1,6 +1,6 @@
 /**
  * One native-reference run, in a process of its own so its peak RSS belongs to this run alone:
- * load the model from the local folder, transcribe one WAV through lib/long-transcription.ts, and
+ * load the model from the local folder, transcribe one WAV through lib/transcription/long-transcription.ts, and
  * print one `BENCH_RESULT {json}` line. Started by scripts/bench/node-bench.ts (bundled with esbuild
  * first, so no TypeScript loader sits in the measured process).
  *

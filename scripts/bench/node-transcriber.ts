@@ -1,8 +1,8 @@
 /**
  * The native reference: transformers.js in Node on onnxruntime-node (`device: "cpu"`), behind the
- * same `WindowTranscriber` interface the browser's worker client offers, so lib/long-transcription.ts
- * windows the audio exactly as the app does. Each window is run the way lib/transcriber.worker.ts
- * runs it: lib/whisper-window.ts's transcribeWindow, the same function the worker calls.
+ * same `WindowTranscriber` interface the browser's worker client offers, so lib/transcription/long-transcription.ts
+ * windows the audio exactly as the app does. Each window is run the way lib/transcription/transcriber.worker.ts
+ * runs it: lib/transcription/whisper-window.ts's transcribeWindow, the same function the worker calls.
  */
 import { pipeline, type AutomaticSpeechRecognitionPipeline } from "@huggingface/transformers";
 import type { WindowTranscriber } from "../../lib/transcription/long-transcription";

@@ -45,7 +45,7 @@ export interface BrowserSession {
 const STATUS_LOG = "__evalStatusLog";
 
 /**
- * Decodes a file in the page the way lib/audio-decode.ts does (decodeAudioData in a 16 kHz
+ * Decodes a file in the page the way lib/audio/decode.ts does (decodeAudioData in a 16 kHz
  * OfflineAudioContext, channels averaged), so the samples the model saw can be compared with the
  * reference's ffmpeg decode.
  */

@@ -4,7 +4,7 @@
 Loads a transformers.js-layout Whisper folder once with `scripts/reference-transcribe.py`'s
 `Reference` class (onnxruntime CPU, greedy, suppress_tokens / begin_suppress_tokens, timestamp rules)
 and then answers one JSON line per request on stdin, so the evaluation can drive it window by
-window with the app's own long-audio orchestration (lib/long-transcription.ts):
+window with the app's own long-audio orchestration (lib/transcription/long-transcription.ts):
 
     request:  {"id": "…", "samples": "/path/window.f32", "language": "de" | null, "task": "transcribe"}
     answer:   {"id": "…", "language": "de", "text": "…", "segments": [{"start", "end", "text"}]}
@@ -13,9 +13,9 @@ window with the app's own long-audio orchestration (lib/long-transcription.ts):
 `samples` is raw little-endian float32, 16 kHz mono, at most 30 s (the app's window). The answer's
 segment times are relative to the window; an unterminated last segment has "end": null.
 
-Inside a window it decodes once, as the app does (lib/whisper-window.ts: one greedy pass, timestamp
+Inside a window it decodes once, as the app does (lib/transcription/whisper-window.ts: one greedy pass, timestamp
 rules, the loop guard), and reports where the next window should start the way the app works it out
-(lib/audio-windows.ts `resumePoint`, OpenAI Whisper's seek rule): "resume_at", the window-relative
+(lib/transcription/windows.ts `resumePoint`, OpenAI Whisper's seek rule): "resume_at", the window-relative
 time of the last timestamp when the decode did not end on a single timestamp, else null.
 
     python3 scripts/eval/reference-server.py --dtype q8 .cache/models/whisper-base
@@ -51,7 +51,7 @@ TIME_PRECISION = 0.02  # seconds per timestamp token
 
 
 def resume_point(ref, tokens: list[int]) -> float | None:
-    """lib/audio-windows.ts `resumePoint`: where Whisper's seek rule starts the next window."""
+    """lib/transcription/windows.ts `resumePoint`: where Whisper's seek rule starts the next window."""
     generated = tokens[:-1] if tokens and tokens[-1] == ref.eos else tokens
     is_ts = [t >= ref.ts_begin for t in generated]
     single_ending = len(generated) >= 2 and is_ts[-1] and not is_ts[-2]

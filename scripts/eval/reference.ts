@@ -4,7 +4,7 @@
  * timestamp mode and the language forced, as the app runs them).
  *
  * Long audio: the app feeds Whisper one 30 s window at a time and decides where the next window
- * starts from the segments it got back (lib/long-transcription.ts, `stepWindow`), after a silence
+ * starts from the segments it got back (lib/transcription/long-transcription.ts, `stepWindow`), after a silence
  * gate. To compare like with like, the reference is driven by that same `transcribeLong`, with a
  * window transcriber backed by `scripts/eval/reference-server.py` (one Python process that keeps the
  * model loaded and answers window by window) in place of the Web Worker. Within a window the server
@@ -99,7 +99,7 @@ function parseSegments(value: unknown): RawSegment[] {
   return parsed;
 }
 
-/** The worker's rule for one window's output (lib/transcriber.worker.ts `toSegments`). */
+/** The worker's rule for one window's output (lib/transcription/transcriber.worker.ts `toSegments`). */
 function windowSegments(raw: readonly RawSegment[], text: string, windowSeconds: number): Segment[] {
   const segments: Segment[] = raw.map((segment) => {
     const start = Math.min(segment.start, windowSeconds);

@@ -115,7 +115,7 @@ export function markdownReport(rows: readonly Row[], context: Readonly<Record<st
       "",
       "## Windowing",
       "",
-      "Clips longer than 30 s: the reference windowed by the app's own orchestration (lib/long-transcription.ts: 30 s windows, the next one starting where the last complete segment began) vs reference-transcribe.py's fixed 30 s cut.",
+      "Clips longer than 30 s: the reference windowed by the app's own orchestration (lib/transcription/long-transcription.ts: 30 s windows, the next one starting where the last complete segment began) vs reference-transcribe.py's fixed 30 s cut.",
       "",
       "| file | windows | reference, app windowing | reference, fixed 30 s cut |",
       "| --- | ---: | ---: | ---: |",

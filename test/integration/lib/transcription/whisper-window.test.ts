@@ -1,4 +1,4 @@
-// The window run the worker and the benchmark share (lib/whisper-window.ts), on the random-weight
+// The window run the worker and the benchmark share (lib/transcription/whisper-window.ts), on the random-weight
 // fixture model in Node (onnxruntime-node): segments come back, a cancel ends decoding within a token
 // (transformers.js 4.3 drops stopping criteria for Whisper, so this is the processor's job), and a
 // decoding loop, forced here with a logits processor, is stopped early and cut to one copy.
