@@ -2,6 +2,7 @@
 # Builds the two local base images the container test uses when no registry is reachable:
 #   whisper-relay-base:bookworm-node20        Debian bookworm minbase + Node 20 (runtime base)
 #   whisper-relay-build-base:bookworm-node20  the same + python3, make, g++ (to compile better-sqlite3)
+#                                             and this machine's CA bundle (npm through a proxy)
 # Node 20 (with npm and its headers) is copied from this machine. Images podman already has are kept.
 set -euo pipefail
 source "$(dirname "$0")/container-env.sh"
@@ -32,5 +33,12 @@ tar -C "$dir" -c . | podman import - "$RUNTIME_BASE" >/dev/null
 echo "[container-base] adding build tools…"
 cp /etc/resolv.conf "$dir/etc/resolv.conf"
 chroot "$dir" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 make g++ >/dev/null && apt-get clean'
-tar -C "$dir" -c . | podman import - "$BUILD_BASE" >/dev/null
+# The build base trusts what this machine trusts (a proxy's CA on the way to the npm registry).
+ca=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
+changes=()
+if [ -f "$ca" ]; then
+  install -m 0644 "$ca" "$dir/etc/ssl/certs/build-host-ca.crt"
+  changes=(--change "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/build-host-ca.crt" --change "ENV npm_config_cafile=/etc/ssl/certs/build-host-ca.crt")
+fi
+tar -C "$dir" -c . | podman import "${changes[@]}" - "$BUILD_BASE" >/dev/null
 echo "[container-base] built $RUNTIME_BASE and $BUILD_BASE"
