@@ -37,7 +37,7 @@ chroot "$dir" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-ge
 ca=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
 changes=()
 if [ -f "$ca" ]; then
-  install -m 0644 "$ca" "$dir/etc/ssl/certs/build-host-ca.crt"
+  mkdir -p "$dir/etc/ssl/certs" && install -m 0644 "$ca" "$dir/etc/ssl/certs/build-host-ca.crt"
   changes=(--change "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/build-host-ca.crt" --change "ENV npm_config_cafile=/etc/ssl/certs/build-host-ca.crt")
 fi
 tar -C "$dir" -c . | podman import "${changes[@]}" - "$BUILD_BASE" >/dev/null
