@@ -29,11 +29,13 @@ say "building $IMAGE…"
 podman build --network host --format docker -q \
   --build-arg BASE="$RUNTIME_BASE" --build-arg BUILD_BASE="$BUILD_BASE" --build-arg BUILD_FROM_SOURCE=1 \
   -t "$IMAGE" . >/dev/null
-say "image size: $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"
+size() { podman image inspect "$1" --format '{{.Size}}'; }
+say "image size: $(size "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}') ($(( ($(size "$IMAGE") - $(size "$RUNTIME_BASE")) / 1000000 )) MB over the base $RUNTIME_BASE)"
 
 cleanup() { podman rm -f "$NAME" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-podman run -d --name "$NAME" --network host \
+# --health-interval disable: no systemd here to run the HEALTHCHECK on a timer; it is run by hand below.
+podman run -d --name "$NAME" --network host --health-interval disable \
   -e PORT="$APP_PORT" -e RELAY_PORT="$RELAY_PORT" -e HOST=127.0.0.1 \
   -e RELAY_PUBLIC_URL="http://127.0.0.1:$RELAY_PORT" -e RELAY_STORE=sqlite:/app/data/relay.sqlite \
   -e WHISPER_MODELS_DIR=/models -v "$PWD/test/fixtures/models:/models:ro" \
@@ -46,8 +48,11 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 say "healthz: $(health)"
+podman healthcheck run "$NAME" >/dev/null || { echo "[container-test] the image's HEALTHCHECK failed" >&2; exit 1; }
+say "the image's HEALTHCHECK passes"
 
-rss() { podman exec "$NAME" sh -c 'for p in /proc/[0-9]*; do c=$(tr "\0" " " <"$p/cmdline" 2>/dev/null); case "$c" in *server.js*|*relay.cjs*) echo "$(grep VmRSS "$p/status" | tr -s " " | cut -d" " -f2) kB  $c";; esac; done'; }
+# RSS of the two node processes (Next renames its process title to next-server).
+rss() { podman exec "$NAME" sh -c 'for p in /proc/[0-9]*; do [ "${p#/proc/}" = "$$" ] && continue; c=$(tr "\000" " " <"$p/cmdline" 2>/dev/null); case "$c" in *next-server*|*server.js*|*relay.cjs*) echo "  $(grep VmRSS "$p/status" | tr -s " " | cut -d" " -f2) kB  $c";; esac; done'; }
 say "RSS idle:"; rss
 
 CONTAINER_URL="http://127.0.0.1:$APP_PORT" CONTAINER_RELAY_URL="http://127.0.0.1:$RELAY_PORT" \
