@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
   // NEXT_DIST_DIR lets two builds (say, a test build and a production one) live side by side.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
+  // The Dockerfile sets NEXT_OUTPUT=standalone for a small runtime image; `npm start` and the tests
+  // keep the ordinary build.
+  ...(process.env.NEXT_OUTPUT === "standalone" ? { output: "standalone" as const } : {}),
   // `npm test` type-checks the whole project in its own step (tsc); don't do it twice.
   typescript: { ignoreBuildErrors: true },
   // transformers.js ships a browser build; keep its Node-only dependencies out of the client bundle.

@@ -1,5 +1,6 @@
 // `npm test`: every check, in order, stopping at the first failure: lint, type-check, unit and
-// integration tests (Vitest), a production build, then browser tests (Playwright, system Chromium).
+// integration tests (Vitest), a production build, browser tests (Playwright, system Chromium), then
+// the container image check (scripts/container-test.sh, podman).
 // The build is made with NEXT_PUBLIC_TEST_HOOKS=1, which compiles in the test-only fault switch
 // (lib/transcription/worker-protocol.ts TestFault); `npm start` builds without it, so production has none.
 import { spawnSync } from "node:child_process";
@@ -18,6 +19,8 @@ const steps = [
   ["copy ONNX Runtime files", process.execPath, [join(root, "scripts", "copy-ort.mjs")]],
   ["production build", process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"]],
   ["browser tests", bin("playwright"), ["test"]],
+  // Builds the image on a local base and transcribes through it; "skipped: no podman" without podman.
+  ["container image check", "bash", [join(root, "scripts", "container-test.sh")]],
 ];
 
 const only = process.argv.slice(2);
