@@ -181,7 +181,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
           </p>
         )}
         <ModelInfo plan={plan} profile={profile} active={active} memoryBytes={memoryBytes} />
-        <ModelSettings settings={settings} onChange={(next) => session.updateSettings(next)} onResetLearned={() => session.resetLearned()} disabled={busy} />
+        <ModelSettings settings={settings} installed={config.installed} onChange={(next) => session.updateSettings(next)} onResetLearned={() => session.resetLearned()} disabled={busy} />
       </section>
 
       {viewing === null ? (

@@ -10,7 +10,9 @@ import type { AudioSource } from "../audio/source";
 import { monoSource } from "../audio/source";
 import { describeAttempt, type Attempt, type ModelSource } from "../model/catalog";
 import type { DeviceProfile } from "../model/device-profile";
+import type { ModelManifest } from "../model/model-manifest";
 import { planAttempts, type ModelPlan } from "../model/plan";
+import { canRunAnything, fitPlanToInstalled, NOTHING_INSTALLED } from "../model/plan-installed";
 import { attemptKey, deviceFingerprint } from "../model/plan-history";
 import { classifyRunError, nextAttemptAfterFailure, RUN_ERROR_LABELS } from "../model/run-error";
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from "../settings";
@@ -30,6 +32,8 @@ export interface SessionWorker extends WindowTranscriber {
 /** Everything the session uses from the outside world, injected so it runs in Node tests. */
 export interface SessionDependencies {
   readonly modelSource: ModelSource;
+  /** What the self-hosted folder holds (every plan skips the rest); null or absent with the Hub. */
+  readonly installed?: ModelManifest | null;
   /** Starts a fresh worker (one per attempt; terminating it frees its WASM heap). */
   readonly createWorker: () => SessionWorker;
   readonly probeDevice: () => Promise<DeviceProfile>;
@@ -109,6 +113,8 @@ export class TranscriptionSession {
   start(): void {
     if (this.ready !== null) return;
     this.update({ settings: loadSettings(this.deps.storage) });
+    // Said once, when the page opens, rather than after the user picked a file.
+    if (!canRunAnything(this.installed())) this.setPhase({ kind: "error", message: NOTHING_INSTALLED });
     this.ready = this.deps.probeDevice().then((found) => {
       this.probedAt = this.now();
       const learned = new PlanHistory(this.deps.storage, deviceFingerprint(found), { now: this.now });
@@ -170,7 +176,12 @@ export class TranscriptionSession {
   private planFor(profile: DeviceProfile, state: Pick<TranscriptionSnapshot, "settings" | "language">): ModelPlan {
     const { settings, language } = state;
     const overrides = { ...(settings.model === null ? {} : { model: settings.model }), ...(settings.device === null ? {} : { device: settings.device }) };
-    return planAttempts({ device: profile, quality: settings.quality, language, history: this.history?.snapshot, overrides, now: this.probedAt === 0 ? this.now() : this.probedAt });
+    const plan = planAttempts({ device: profile, quality: settings.quality, language, history: this.history?.snapshot, overrides, now: this.probedAt === 0 ? this.now() : this.probedAt });
+    return fitPlanToInstalled(plan, this.installed());
+  }
+
+  private installed(): ModelManifest | null {
+    return this.deps.installed ?? null;
   }
 
   private setPhase(phase: Phase): void {
@@ -279,7 +290,7 @@ export class TranscriptionSession {
         this.running = null;
       }
     }
-    const message = "No model could run on this device.";
+    const message = attempts.length === 0 ? NOTHING_INSTALLED : "No model could run on this device.";
     this.setPhase({ kind: "error", message });
     return this.finish({ kind: "failed", message });
   }
