@@ -162,6 +162,12 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
         <p data-testid="status" role="status" aria-live="polite" className={phase.kind === "error" ? "status error" : "status"}>
           {statusText(phase)}
         </p>
+        {phase.kind === "error" && phase.details !== undefined && (
+          <details className="error-details" data-testid="error-details">
+            <summary>Details</summary>
+            <pre>{phase.details}</pre>
+          </details>
+        )}
         {busy && <progress max={1} value={progress} aria-label="Progress" />}
         <div className="actions">
           {phase.kind === "transcribing" && (

@@ -10,8 +10,9 @@ import { deviceFingerprint, HISTORY_KEY_PREFIX, parseHistory } from "@/lib/model
 import { SETTINGS_KEY } from "@/lib/settings";
 import { createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
 import { PROFILE } from "../model/device-fixtures";
-import { TranscriptionSession, type SessionDependencies, type SessionWorker } from "@/lib/transcription/session";
+import { TranscriptionSession } from "@/lib/transcription/session";
 import type { TranscribeOptions } from "@/lib/transcription/worker-protocol";
+import type { SessionDependencies, SessionWorker } from "@/lib/transcription/session-dependencies";
 
 const OPTIONS: TranscribeOptions = { language: "en", task: "transcribe" };
 
@@ -301,5 +302,12 @@ describe("TranscriptionSession", () => {
     const outcome = await s.transcribeFile(file(), OPTIONS);
     expect(outcome).toMatchObject({ kind: "done", attempt: { model: "whisper-base", device: "wasm" } });
     expect(s.getSnapshot().notice).toMatch(/could not download its model files, so Whisper base · WASM · q8 took over/);
+  });
+  it("a failure shows a sentence, with the original error in the details", async () => {
+    const workers = fakeWorkers({ loadFails: { "whisper-base/webgpu": "Cannot read properties of undefined (reading 'dims')" } });
+    const { session: s } = session(workers);
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(outcome.kind === "failed" ? outcome.message : "").not.toMatch(/dims/);
+    expect(s.getSnapshot().phase).toMatchObject({ kind: "error", details: "RangeError: Cannot read properties of undefined (reading 'dims')" });
   });
 });
