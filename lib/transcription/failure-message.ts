@@ -5,6 +5,7 @@
  * reach the console and the details.
  */
 import { AudioDecodeError } from "../audio/decode";
+import { AppError } from "../errors";
 import { describeAttempt, type Attempt } from "../model/catalog";
 import { classifyRunError, type RunErrorKind } from "../model/run-error";
 import { isRecord } from "../guards";
@@ -39,6 +40,15 @@ export function failureMessage(attempt: Attempt, error: unknown, last: boolean):
  */
 export function inputFailureMessage(error: unknown): string {
   return error instanceof AudioDecodeError ? error.message : SENTENCES.input("");
+}
+
+/**
+ * The message of one of our own errors ({@link AppError}: written for the user), else `fallback`.
+ * Use it wherever a caught error would otherwise be shown as it is (storage, microphone, history),
+ * and log the original.
+ */
+export function ownMessageOr(error: unknown, fallback: string): string {
+  return error instanceof AppError && error.message !== "" ? error.message : fallback;
 }
 
 const MAX_DEPTH = 5;

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { AudioDecodeError } from "@/lib/audio/decode";
 import { DTYPES, type Attempt } from "@/lib/model/catalog";
 import { AppError } from "@/lib/errors";
-import { errorDetails, failureMessage, inputFailureMessage } from "@/lib/transcription/failure-message";
+import { errorDetails, failureMessage, inputFailureMessage, ownMessageOr } from "@/lib/transcription/failure-message";
 
 const base: Attempt = { model: "whisper-base", device: "webgpu", dtype: DTYPES.webgpu };
 
@@ -101,5 +101,15 @@ describe("errorDetails", () => {
     loop.cause = loop;
     expect(errorDetails(loop)).toBe("Error: loop");
     expect(errorDetails({ reason: "unknown" })).toBe('{"reason":"unknown"}');
+  });
+});
+
+describe("ownMessageOr", () => {
+  test("our own errors keep their message; library errors get the fallback", () => {
+    expect(ownMessageOr(new AppError("store-failed", "could not store config.json on this device (is the storage full?)"), "x")).toBe(
+      "could not store config.json on this device (is the storage full?)",
+    );
+    expect(ownMessageOr(new DOMException("The quota has been exceeded.", "QuotaExceededError"), "storage is full")).toBe("storage is full");
+    expect(ownMessageOr("Permission denied", "allow the microphone")).toBe("allow the microphone");
   });
 });
