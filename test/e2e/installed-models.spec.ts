@@ -5,11 +5,11 @@
  * with a temporary WHISPER_MODELS_DIR and stops it by PID.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, test, transcribeClip } from "./fixtures";
+import { clip, expect, test, transcribeClip } from "./fixtures";
 
 const FIXTURE_MODELS = join(__dirname, "..", "fixtures", "models");
 const CONFIG_FILES = ["config.json", "generation_config.json", "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json"];
@@ -52,9 +52,11 @@ async function startServer(modelsDir: string): Promise<{ readonly url: string; r
   throw new Error(`next start on port ${port} did not answer`);
 }
 
+/** Emulates `deviceMemory` GB and 8 cores (the test machine may have 2, which alone would plan tiny). */
 async function emulateMemory(page: Page, deviceMemory: number): Promise<void> {
   await page.addInitScript((memory) => {
     Object.defineProperty(Navigator.prototype, "deviceMemory", { configurable: true, get: () => memory });
+    Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { configurable: true, get: () => 8 });
   }, deviceMemory);
 }
 
@@ -118,6 +120,34 @@ withFolder("a folder holding nothing usable", { "whisper-tiny": ["encoder_model_
     await page.goto(`${url()}/`);
     await expect(page.getByTestId("status")).toContainText("holds no Whisper model this app can run");
     await expect(page.getByTestId("model-info")).toContainText("holds no Whisper model this app can run");
+  });
+});
+
+test.describe("a folder whose only decoder is damaged", () => {
+  let server: { readonly url: string; readonly stop: () => void } | null = null;
+  let dir = "";
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    dir = modelFolder({ "whisper-tiny": Q8 });
+    writeFileSync(join(dir, "whisper-tiny", "onnx", "decoder_model_merged_quantized.onnx"), "not an onnx model");
+    server = await startServer(dir);
+  });
+  test.afterAll(() => {
+    server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the status is a sentence; the runtime's text is only in Details", async ({ page, problems }) => {
+    problems.allow(/./);
+    await emulateMemory(page, 4);
+    await page.goto(`${server?.url ?? ""}/`);
+    await page.getByTestId("file-input").setInputFiles(clip("speech.ogg"));
+    const status = page.getByTestId("status");
+    await expect(status).toContainText("could not be downloaded", { timeout: 120_000 });
+    await expect(status).not.toContainText(/protobuf|ERROR_CODE|Can't create a session/);
+    const details = page.getByTestId("error-details");
+    await details.locator("summary").click();
+    await expect(details).toContainText(/protobuf|Can't create a session|ERROR_CODE/i);
   });
 });
 
