@@ -1,9 +1,9 @@
 import { connection } from "next/server";
-import { appConfig } from "@/lib/app-config";
+import { clientConfig } from "@/lib/app-config";
 import { TranscribeApp } from "./components/transcribe-app";
 
 export default async function HomePage() {
   // Read the environment at request time, not at build time: one build serves any deployment.
   await connection();
-  return <TranscribeApp config={appConfig().client} />;
+  return <TranscribeApp config={await clientConfig()} />;
 }

@@ -6,25 +6,33 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { AppError } from "./errors";
 import type { ModelSource } from "./model/catalog";
+import { readModelManifest } from "./model/model-folder";
+import type { ModelManifest } from "./model/model-manifest";
 
 /** A bad environment variable; the message names it and says what is expected. */
 export class ConfigError extends AppError {
   override readonly name = "ConfigError";
 }
 
-/** What the browser needs to know about the deployment. */
-export interface ClientConfig {
+/** The part of {@link ClientConfig} fixed for the life of the process. */
+export interface StaticClientConfig {
   readonly modelSource: ModelSource;
   /** Base URL of the relay for browser sessions, or null to use this host on `relayPort`. */
   readonly relayUrl: string | null;
   readonly relayPort: number;
 }
 
+/** What the browser needs to know about the deployment; build it with {@link clientConfig}. */
+export interface ClientConfig extends StaticClientConfig {
+  /** What the self-hosted folder holds, read at request time; null with the Hub (anything may be fetched). */
+  readonly installed: ModelManifest | null;
+}
+
 /** Server-side configuration of the web app. */
 export interface AppConfig {
   /** Absolute path of the self-hosted model folder (`WHISPER_MODELS_DIR`), or null for the Hub. */
   readonly modelsDir: string | null;
-  readonly client: ClientConfig;
+  readonly client: StaticClientConfig;
 }
 
 /** URL path under which the self-hosted model folder is served. */
@@ -65,4 +73,9 @@ let cached: AppConfig | null = null;
 export function appConfig(): AppConfig {
   cached ??= parseAppConfig(process.env);
   return cached;
+}
+
+/** The configuration the page hands to the browser, with the model folder's manifest read now. */
+export async function clientConfig(config: AppConfig = appConfig()): Promise<ClientConfig> {
+  return { ...config.client, installed: config.modelsDir === null ? null : await readModelManifest(config.modelsDir) };
 }

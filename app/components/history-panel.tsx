@@ -1,12 +1,15 @@
 "use client";
 
 import { useCallback, useEffect, useId, useState } from "react";
-import { describeError } from "@/lib/errors";
+import { createLogger } from "@/lib/logger";
+import { ownMessageOr } from "@/lib/transcription/failure-message";
 import { formatClock } from "@/lib/transcript/formats";
 import { clearTranscripts, deleteTranscript, listTranscripts, renameTranscript, searchTranscripts } from "@/lib/history/transcript-history";
 import type { TranscriptRecord } from "@/lib/history/record";
 import { makeSnippet } from "@/lib/history/search";
 import { onHistoryChanged } from "@/lib/history/broadcast";
+
+const log = createLogger("history");
 
 /** Transcripts kept on this device: search, open, rename, delete, clear all. Nothing leaves the device. */
 export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptRecord) => void }) {
@@ -24,7 +27,10 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
         setRecords(found);
         setError(null);
       },
-      (failure: unknown) => setError(describeError(failure)),
+      (failure: unknown) => {
+        log.warn("could not read the history", failure);
+        setError(ownMessageOr(failure, "The saved transcripts could not be read. Reload the page; if it keeps happening, this browser may block storage for this site."));
+      },
     );
   }, [query]);
 
@@ -34,7 +40,10 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
   }, [refresh]);
 
   const act = (work: Promise<unknown>): void => {
-    work.then(refresh, (failure: unknown) => setError(describeError(failure)));
+    work.then(refresh, (failure: unknown) => {
+      log.warn("a history action failed", failure);
+      setError(ownMessageOr(failure, "That did not work: the saved transcripts could not be changed. Reload the page and try again."));
+    });
   };
 
   return (

@@ -24,12 +24,19 @@ export function ModelInfo(props: {
     );
   }
   const first = plan.attempts[0];
+  if (first === undefined) {
+    return (
+      <p data-testid="model-info" className="model-info">
+        {plan.why}
+      </p>
+    );
+  }
   const fallbacks = plan.attempts.slice(1).map(describeAttempt);
   return (
     <div data-testid="model-info" className="model-info">
       <p>
-        <strong>{describeAttempt(active ?? first ?? plan.attempts[0] ?? { model: "whisper-tiny", device: "wasm", dtype: { encoder: "q8", decoder: "q8" } })}</strong>
-        {active !== null && first !== undefined && describeAttempt(active) !== describeAttempt(first) ? " (fallback)" : ""}. {plan.why}
+        <strong>{describeAttempt(active ?? first)}</strong>
+        {active !== null && describeAttempt(active) !== describeAttempt(first) ? " (fallback)" : ""}. {plan.why}
       </p>
       <p>
         Device: {describeDevice(profile)}.{fallbacks.length > 0 ? ` Fallbacks: ${fallbacks.join(" → ")}.` : ""}

@@ -1,20 +1,26 @@
 "use client";
 
 import { useId } from "react";
-import { isDevice, isModelId, MODELS, MODEL_ORDER } from "@/lib/model/catalog";
+import { isDevice, isModelId, MODELS } from "@/lib/model/catalog";
+import { installedModels, type ModelManifest } from "@/lib/model/model-manifest";
 import { isQuality, QUALITIES } from "@/lib/model/plan";
 import type { Settings } from "@/lib/settings";
 
 const QUALITY_LABELS = { low: "Fast (low)", medium: "Balanced (medium)", high: "Accurate (high)" } as const;
 
-/** Quality, model and device overrides, idle unload, and resetting what the device learned. */
+/**
+ * Quality, model and device overrides, idle unload, and resetting what the device learned. Only the
+ * models `installed` holds are offered (all of them with the Hub, `installed` null).
+ */
 export function ModelSettings(props: {
   readonly settings: Settings;
+  readonly installed: ModelManifest | null;
   readonly onChange: (settings: Settings) => void;
   readonly onResetLearned: () => void;
   readonly disabled: boolean;
 }) {
-  const { settings, onChange, onResetLearned, disabled } = props;
+  const { settings, installed, onChange, onResetLearned, disabled } = props;
+  const models = installedModels(installed);
   const ids = { quality: useId(), model: useId(), device: useId(), idle: useId() };
   return (
     <details className="settings">
@@ -41,12 +47,12 @@ export function ModelSettings(props: {
         <select
           id={ids.model}
           data-testid="model-override"
-          value={settings.model ?? "auto"}
+          value={settings.model !== null && models.includes(settings.model) ? settings.model : "auto"}
           disabled={disabled}
           onChange={(event) => onChange({ ...settings, model: isModelId(event.target.value) ? event.target.value : null })}
         >
           <option value="auto">Choose for this device</option>
-          {MODEL_ORDER.map((id) => (
+          {models.map((id) => (
             <option key={id} value={id}>
               {MODELS[id].label}
             </option>

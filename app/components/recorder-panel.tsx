@@ -1,11 +1,14 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { describeError } from "@/lib/errors";
+import { createLogger } from "@/lib/logger";
+import { ownMessageOr } from "@/lib/transcription/failure-message";
 import { createRecorder, type Recorder } from "@/lib/audio/recorder";
 import { formatClock } from "@/lib/transcript/formats";
 import { getSharedMicrophone } from "@/lib/audio/microphone";
 import { levelToMeter } from "@/lib/audio/level-meter";
+
+const log = createLogger("recorder");
 
 type RecorderUiState = "idle" | "starting" | "recording" | "paused";
 
@@ -43,7 +46,8 @@ export function RecorderPanel({ onRecorded, disabled }: { readonly onRecorded: (
       setElapsedMs(0);
       setState("recording");
     } catch (failure) {
-      setError(describeError(failure));
+      log.warn("could not start recording", failure);
+      setError(ownMessageOr(failure, "The microphone could not be started. Check that this site may use it, then try again."));
       setState("idle");
     }
   };
@@ -57,7 +61,8 @@ export function RecorderPanel({ onRecorded, disabled }: { readonly onRecorded: (
     try {
       onRecorded(await current.stop());
     } catch (failure) {
-      setError(describeError(failure));
+      log.warn("could not finish the recording", failure);
+      setError(ownMessageOr(failure, "The recording could not be finished. Try recording again."));
     }
   };
 

@@ -162,6 +162,12 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
         <p data-testid="status" role="status" aria-live="polite" className={phase.kind === "error" ? "status error" : "status"}>
           {statusText(phase)}
         </p>
+        {phase.kind === "error" && phase.details !== undefined && (
+          <details className="error-details" data-testid="error-details">
+            <summary>Details</summary>
+            <pre>{phase.details}</pre>
+          </details>
+        )}
         {busy && <progress max={1} value={progress} aria-label="Progress" />}
         <div className="actions">
           {phase.kind === "transcribing" && (
@@ -181,7 +187,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
           </p>
         )}
         <ModelInfo plan={plan} profile={profile} active={active} memoryBytes={memoryBytes} />
-        <ModelSettings settings={settings} onChange={(next) => session.updateSettings(next)} onResetLearned={() => session.resetLearned()} disabled={busy} />
+        <ModelSettings settings={settings} installed={config.installed} onChange={(next) => session.updateSettings(next)} onResetLearned={() => session.resetLearned()} disabled={busy} />
       </section>
 
       {viewing === null ? (

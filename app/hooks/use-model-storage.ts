@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { browserCaches } from "@/lib/cache-storage";
 import { describeError } from "@/lib/errors";
+import { ownMessageOr } from "@/lib/transcription/failure-message";
 import { createLogger } from "@/lib/logger";
 import type { Attempt } from "@/lib/model/catalog";
 import { deleteCachedModel, listCachedModels, type CachedModel } from "@/lib/model/cache";
@@ -69,7 +70,7 @@ export function useModelStorage(attempt: Attempt | null, source: ModelSource): M
   const refresh = useCallback((): void => {
     reload().catch((error: unknown) => {
       log.warn("could not read stored models", describeError(error));
-      if (mounted.current) setProblem(`Could not read the stored models: ${describeError(error)}`);
+      if (mounted.current) setProblem("Could not read the stored models. Reload the page; if it keeps happening, this browser may block storage for this site.");
     });
   }, [reload]);
 
@@ -81,7 +82,8 @@ export function useModelStorage(attempt: Attempt | null, source: ModelSource): M
       deleteCachedModel(model, storage)
         .then(reload)
         .catch((error: unknown) => {
-          if (mounted.current) setProblem(`Could not delete ${model.label}: ${describeError(error)}`);
+          log.warn(`could not delete ${model.label}`, describeError(error));
+          if (mounted.current) setProblem(`Could not delete ${model.label}. Reload the page and try again.`);
         });
     },
     [reload],
@@ -120,7 +122,7 @@ export function useModelStorage(attempt: Attempt | null, source: ModelSource): M
       })
       .catch((error: unknown) => {
         log.warn("making the model available offline failed", describeError(error));
-        if (mounted.current) setDownload({ kind: "error", message: describeError(error) });
+        if (mounted.current) setDownload({ kind: "error", message: ownMessageOr(error, "the download stopped; check the connection and the free storage, then try again") });
         return reload();
       })
       .catch(() => undefined);

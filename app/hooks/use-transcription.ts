@@ -16,6 +16,7 @@ export type { Phase, RunOutcome } from "@/lib/transcription/phase";
 function browserSession(config: ClientConfig): TranscriptionSession {
   return new TranscriptionSession({
     modelSource: config.modelSource,
+    installed: config.installed,
     createWorker: () => new TranscriberClient(),
     probeDevice: () => probeDevice(),
     storage: browserStorage(),

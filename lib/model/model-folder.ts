@@ -4,8 +4,10 @@
  * real path lies inside the folder are served — no dotfiles (`.env`, `.git/`), no other file types,
  * nothing a symlink points to outside the folder. Server-side only (node:fs).
  */
-import { realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { extname, resolve, sep } from "node:path";
+import { MODEL_ORDER } from "./catalog";
+import { manifestFromListing, REQUIRED_MODEL_FILES, type ModelManifest } from "./model-manifest";
 
 /** Content types of the files a Hugging Face model folder holds; anything else is not served. */
 export const MODEL_FILE_TYPES: Readonly<Record<string, string>> = {
@@ -47,4 +49,29 @@ export async function findModelFile(dir: string, segments: readonly string[]): P
   } catch {
     return null;
   }
+}
+
+async function servableNames(dir: string, segments: readonly string[]): Promise<string[]> {
+  try {
+    const names = await readdir(/*turbopackIgnore: true*/ resolve(dir, ...segments));
+    const served = await Promise.all(names.map(async (name) => ((await findModelFile(dir, [...segments, name])) === null ? null : [...segments, name].join("/"))));
+    return served.filter((path): path is string => path !== null);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * What `dir` holds that the browser can load: the files {@link findModelFile} would serve under each
+ * model's folder and its `onnx/`, reduced to a {@link ModelManifest}. Read it per page request, so a
+ * folder filled while the server runs shows up without a restart.
+ */
+export async function readModelManifest(dir: string): Promise<ModelManifest> {
+  const listings = await Promise.all(
+    MODEL_ORDER.map(async (model) => {
+      const top = (await servableNames(dir, [model])).filter((path) => REQUIRED_MODEL_FILES.some((file) => path === `${model}/${file}`));
+      return [...top, ...(await servableNames(dir, [model, "onnx"]))];
+    }),
+  );
+  return manifestFromListing(listings.flat());
 }

@@ -89,7 +89,10 @@ export interface PlanAdjustment {
 
 /** The planner's answer. */
 export interface ModelPlan {
-  /** Best first; never empty; no repeats; the last is always Whisper tiny on WASM q8. */
+  /**
+   * Best first; no repeats. From {@link planAttempts}: never empty, the last is always Whisper tiny on
+   * WASM q8. After `fitPlanToInstalled` (plan-installed.ts): only what the folder holds, maybe nothing.
+   */
   readonly attempts: readonly Attempt[];
   /** One sentence for `data-testid="model-info"`: what runs first and why. */
   readonly why: string;

@@ -101,8 +101,8 @@ export const ERROR_SIGNATURES: readonly ErrorSignature[] = [
   // download
   {
     kind: "download",
-    pattern: /could not locate file|file was not found locally|unauthorized access to file|occurred while trying to load file|protobuf parsing failed/i,
-    source: "transformers.js hub/file errors, ORT on a truncated model",
+    pattern: /could not locate file|file was not found locally|unauthorized access to file|forbidden access to file|occurred while trying to load file|protobuf parsing failed|failed to load external data file/i,
+    source: "transformers.js hub/file errors (its ERROR_MAPPING for 400–504), ORT on a truncated model or a missing .onnx_data",
   },
   { kind: "download", pattern: /failed to fetch|networkerror|network error|^TypeError: Load failed$|ERR_INTERNET_DISCONNECTED/i, source: "fetch failures (Chromium, Firefox, Safari)" },
   // webgpu-unavailable

@@ -14,7 +14,8 @@ export type Phase =
   | { readonly kind: "transcribing"; readonly window: number; readonly windows: number; readonly silentWindows: number; readonly partialText: string }
   | { readonly kind: "done"; readonly result: TranscriptResult; readonly fileName: string; readonly attempt: Attempt; readonly silentWindows: number; readonly windows: number }
   | { readonly kind: "cancelled"; readonly partialText: string }
-  | { readonly kind: "error"; readonly message: string };
+  /** `message` is a sentence for the user; `details`, when set, the original error for the disclosure. */
+  | { readonly kind: "error"; readonly message: string; readonly details?: string };
 
 /** What a finished or failed run reports back to its caller (the Telegram inbox uses this). */
 export type RunOutcome =

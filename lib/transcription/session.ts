@@ -5,45 +5,25 @@
  * the worker after the idle time. The app's `useTranscription` hook and the Telegram runner share
  * one instance; it is an external store (`subscribe` / `getSnapshot`) with immutable snapshots.
  */
-import { describeError } from "../errors";
+import { createLogger } from "../logger";
 import type { AudioSource } from "../audio/source";
 import { monoSource } from "../audio/source";
-import { describeAttempt, type Attempt, type ModelSource } from "../model/catalog";
+import { describeAttempt, type Attempt } from "../model/catalog";
 import type { DeviceProfile } from "../model/device-profile";
+import type { ModelManifest } from "../model/model-manifest";
 import { planAttempts, type ModelPlan } from "../model/plan";
+import { canRunAnything, fitPlanToInstalled, NOTHING_INSTALLED } from "../model/plan-installed";
 import { attemptKey, deviceFingerprint } from "../model/plan-history";
 import { classifyRunError, nextAttemptAfterFailure, RUN_ERROR_LABELS } from "../model/run-error";
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from "../settings";
-import type { KeyValueStorage } from "../storage";
-import { failureMessage } from "./failure-message";
-import { transcribeLong, type LongRun, type WindowTranscriber } from "./long-transcription";
+import { errorDetails, failureMessage, inputFailureMessage } from "./failure-message";
+import { transcribeLong, type LongRun } from "./long-transcription";
 import { isBusyPhase, loadPhase, type Phase, type RunOutcome } from "./phase";
-import type { ProgressEvent, RuntimeOptions, TestFault, TranscribeOptions } from "./worker-protocol";
+import type { ProgressEvent, TranscribeOptions } from "./worker-protocol";
 import { PlanHistory } from "../model/plan-history-store";
+import type { SessionDependencies, SessionWorker } from "./session-dependencies";
 
-/** What the session needs of a worker client; `TranscriberClient` satisfies it. */
-export interface SessionWorker extends WindowTranscriber {
-  load(attempt: Attempt, source: ModelSource, runtime: RuntimeOptions, onProgress: (progress: ProgressEvent) => void, fault?: TestFault): Promise<number>;
-  terminate(): void;
-}
-
-/** Everything the session uses from the outside world, injected so it runs in Node tests. */
-export interface SessionDependencies {
-  readonly modelSource: ModelSource;
-  /** Starts a fresh worker (one per attempt; terminating it frees its WASM heap). */
-  readonly createWorker: () => SessionWorker;
-  readonly probeDevice: () => Promise<DeviceProfile>;
-  /** Where settings and the plan history are kept. */
-  readonly storage: KeyValueStorage;
-  /** Decodes a picked file; bad input rejects (and never steps down). */
-  readonly decodeFile: (file: File) => Promise<AudioSource>;
-  readonly runtime: () => RuntimeOptions;
-  readonly readMemory?: () => Promise<number | undefined>;
-  readonly testFault?: () => TestFault | undefined;
-  readonly now?: () => number;
-  /** Runs `run` after `ms`; returns the function that cancels it (default: setTimeout). */
-  readonly schedule?: (run: () => void, ms: number) => () => void;
-}
+const log = createLogger("transcription");
 
 /** What the UI shows; a new object after every change. */
 export interface TranscriptionSnapshot {
@@ -109,6 +89,8 @@ export class TranscriptionSession {
   start(): void {
     if (this.ready !== null) return;
     this.update({ settings: loadSettings(this.deps.storage) });
+    // Said once, when the page opens, rather than after the user picked a file.
+    if (!canRunAnything(this.installed())) this.setPhase({ kind: "error", message: NOTHING_INSTALLED });
     this.ready = this.deps.probeDevice().then((found) => {
       this.probedAt = this.now();
       const learned = new PlanHistory(this.deps.storage, deviceFingerprint(found), { now: this.now });
@@ -170,7 +152,12 @@ export class TranscriptionSession {
   private planFor(profile: DeviceProfile, state: Pick<TranscriptionSnapshot, "settings" | "language">): ModelPlan {
     const { settings, language } = state;
     const overrides = { ...(settings.model === null ? {} : { model: settings.model }), ...(settings.device === null ? {} : { device: settings.device }) };
-    return planAttempts({ device: profile, quality: settings.quality, language, history: this.history?.snapshot, overrides, now: this.probedAt === 0 ? this.now() : this.probedAt });
+    const plan = planAttempts({ device: profile, quality: settings.quality, language, history: this.history?.snapshot, overrides, now: this.probedAt === 0 ? this.now() : this.probedAt });
+    return fitPlanToInstalled(plan, this.installed());
+  }
+
+  private installed(): ModelManifest | null {
+    return this.deps.installed ?? null;
   }
 
   private setPhase(phase: Phase): void {
@@ -222,8 +209,10 @@ export class TranscriptionSession {
       source = await open();
     } catch (error) {
       // Bad input is not a reason to step down: say what is wrong with the file.
-      this.setPhase({ kind: "error", message: describeError(error) });
-      return this.finish({ kind: "failed", message: describeError(error) });
+      log.warn(`could not decode ${label}`, error);
+      const message = inputFailureMessage(error);
+      this.setPhase({ kind: "error", message, details: errorDetails(error) });
+      return this.finish({ kind: "failed", message });
     }
     const found = this.snapshot.profile ?? (await (this.ready ?? this.deps.probeDevice()));
     const attempts = (this.snapshot.plan ?? this.planFor(found, this.snapshot)).attempts;
@@ -260,6 +249,7 @@ export class TranscriptionSession {
         return this.finish({ kind: "done", result: outcome.result, attempt });
       } catch (error) {
         const kind = classifyRunError(error);
+        log.warn(`${describeAttempt(attempt)} failed (${kind})`, error);
         if (loaded) learned?.record(attempt, kind);
         else learned?.finishLoad(attempt, kind);
         this.update({}, true);
@@ -269,7 +259,7 @@ export class TranscriptionSession {
         const nextAttempt = next === null ? undefined : attempts[next];
         if (nextAttempt === undefined) {
           const message = failureMessage(attempt, error, true);
-          this.setPhase({ kind: "error", message: steps.length > 0 ? `${steps.join(" ")} ${message}` : message });
+          this.setPhase({ kind: "error", message: steps.length > 0 ? `${steps.join(" ")} ${message}` : message, details: errorDetails(error) });
           return this.finish({ kind: "failed", message });
         }
         steps.push(`${describeAttempt(attempt)} ${RUN_ERROR_LABELS[kind]}, so ${describeAttempt(nextAttempt)} took over.`);
@@ -279,7 +269,7 @@ export class TranscriptionSession {
         this.running = null;
       }
     }
-    const message = "No model could run on this device.";
+    const message = attempts.length === 0 ? NOTHING_INSTALLED : "No model could run on this device.";
     this.setPhase({ kind: "error", message });
     return this.finish({ kind: "failed", message });
   }

@@ -1,8 +1,8 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseAppConfig } from "@/lib/app-config";
+import { clientConfig, ConfigError, parseAppConfig } from "@/lib/app-config";
 
 describe("parseAppConfig", () => {
   it("defaults to the Hugging Face Hub and relay port 3001", () => {
@@ -23,5 +23,20 @@ describe("parseAppConfig", () => {
     expect(() => parseAppConfig({ RELAY_PORT: "http" })).toThrow(ConfigError);
     expect(() => parseAppConfig({ RELAY_PORT: "70000" })).toThrow(/RELAY_PORT/);
     expect(() => parseAppConfig({ RELAY_PUBLIC_URL: "relay:3001" })).toThrow(/RELAY_PUBLIC_URL/);
+  });
+});
+
+describe("clientConfig", () => {
+  it("has no manifest with the Hub", async () => {
+    expect((await clientConfig(parseAppConfig({}))).installed).toBeNull();
+  });
+
+  it("reads what the self-hosted folder holds at call time", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "models-"));
+    const config = parseAppConfig({ WHISPER_MODELS_DIR: dir });
+    expect(await clientConfig(config)).toEqual({ ...config.client, installed: {} });
+    mkdirSync(join(dir, "whisper-tiny", "onnx"), { recursive: true });
+    for (const file of ["config.json", "tokenizer.json", "onnx/encoder_model_quantized.onnx", "onnx/decoder_model_merged_quantized.onnx"]) writeFileSync(join(dir, "whisper-tiny", file), "{}");
+    expect((await clientConfig(config)).installed).toEqual({ "whisper-tiny": { encoder: ["q8"], decoder: ["q8"] } });
   });
 });

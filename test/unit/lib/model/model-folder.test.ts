@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { findModelFile, isServableSegment } from "@/lib/model/model-folder";
+import { findModelFile, isServableSegment, readModelManifest } from "@/lib/model/model-folder";
 
 let base: string;
 let dir: string;
@@ -56,5 +56,36 @@ describe("findModelFile", () => {
     expect(isServableSegment(".")).toBe(false);
     expect(isServableSegment("")).toBe(false);
     expect(isServableSegment("a\0b")).toBe(false);
+  });
+});
+
+describe("readModelManifest", () => {
+  test("lists only what the route would serve, per model", async () => {
+    const root = mkdtempSync(join(tmpdir(), "model-manifest-"));
+    try {
+      for (const model of ["whisper-tiny", "whisper-base"]) {
+        mkdirSync(join(root, model, "onnx"), { recursive: true });
+        writeFileSync(join(root, model, "config.json"), "{}");
+        writeFileSync(join(root, model, "tokenizer.json"), "{}");
+      }
+      writeFileSync(join(root, "whisper-tiny", "onnx", "encoder_model_quantized.onnx"), "x");
+      writeFileSync(join(root, "whisper-tiny", "onnx", "decoder_model_merged_quantized.onnx"), "x");
+      writeFileSync(join(root, "whisper-base", "onnx", "encoder_model.onnx"), "x");
+      // A decoder that points outside the folder is not served, so base has no usable pair.
+      writeFileSync(join(base, "decoder.onnx"), "x");
+      symlinkSync(join(base, "decoder.onnx"), join(root, "whisper-base", "onnx", "decoder_model_merged.onnx"));
+      expect(await readModelManifest(root)).toEqual({ "whisper-tiny": { encoder: ["q8"], decoder: ["q8"] } });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test("an empty or missing folder holds nothing", async () => {
+    expect(await readModelManifest(join(base, "no-such-folder"))).toEqual({});
+  });
+
+  test("the fixture folder holds both models in fp32 and q8", async () => {
+    const both = { encoder: ["fp32", "q8"], decoder: ["fp32", "q8"] };
+    expect(await readModelManifest(join(process.cwd(), "test", "fixtures", "models"))).toEqual({ "whisper-tiny": both, "whisper-base": both });
   });
 });

@@ -65,6 +65,11 @@ const cases: readonly (readonly [string, RunErrorKind, unknown])[] = [
   // download
   ["hub 404", "download", new Error('Could not locate file: "https://huggingface.co/onnx-community/whisper-base/resolve/main/onnx/encoder_model.onnx".')],
   ["local file", "download", new Error('`local_files_only=true` or `env.allowRemoteModels=false` and file was not found locally at "/models/x".')],
+  ["hub 403 (blocked)", "download", new Error('Forbidden access to file: "https://huggingface.co/onnx-community/whisper-base/resolve/main/config.json".')],
+  ["hub 401", "download", new Error('Unauthorized access to file: "https://huggingface.co/x/config.json".')],
+  ["hub 503", "download", new Error('Service unavailable error occurred while trying to load file: "https://huggingface.co/x/config.json".')],
+  ["hub 429", "download", new Error('Error (429) occurred while trying to load file: "https://huggingface.co/x/config.json".')],
+  ["ORT external data", "download", new Error("failed to load external data file: encoder_model.onnx_data")],
   ["fetch (Chromium)", "download", new TypeError("Failed to fetch")],
   ["fetch (Firefox)", "download", new TypeError("NetworkError when attempting to fetch resource.")],
   ["fetch (Safari)", "download", new TypeError("Load failed")],

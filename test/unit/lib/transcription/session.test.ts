@@ -5,12 +5,14 @@ import { SAMPLE_RATE } from "@/lib/audio/sample-rate";
 import { describeAttempt, DTYPES, type Attempt } from "@/lib/model/catalog";
 import type { DeviceProfile } from "@/lib/model/device-profile";
 import { planAttempts } from "@/lib/model/plan";
+import { NOTHING_INSTALLED } from "@/lib/model/plan-installed";
 import { deviceFingerprint, HISTORY_KEY_PREFIX, parseHistory } from "@/lib/model/plan-history";
 import { SETTINGS_KEY } from "@/lib/settings";
 import { createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
 import { PROFILE } from "../model/device-fixtures";
-import { TranscriptionSession, type SessionDependencies, type SessionWorker } from "@/lib/transcription/session";
+import { TranscriptionSession } from "@/lib/transcription/session";
 import type { TranscribeOptions } from "@/lib/transcription/worker-protocol";
+import type { SessionDependencies, SessionWorker } from "@/lib/transcription/session-dependencies";
 
 const OPTIONS: TranscribeOptions = { language: "en", task: "transcribe" };
 
@@ -274,5 +276,38 @@ describe("TranscriptionSession", () => {
     unsubscribe();
     s.setLanguage("en");
     expect(seen).toHaveLength(3);
+  });
+  it("with a folder holding only tiny q8, plans and runs tiny and says why", async () => {
+    const workers = fakeWorkers();
+    const { session: s } = session(workers, { installed: { "whisper-tiny": { encoder: ["q8"], decoder: ["q8"] } } });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(s.getSnapshot().plan?.attempts).toEqual([{ model: "whisper-tiny", device: "wasm", dtype: DTYPES.wasm }]);
+    expect(s.getSnapshot().plan?.why).toMatch(/^Whisper base is not installed on this server, so Whisper tiny · WASM · q8\./);
+    expect(await s.transcribeFile(file(), OPTIONS)).toMatchObject({ kind: "done", attempt: { model: "whisper-tiny", device: "wasm" } });
+    expect(workers.log.filter((line) => line.startsWith("load"))).toEqual(["load whisper-tiny/wasm"]);
+  });
+
+  it("with a folder holding nothing usable, says so when the page opens and on a run", async () => {
+    const workers = fakeWorkers();
+    const { session: s } = session(workers, { installed: {} });
+    expect(s.getSnapshot().phase).toEqual({ kind: "error", message: NOTHING_INSTALLED });
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(outcome).toEqual({ kind: "failed", message: NOTHING_INSTALLED });
+    expect(workers.counts().created).toBe(0);
+  });
+  it("steps down when a Hub file cannot be fetched, and tells the user", async () => {
+    const workers = fakeWorkers({ loadFails: { "whisper-base/webgpu": 'Could not locate file: "https://huggingface.co/onnx-community/whisper-base/resolve/main/onnx/encoder_model.onnx".' } });
+    const { session: s } = session(workers);
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(outcome).toMatchObject({ kind: "done", attempt: { model: "whisper-base", device: "wasm" } });
+    expect(s.getSnapshot().notice).toMatch(/could not download its model files, so Whisper base · WASM · q8 took over/);
+  });
+  it("a failure shows a sentence, with the original error in the details", async () => {
+    const workers = fakeWorkers({ loadFails: { "whisper-base/webgpu": "Cannot read properties of undefined (reading 'dims')" } });
+    const { session: s } = session(workers);
+    const outcome = await s.transcribeFile(file(), OPTIONS);
+    expect(outcome.kind === "failed" ? outcome.message : "").not.toMatch(/dims/);
+    expect(s.getSnapshot().phase).toMatchObject({ kind: "error", details: "RangeError: Cannot read properties of undefined (reading 'dims')" });
   });
 });
