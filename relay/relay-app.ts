@@ -12,6 +12,7 @@ import { BotError, type Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { describeError } from "../lib/errors";
 import { createLogger } from "../lib/logger";
+import { registerSecret } from "../lib/redact";
 import { isRecord } from "../lib/guards";
 import type { HealthResponse } from "../lib/relay/protocol";
 import { openBackend, defaultInstanceId } from "./backend";
@@ -76,6 +77,8 @@ function isUpdate(value: unknown): value is Update {
 
 /** Starts everything described by `config`; resolves once the HTTP server listens. */
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
+  registerSecret(config.botToken);
+  if (config.botMode.kind === "webhook") registerSecret(config.botMode.secret);
   const now = options.now ?? Date.now;
   const startedAt = Date.now();
   const instanceId = config.instanceId ?? defaultInstanceId();

@@ -4,9 +4,10 @@
  * status (500 for anything unexpected, which is logged, never shown).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { GrammyError, HttpError as BotApiHttpError } from "grammy";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
-import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError, ServiceUnavailableError, StoreUnavailableError } from "../errors";
+import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError, ServiceUnavailableError, StoreUnavailableError, UpstreamError } from "../errors";
 import { answerPreflight, applyCorsHeaders } from "./cors";
 import { sendError } from "./respond";
 import type { Router } from "./router";
@@ -21,7 +22,9 @@ function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerRespo
   const error =
     caught instanceof StoreUnavailableError
       ? new ServiceUnavailableError("the relay cannot reach its store right now; try again shortly", STORE_RETRY_AFTER_S, { cause: caught })
-      : caught;
+      : caught instanceof GrammyError || caught instanceof BotApiHttpError
+        ? new UpstreamError("Telegram could not be reached or refused the request; try again shortly", { cause: caught })
+        : caught;
   if (res.headersSent) {
     log.warn(`${req.method} ${req.url?.split("?")[0]} failed mid-response: ${describeError(error)}`);
     res.destroy();
@@ -32,7 +35,7 @@ function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerRespo
     if (error instanceof RateLimitedError || error instanceof ServiceUnavailableError) headers["retry-after"] = String(error.retryAfterSeconds);
     if (error instanceof MethodNotAllowedError) headers.allow = [...error.allow, "OPTIONS"].join(", ");
     if (error.status === 413) headers.connection = "close";
-    if (error.status >= 500) log.warn(`${req.method} ${req.url?.split("?")[0]} → ${error.status}: ${error.message}`);
+    if (error.status >= 500) log.warn(`${req.method} ${req.url?.split("?")[0]} → ${error.status}: ${error.message}`, error);
     sendError(res, error.status, error.apiCode, error.message, headers);
     return;
   }
