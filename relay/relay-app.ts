@@ -27,6 +27,7 @@ import { SessionHub } from "./events/session-hub";
 import { createApiRouter } from "./http/api-routes";
 import type { WebhookRoute } from "./http/routes/webhook-route";
 import { createHttpHandler } from "./http/http-handler";
+import { applyServerTimeouts } from "./http/server-timeouts";
 import { JobService } from "./jobs/job-service";
 import { MemoryGovernor } from "./memory-governor";
 import { SessionService } from "./sessions/session-service";
@@ -37,6 +38,9 @@ const log = createLogger("relay");
 
 /** The update types the bot handles. */
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+/** How often expired sessions are deleted. */
+const SESSION_PRUNE_EVERY_MS = 60_000;
 
 /** Extra knobs for tests. */
 export interface StartOptions {
@@ -102,7 +106,10 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     jobsPerMinute: config.jobsPerMinute,
     now,
   });
-  const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds, now });
+  const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds,
+    limits: { idleSeconds: config.sessionIdleSeconds, maxAgeSeconds: config.sessionMaxAgeSeconds, perUser: config.sessionsPerUser },
+    now,
+  });
   if (bot !== null) registerBotHandlers(bot, { jobs, sessions, chatSettings: new ChatSettingsService(store), maxFileBytes: config.maxFileBytes });
 
   const mode = config.botMode;
@@ -160,14 +167,16 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     hub,
     requestsPerMinute: config.requestsPerMinute,
     linksPerMinute: config.linksPerMinute,
+    codeGuessesPerMinute: config.codeGuessesPerMinute,
+    codeGuessesGlobalPerMinute: config.codeGuessesGlobalPerMinute,
     memory: governor,
     health,
     webhook,
     now,
     ...(options.sseHeartbeatMs === undefined ? {} : { sseHeartbeatMs: options.sseHeartbeatMs }),
   });
-  const server: Server = createServer(createHttpHandler(router, config.corsOrigins));
-  server.keepAliveTimeout = 65_000;
+  const server: Server = createServer(createHttpHandler(router, config));
+  applyServerTimeouts(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -190,7 +199,12 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   // Results a crash left undelivered, leases that lapsed while down: handle them now, then keep sweeping.
   await jobs.sweep();
   let sweeping: Promise<void> | null = null;
+  let lastSessionPrune = 0;
   const sweeper = setInterval(() => {
+    if (Date.now() - lastSessionPrune >= SESSION_PRUNE_EVERY_MS) {
+      lastSessionPrune = Date.now();
+      sessions.pruneExpired().catch((error: unknown) => log.warn(`could not prune expired sessions: ${describeError(error)}`));
+    }
     sweeping ??= jobs.sweep().finally(() => {
       sweeping = null;
     });

@@ -91,8 +91,10 @@ export class RedisStore implements RelayStore {
       "createSession",
       this.client
         .multi()
-        .hset(this.key("session", session.tokenHash), { user: JSON.stringify(session.user), uid: String(session.user.id), created: String(session.createdAt) })
-        .sadd(this.key("sessions", session.user.id), session.tokenHash),
+        .hset(this.key("session", session.tokenHash), { user: JSON.stringify(session.user), uid: String(session.user.id), created: String(session.createdAt), seen: String(session.lastSeenAt) })
+        .sadd(this.key("sessions", session.user.id), session.tokenHash)
+        .zadd(this.key("sessions-seen"), session.lastSeenAt, session.tokenHash)
+        .zadd(this.key("sessions-created"), session.createdAt, session.tokenHash),
     );
   }
 
@@ -100,7 +102,33 @@ export class RedisStore implements RelayStore {
     const fields = await this.call("findSession", () => this.client.hgetall(this.key("session", tokenHash)));
     const user = fields.user;
     if (user === undefined) return null;
-    return { tokenHash, user: toUser(user), createdAt: Number(fields.created ?? 0) };
+    const createdAt = Number(fields.created ?? 0);
+    return { tokenHash, user: toUser(user), createdAt, lastSeenAt: Number(fields.seen ?? createdAt) };
+  }
+
+  async touchSession(tokenHash: string, now: number): Promise<void> {
+    await this.run(scripts.touchSession, tokenHash, now);
+  }
+
+  async listUserSessions(userId: number): Promise<SessionRecord[]> {
+    const hashes = await this.call("listUserSessions", () => this.client.smembers(this.key("sessions", userId)));
+    const found = await Promise.all(hashes.map((hash) => this.findSession(hash)));
+    return found.filter((s): s is SessionRecord => s !== null).sort((a, b) => a.createdAt - b.createdAt || a.tokenHash.localeCompare(b.tokenHash));
+  }
+
+  async pruneSessions(idleBefore: number, createdBefore: number): Promise<number> {
+    const count = await this.run(scripts.pruneSessions, idleBefore, createdBefore);
+    return typeof count === "number" ? count : 0;
+  }
+
+  async setUnlinkedAt(userId: number, at: number): Promise<void> {
+    const previous = await this.findUnlinkedAt(userId);
+    if (previous === null || previous < at) await this.call("setUnlinkedAt", () => this.client.set(this.key("unlinked", userId), String(at)));
+  }
+
+  async findUnlinkedAt(userId: number): Promise<number | null> {
+    const text = await this.call("findUnlinkedAt", () => this.client.get(this.key("unlinked", userId)));
+    return text === null ? null : Number(text);
   }
 
   async deleteSession(tokenHash: string): Promise<boolean> {

@@ -38,6 +38,7 @@ export interface SessionRow {
   token_hash: string;
   user_json: string;
   created_at: number;
+  last_seen_at: number;
 }
 
 /** A row of the SQLite store, as better-sqlite3 returns it. */

@@ -1,7 +1,7 @@
 /** The SQLite store's tables and indexes, and the schema version stamped in `user_version`. */
 
 /** The schema this relay writes; a newer file is refused rather than misread. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Creates every table and index if missing (idempotent, run at every open). */
 export const SCHEMA = `
@@ -9,9 +9,15 @@ CREATE TABLE IF NOT EXISTS sessions (
   token_hash TEXT PRIMARY KEY,
   user_id INTEGER NOT NULL,
   user_json TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+
+CREATE TABLE IF NOT EXISTS unlinked_users (
+  user_id INTEGER PRIMARY KEY,
+  unlinked_at INTEGER NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS link_codes (
   code_hash TEXT PRIMARY KEY,
@@ -68,4 +74,10 @@ CREATE TABLE IF NOT EXISTS events (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_owner ON events (owner_id, id);
+`;
+
+/** Brings a version-1 file up to date: sessions gained `last_seen_at` (their creation time). */
+export const MIGRATE_FROM_1 = `
+ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET last_seen_at = created_at;
 `;

@@ -5,10 +5,19 @@ import type { ChatRow, EventRow, JobRow, LinkCodeRow, SessionRow } from "./sqlit
 /** Prepares every statement once per database; the store runs only these. */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertSession: db.prepare<[string, number, string, number]>(
-      "INSERT INTO sessions (token_hash, user_id, user_json, created_at) VALUES (?, ?, ?, ?)",
+    insertSession: db.prepare<[string, number, string, number, number]>(
+      "INSERT INTO sessions (token_hash, user_id, user_json, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
     ),
-    findSession: db.prepare<[string], SessionRow>("SELECT token_hash, user_json, created_at FROM sessions WHERE token_hash = ?"),
+    findSession: db.prepare<[string], SessionRow>("SELECT token_hash, user_json, created_at, last_seen_at FROM sessions WHERE token_hash = ?"),
+    touchSession: db.prepare<[number, string]>("UPDATE sessions SET last_seen_at = MAX(last_seen_at, ?) WHERE token_hash = ?"),
+    userSessions: db.prepare<[number], SessionRow>(
+      "SELECT token_hash, user_json, created_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at, token_hash",
+    ),
+    pruneSessions: db.prepare<[number, number]>("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?"),
+    setUnlinkedAt: db.prepare<[number, number]>(
+      "INSERT INTO unlinked_users (user_id, unlinked_at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET unlinked_at = MAX(unlinked_at, excluded.unlinked_at)",
+    ),
+    findUnlinkedAt: db.prepare<[number], { unlinked_at: number }>("SELECT unlinked_at FROM unlinked_users WHERE user_id = ?"),
     deleteSession: db.prepare<[string]>("DELETE FROM sessions WHERE token_hash = ?"),
     deleteUserSessions: db.prepare<[number]>("DELETE FROM sessions WHERE user_id = ?"),
     saveLinkCode: db.prepare<[string, string, number]>(

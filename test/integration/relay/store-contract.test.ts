@@ -321,10 +321,10 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
 
   it("stores sessions by token hash and deletes them one by one or per user", async () => {
     const other = await peer();
-    await store.createSession({ tokenHash: "h1", user, createdAt: 1 });
-    await store.createSession({ tokenHash: "h2", user, createdAt: 2 });
-    await store.createSession({ tokenHash: "h3", user: { ...user, id: 2 }, createdAt: 3 });
-    expect(await other.findSession("h1")).toEqual({ tokenHash: "h1", user, createdAt: 1 });
+    await store.createSession({ tokenHash: "h1", user, createdAt: 1, lastSeenAt: 1 });
+    await store.createSession({ tokenHash: "h2", user, createdAt: 2, lastSeenAt: 2 });
+    await store.createSession({ tokenHash: "h3", user: { ...user, id: 2 }, createdAt: 3, lastSeenAt: 3 });
+    expect(await other.findSession("h1")).toEqual({ tokenHash: "h1", user, createdAt: 1, lastSeenAt: 1 });
     expect(await other.findSession("unknown")).toBeNull();
     expect(await other.deleteSession("h2")).toBe(true);
     expect(await other.deleteSession("h2")).toBe(false);
@@ -332,6 +332,36 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect(await store.deleteUserSessions(1)).toBe(0);
     expect(await store.findSession("h1")).toBeNull();
     expect((await store.findSession("h3"))?.user.id).toBe(2);
+  });
+
+  it("touches sessions forward only, lists a user's oldest first, and prunes idle or too old ones", async () => {
+    const other = await peer();
+    await store.createSession({ tokenHash: "b", user, createdAt: 20, lastSeenAt: 20 });
+    await store.createSession({ tokenHash: "a", user, createdAt: 10, lastSeenAt: 10 });
+    await store.createSession({ tokenHash: "c", user, createdAt: 30, lastSeenAt: 30 });
+    await store.createSession({ tokenHash: "d", user: { ...user, id: 2 }, createdAt: 5, lastSeenAt: 5 });
+    await other.touchSession("a", 500);
+    await other.touchSession("a", 400);
+    await other.touchSession("gone", 400);
+    expect((await store.findSession("a"))?.lastSeenAt).toBe(500);
+    expect((await other.listUserSessions(1)).map((s) => s.tokenHash)).toEqual(["a", "b", "c"]);
+    // Idle before 25 removes b (seen 20) and d (seen 5); created before 8 would also catch d.
+    expect(await store.pruneSessions(25, 8)).toBe(2);
+    expect((await other.listUserSessions(1)).map((s) => s.tokenHash)).toEqual(["a", "c"]);
+    expect(await store.findSession("d")).toBeNull();
+    // Created before 15 removes a, although it was seen recently.
+    expect(await other.pruneSessions(0, 15)).toBe(1);
+    expect((await store.listUserSessions(1)).map((s) => s.tokenHash)).toEqual(["c"]);
+    expect(await store.pruneSessions(0, 0)).toBe(0);
+  });
+
+  it("remembers the latest /unlink time per user", async () => {
+    const other = await peer();
+    expect(await store.findUnlinkedAt(1)).toBeNull();
+    await store.setUnlinkedAt(1, 2000);
+    await other.setUnlinkedAt(1, 1000);
+    expect(await other.findUnlinkedAt(1)).toBe(2000);
+    expect(await store.findUnlinkedAt(2)).toBeNull();
   });
 
   it("takes each link code once, and never after it expired", async () => {
@@ -396,7 +426,7 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
 
   it("keeps everything after the relay that wrote it closes", async () => {
     await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
-    await store.createSession({ tokenHash: "h1", user, createdAt: 1 });
+    await store.createSession({ tokenHash: "h1", user, createdAt: 1, lastSeenAt: 1 });
     const event = await store.appendEvent(1, "job", "{}", 1);
     await store.close();
     handles.splice(handles.indexOf(store), 1);

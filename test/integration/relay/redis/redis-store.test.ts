@@ -62,7 +62,7 @@ describe("RedisStore", () => {
         createdAt: 1,
         expiresAt: 2,
       });
-      await store.createSession({ tokenHash: "h", user: { id: 3, firstName: "C", lastName: null, username: null, languageCode: null }, createdAt: 1 });
+      await store.createSession({ tokenHash: "h", user: { id: 3, firstName: "C", lastName: null, username: null, languageCode: null }, createdAt: 1, lastSeenAt: 1 });
       const keys = await store.client.keys("*");
       expect(keys.length).toBeGreaterThan(0);
       expect(keys.filter((key) => !key.startsWith("pub:") && !key.startsWith("cap:"))).toEqual([]);
