@@ -196,7 +196,7 @@ export interface RelayStore {
   /** The owner's events after `afterId`, oldest first. */
   eventsAfter(ownerId: number, afterId: number, limit: number): Promise<StoredEvent[]>;
   /**
-   * `latest`: the latest event id over all users (0 when none). `oldest`: every event of `ownerId`
+   * Event ids count per user. `latest`: the user's latest event id (0 when none). `oldest`: every event of `ownerId`
    * with an id from `oldest` on is still kept, so a session that saw up to `oldest - 1` or later can
    * replay what it missed; one further behind gets a snapshot instead.
    */

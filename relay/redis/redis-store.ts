@@ -297,7 +297,7 @@ export class RedisStore implements RelayStore {
 
   async eventBounds(ownerId: number): Promise<{ oldest: number; latest: number }> {
     const [latest, floor] = await this.call("eventBounds", () =>
-      Promise.all([this.client.get(this.key("events", "seq")), this.client.hget(this.key("events", "floor"), String(ownerId))]),
+      Promise.all([this.client.get(this.key("events", "seq", ownerId)), this.client.hget(this.key("events", "floor"), String(ownerId))]),
     );
     return { oldest: Number(floor ?? 0) + 1, latest: Number(latest ?? 0) };
   }

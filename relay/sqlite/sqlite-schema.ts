@@ -71,13 +71,31 @@ CREATE TABLE IF NOT EXISTS events (
   owner_id INTEGER NOT NULL,
   name TEXT NOT NULL,
   data TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  -- The id the owner sees: counted per user, so one user's ids say nothing about another's activity.
+  seq INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS events_owner ON events (owner_id, id);
+CREATE INDEX IF NOT EXISTS events_owner_seq ON events (owner_id, seq);
+
+CREATE TABLE IF NOT EXISTS event_counters (
+  owner_id INTEGER PRIMARY KEY,
+  last_seq INTEGER NOT NULL
+);
 `;
 
-/** Brings a version-1 file up to date: sessions gained `last_seen_at` (their creation time). */
+/**
+ * Brings a version-1 file up to date: sessions gained `last_seen_at` (their creation time); events
+ * gained a per-user `seq`, which continues from the old global ids so no browser's Last-Event-ID
+ * goes backwards.
+ */
 export const MIGRATE_FROM_1 = `
 ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
 UPDATE sessions SET last_seen_at = created_at;
+ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET seq = id;
+CREATE TABLE IF NOT EXISTS event_counters (owner_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL);
+INSERT OR IGNORE INTO event_counters (owner_id, last_seq)
+  SELECT owner_id, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) FROM
+  (SELECT owner_id FROM events UNION SELECT owner_id FROM jobs UNION SELECT user_id FROM sessions);
 `;

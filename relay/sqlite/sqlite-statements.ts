@@ -98,14 +98,17 @@ export function prepareStatements(db: Database.Database) {
       `SELECT id FROM jobs WHERE state IN ('done', 'failed', 'expired') AND delivered = 0
          AND (delivery_lock_until IS NULL OR delivery_lock_until <= ?) ORDER BY finished_at LIMIT 100`,
     ),
-    appendEvent: db.prepare<[number, string, string, number], EventRow>(
-      "INSERT INTO events (owner_id, name, data, created_at) VALUES (?, ?, ?, ?) RETURNING *",
+    nextEventSeq: db.prepare<[number], { last_seq: number }>(
+      "INSERT INTO event_counters (owner_id, last_seq) VALUES (?, 1) ON CONFLICT (owner_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+    ),
+    appendEvent: db.prepare<[number, string, string, number, number], EventRow>(
+      "INSERT INTO events (owner_id, name, data, created_at, seq) VALUES (?, ?, ?, ?, ?) RETURNING *",
     ),
     eventsAfter: db.prepare<[number, number, number], EventRow>(
-      "SELECT * FROM events WHERE owner_id = ? AND id > ? ORDER BY id LIMIT ?",
+      "SELECT * FROM events WHERE owner_id = ? AND seq > ? ORDER BY seq LIMIT ?",
     ),
-    eventBounds: db.prepare<[], { oldest: number | null; latest: number | null }>(
-      "SELECT MIN(id) AS oldest, (SELECT seq FROM sqlite_sequence WHERE name = 'events') AS latest FROM events",
+    eventBounds: db.prepare<[number, number], { oldest: number | null; latest: number | null }>(
+      "SELECT (SELECT MIN(seq) FROM events WHERE owner_id = ?) AS oldest, (SELECT last_seq FROM event_counters WHERE owner_id = ?) AS latest",
     ),
     pruneEvents: db.prepare<[number]>("DELETE FROM events WHERE created_at < ?"),
     pruneLinkCodes: db.prepare<[number]>("DELETE FROM link_codes WHERE expires_at <= ?"),

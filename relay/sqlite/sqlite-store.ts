@@ -244,7 +244,11 @@ export class SqliteStore implements RelayStore {
   }
 
   async appendEvent(ownerId: number, name: string, data: string, now: number): Promise<StoredEvent> {
-    const row = this.stmt.appendEvent.get(ownerId, name, data, now);
+    const row = this.db.transaction(() => {
+      const seq = this.stmt.nextEventSeq.get(ownerId)?.last_seq;
+      if (seq === undefined) throw new StoreError("counting an event returned nothing");
+      return this.stmt.appendEvent.get(ownerId, name, data, now, seq);
+    })();
     if (row === undefined) throw new StoreError("appending an event returned nothing");
     return toEvent(row);
   }
@@ -253,9 +257,9 @@ export class SqliteStore implements RelayStore {
     return this.stmt.eventsAfter.all(ownerId, afterId, limit).map(toEvent);
   }
 
-  /** One log for all users, pruned oldest first: the global oldest id holds for every owner. */
-  async eventBounds(_ownerId: number): Promise<{ oldest: number; latest: number }> {
-    const row = this.stmt.eventBounds.get();
+  /** Each user's ids count on their own; `latest` is the user's own counter. */
+  async eventBounds(ownerId: number): Promise<{ oldest: number; latest: number }> {
+    const row = this.stmt.eventBounds.get(ownerId, ownerId);
     const latest = row?.latest ?? 0;
     return { oldest: row?.oldest ?? latest + 1, latest };
   }
