@@ -1,7 +1,7 @@
 /**
  * The security part of the relay's configuration: which origins may call it, which proxies it
  * trusts for the client address, how long sessions live and how many a user keeps, and how many
- * `/link` code guesses it allows. Parsed with the same {@link Reader} as the rest of the config.
+ * `/link` code guesses it allows, and how long finished jobs are kept. Parsed with the same {@link Reader} as the rest of the config.
  */
 import type { Reader } from "./config-reader";
 
@@ -30,6 +30,8 @@ export interface SecurityConfig {
   readonly codeGuessesPerMinute: number;
   /** `/link` code attempts per minute from all clients together. */
   readonly codeGuessesGlobalPerMinute: number;
+  /** Finished jobs (with their audio references) are deleted this long after they finished. */
+  readonly retentionSeconds: number;
 }
 
 const DAY = 86_400;
@@ -41,6 +43,7 @@ const DEFAULTS = {
   sessionsPerUser: 10,
   codeGuessesPerMinute: 10,
   codeGuessesGlobalPerMinute: 300,
+  retentionSeconds: 3 * DAY,
 } as const;
 
 /**
@@ -104,5 +107,6 @@ export function parseSecurity(reader: Reader, publicUrl: string | null): Securit
     sessionsPerUser: reader.integer("RELAY_SESSIONS_PER_USER", DEFAULTS.sessionsPerUser, 1, 1000),
     codeGuessesPerMinute: reader.integer("RELAY_CODE_GUESSES_PER_MIN", DEFAULTS.codeGuessesPerMinute, 1, 1_000_000),
     codeGuessesGlobalPerMinute: reader.integer("RELAY_CODE_GUESSES_GLOBAL_PER_MIN", DEFAULTS.codeGuessesGlobalPerMinute, 1, 10_000_000),
+    retentionSeconds: reader.integer("RELAY_RETENTION_S", DEFAULTS.retentionSeconds, 60, 3650 * DAY),
   };
 }

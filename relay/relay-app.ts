@@ -39,7 +39,7 @@ const log = createLogger("relay");
 /** The update types the bot handles. */
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 
-/** How often expired sessions are deleted. */
+/** How often expired sessions and finished jobs past the retention are deleted. */
 const SESSION_PRUNE_EVERY_MS = 60_000;
 
 /** Extra knobs for tests. */
@@ -204,6 +204,9 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     if (Date.now() - lastSessionPrune >= SESSION_PRUNE_EVERY_MS) {
       lastSessionPrune = Date.now();
       sessions.pruneExpired().catch((error: unknown) => log.warn(`could not prune expired sessions: ${describeError(error)}`));
+      store
+        .purgeFinishedJobs(now() - config.retentionSeconds * 1000)
+        .catch((error: unknown) => log.warn(`could not purge finished jobs: ${describeError(error)}`));
     }
     sweeping ??= jobs.sweep().finally(() => {
       sweeping = null;

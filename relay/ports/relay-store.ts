@@ -201,6 +201,11 @@ export interface RelayStore {
    * replay what it missed; one further behind gets a snapshot instead.
    */
   eventBounds(ownerId: number): Promise<{ readonly oldest: number; readonly latest: number }>;
+  /**
+   * Retention: deletes done, failed and expired jobs that finished before `finishedBefore`, with
+   * their audio references (Telegram file ids) and message references; returns how many.
+   */
+  purgeFinishedJobs(finishedBefore: number): Promise<number>;
   /** Drops events and link codes older than `before`. */
   prune(before: number, now: number): Promise<void>;
 

@@ -20,6 +20,7 @@ import {
   REQUEUE_JOB,
   SET_STATUS_KIND,
 } from "./scripts/job-scripts";
+import { PURGE_FINISHED_JOBS } from "./scripts/retention-scripts";
 import { DELETE_SESSION, DELETE_USER_SESSIONS, PRUNE_SESSIONS, TAKE_LINK_CODE, TOUCH_SESSION } from "./scripts/session-scripts";
 import { ACTIVATE_STALE_JOBS, EXPIRE_JOBS, EXPIRE_LEASES } from "./scripts/sweep-scripts";
 
@@ -44,6 +45,7 @@ export const STORE_SCRIPTS = {
   deleteSession: new RedisScript("deleteSession", DELETE_SESSION),
   deleteUserSessions: new RedisScript("deleteUserSessions", DELETE_USER_SESSIONS),
   touchSession: new RedisScript("touchSession", TOUCH_SESSION),
+  purgeFinishedJobs: new RedisScript("purgeFinishedJobs", PURGE_FINISHED_JOBS),
   pruneSessions: new RedisScript("pruneSessions", PRUNE_SESSIONS),
   takeLinkCode: new RedisScript("takeLinkCode", TAKE_LINK_CODE),
   appendEvent: new RedisScript("appendEvent", APPEND_EVENT),

@@ -309,6 +309,19 @@ export class RedisStore implements RelayStore {
     }
   }
 
+  /** Walks every job key with SCAN (no index needed), deleting finished ones past the cut-off page by page. */
+  async purgeFinishedJobs(finishedBefore: number): Promise<number> {
+    let cursor = "0";
+    let count = 0;
+    do {
+      const [next, keys] = await this.call("purgeFinishedJobs", () => this.client.scan(cursor, "MATCH", `${this.key("job")}:*`, "COUNT", 500));
+      cursor = next;
+      const ids = keys.map((key) => key.slice(this.key("job").length + 1));
+      if (ids.length > 0) count += Number(await this.run(scripts.purgeFinishedJobs, finishedBefore, ...ids));
+    } while (cursor !== "0");
+    return count;
+  }
+
   /** Closes the connection; close the other users of {@link client} first. */
   async close(): Promise<void> {
     await closeRedis(this.client);

@@ -111,6 +111,7 @@ export function prepareStatements(db: Database.Database) {
       "SELECT (SELECT MIN(seq) FROM events WHERE owner_id = ?) AS oldest, (SELECT last_seq FROM event_counters WHERE owner_id = ?) AS latest",
     ),
     pruneEvents: db.prepare<[number]>("DELETE FROM events WHERE created_at < ?"),
+    purgeFinishedJobs: db.prepare<[number]>("DELETE FROM jobs WHERE state IN ('done', 'failed', 'expired') AND finished_at < ?"),
     pruneLinkCodes: db.prepare<[number]>("DELETE FROM link_codes WHERE expires_at <= ?"),
   };
 }

@@ -264,6 +264,10 @@ export class SqliteStore implements RelayStore {
     return { oldest: row?.oldest ?? latest + 1, latest };
   }
 
+  async purgeFinishedJobs(finishedBefore: number): Promise<number> {
+    return this.stmt.purgeFinishedJobs.run(finishedBefore).changes;
+  }
+
   async prune(before: number, now: number): Promise<void> {
     this.stmt.pruneEvents.run(before);
     this.stmt.pruneLinkCodes.run(now);

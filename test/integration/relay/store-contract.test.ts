@@ -319,6 +319,31 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect(await store.requeueJob("j2", 300_000)).toBeNull();
   });
 
+  it("purges finished jobs past the retention with their audio and message references, and keeps open ones", async () => {
+    const other = await peer();
+    for (const [id, message] of [["old", 30], ["recent", 31], ["open", 32]] as const) {
+      await store.insertJob(newJob(id, message));
+      await store.activateJob(id, message + 100, "waiting");
+    }
+    await store.claimJob("old", 1, lease("a", "s1", 200_000), 2000);
+    await store.finishJob("old", 1, "a", done, 3000);
+    await store.markDelivered("old");
+    await store.claimJob("recent", 1, lease("b", "s1", 200_000), 2000);
+    await store.finishJob("recent", 1, "b", { kind: "failed", message: "x" }, 9000);
+    expect(await other.purgeFinishedJobs(5000)).toBe(1);
+    expect(await store.getJob("old")).toBeNull();
+    expect(await store.findJobByMessage(1, 30)).toBeNull();
+    expect(await store.findJobByMessage(1, 130)).toBeNull();
+    expect((await store.getJob("recent"))?.state).toBe("failed");
+    expect((await store.getJob("open"))?.state).toBe("pending");
+    expect(await store.purgeFinishedJobs(5000)).toBe(0);
+    expect(await store.purgeFinishedJobs(10_000)).toBe(1);
+    expect(await store.listUndeliveredIds(10_000)).toEqual([]);
+    const open = (await store.listOpenJobs(1)).map((job) => job.id);
+    expect(open).toContain("open");
+    expect(open).not.toContain("recent");
+  });
+
   it("stores sessions by token hash and deletes them one by one or per user", async () => {
     const other = await peer();
     await store.createSession({ tokenHash: "h1", user, createdAt: 1, lastSeenAt: 1 });

@@ -31,6 +31,7 @@ describe("parseConfig", () => {
       sessionIdleSeconds: 30 * 86_400,
       sessionMaxAgeSeconds: 180 * 86_400,
       sessionsPerUser: 10,
+      retentionSeconds: 3 * 86_400,
       maxFileBytes: 20 * 1024 * 1024,
     });
   });
@@ -64,6 +65,7 @@ describe("parseConfig", () => {
       RELAY_SESSIONS_PER_USER: "3",
       RELAY_CODE_GUESSES_PER_MIN: "4",
       RELAY_CODE_GUESSES_GLOBAL_PER_MIN: "40",
+      RELAY_RETENTION_S: "600",
     });
     expect(config).toEqual({
       botToken: "123:abc_DEF-ghi",
@@ -92,6 +94,7 @@ describe("parseConfig", () => {
       sessionsPerUser: 3,
       codeGuessesPerMinute: 4,
       codeGuessesGlobalPerMinute: 40,
+      retentionSeconds: 600,
     });
   });
 
