@@ -82,7 +82,6 @@ function isUpdate(value: unknown): value is Update {
 /** Starts everything described by `config`; resolves once the HTTP server listens. */
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
   registerSecret(config.botToken);
-  if (config.botMode.kind === "webhook") registerSecret(config.botMode.secret);
   const now = options.now ?? Date.now;
   const startedAt = Date.now();
   const instanceId = config.instanceId ?? defaultInstanceId();
@@ -116,6 +115,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   let webhook: WebhookRoute | null = null;
   if (bot !== null && mode.kind === "webhook") {
     const secret = mode.secret ?? randomBytes(32).toString("base64url");
+    registerSecret(secret);
     webhook = {
       path: mode.path,
       secret,
