@@ -1,7 +1,10 @@
 /**
  * A tiny namespaced logger. Use it instead of `console.*` so every line says where it came from
- * (`[relay:http] …`) and tests can silence a namespace with `LOG_LEVEL=silent`.
+ * (`[relay:http] …`) and tests can silence a namespace with `LOG_LEVEL=silent`. Every line and
+ * every detail passes through {@link formatForLog}: secrets are redacted here, for every caller.
  */
+import { formatForLog, redactSecrets } from "./redact";
+
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 const ORDER: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -27,10 +30,10 @@ export interface Logger {
 export function createLogger(namespace: string): Logger {
   const emit = (level: Exclude<LogLevel, "silent">, message: string, details: unknown[]): void => {
     if (ORDER[level] < ORDER[currentLevel()]) return;
-    const line = `[${namespace}] ${message}`;
+    const line = redactSecrets(`[${namespace}] ${message}`);
     // The one place that writes to the console.
     // eslint-disable-next-line no-console
-    (level === "debug" ? console.debug : level === "info" ? console.info : level === "warn" ? console.warn : console.error)(line, ...details);
+    (level === "debug" ? console.debug : level === "info" ? console.info : level === "warn" ? console.warn : console.error)(line, ...details.map(formatForLog));
   };
   return {
     debug: (m, ...d) => emit("debug", m, d),

@@ -4,6 +4,8 @@
  * misconfigured relay stops at once with a message that says what to fix.
  */
 import { AppError } from "../lib/errors";
+import { Reader } from "./config-reader";
+import { parseSecurity, type SecurityConfig } from "./config-security";
 
 /**
  * Where jobs, sessions and events are kept: a SQLite file (one relay), or a Redis server that
@@ -20,7 +22,7 @@ export type BotMode =
   | { readonly kind: "webhook"; readonly url: string; readonly path: string; readonly secret: string | null };
 
 /** Everything the relay reads from the environment, validated. */
-export interface RelayConfig {
+export interface RelayConfig extends SecurityConfig {
   /** Null: the relay runs without the bot (the HTTP API still answers). */
   readonly botToken: string | null;
   /** Bot API base URL without a trailing slash. */
@@ -35,15 +37,13 @@ export interface RelayConfig {
   readonly initDataMaxAgeSeconds: number;
   readonly jobExpirySeconds: number;
   readonly leaseSeconds: number;
-  /** Origins allowed by CORS; `["*"]` allows any. */
-  readonly corsOrigins: readonly string[];
   /** Files larger than this are refused before any download (Bot API: 20 MB). */
   readonly maxFileBytes: number;
   /** New jobs per Telegram user per minute. */
   readonly jobsPerMinute: number;
   /** HTTP API requests per session user per minute. */
   readonly requestsPerMinute: number;
-  /** Link attempts (init data or code) per client address per minute; slows down code guessing. */
+  /** Sign-ins with valid init data per client address per minute (code guesses have their own limits). */
   readonly linksPerMinute: number;
   /** Streamed bytes between garbage collections that keep memory flat; 0 turns that off. */
   readonly gcEveryBytes: number;
@@ -91,7 +91,7 @@ const DEFAULTS = {
   host: "0.0.0.0",
   port: 3001,
   store: "sqlite:./data/relay.sqlite",
-  initDataMaxAgeSeconds: 86_400,
+  initDataMaxAgeSeconds: 3600,
   jobExpirySeconds: 86_400,
   leaseSeconds: 60,
   jobsPerMinute: 20,
@@ -103,50 +103,6 @@ const DEFAULTS = {
   redisCommandTimeoutMs: 10_000,
   leaderLeaseMs: 5000,
 } as const;
-
-class Reader {
-  readonly problems: ConfigProblem[] = [];
-
-  constructor(private readonly env: Env) {}
-
-  /** The trimmed value, or null when unset or blank. */
-  raw(variable: string): string | null {
-    const value = this.env[variable]?.trim();
-    return value === undefined || value === "" ? null : value;
-  }
-
-  problem(variable: string, message: string): void {
-    this.problems.push({ variable, message });
-  }
-
-  integer(variable: string, fallback: number, min: number, max: number): number {
-    const text = this.raw(variable);
-    if (text === null) return fallback;
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
-      this.problem(variable, `must be a whole number from ${min} to ${max}, got "${text}"`);
-      return fallback;
-    }
-    return value;
-  }
-
-  url(variable: string, protocols: readonly string[]): URL | null {
-    const text = this.raw(variable);
-    if (text === null) return null;
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      this.problem(variable, `must be an absolute URL, got "${text}"`);
-      return null;
-    }
-    if (!protocols.includes(url.protocol)) {
-      this.problem(variable, `must use ${protocols.map((p) => p.replace(":", "")).join(" or ")}, got "${text}"`);
-      return null;
-    }
-    return url;
-  }
-}
 
 function withoutTrailingSlash(url: URL): string {
   return url.href.replace(/\/+$/, "");
@@ -192,26 +148,6 @@ function parseStore(reader: Reader): StoreLocation {
   return { kind: "sqlite", path: ":memory:" };
 }
 
-function parseCors(reader: Reader, publicUrl: string | null): readonly string[] {
-  const text = reader.raw("RELAY_CORS_ORIGIN");
-  if (text === null) return publicUrl === null ? ["*"] : [new URL(publicUrl).origin];
-  const origins: string[] = [];
-  for (const item of text.split(",").map((part) => part.trim()).filter((part) => part.length > 0)) {
-    if (item === "*") {
-      origins.push(item);
-      continue;
-    }
-    try {
-      const url = new URL(item);
-      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== item.replace(/\/$/, "")) throw new TypeError(item);
-      origins.push(url.origin);
-    } catch {
-      reader.problem("RELAY_CORS_ORIGIN", `"${item}" is not an origin like https://app.example.com (scheme, host and port only), or *`);
-    }
-  }
-  return origins.length === 0 ? ["*"] : origins;
-}
-
 function parseBotMode(reader: Reader): BotMode {
   const url = reader.url("WEBHOOK_URL", ["https:", "http:"]);
   const secret = reader.raw("WEBHOOK_SECRET");
@@ -227,7 +163,10 @@ function parseBotMode(reader: Reader): BotMode {
  * Variables: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, RELAY_HOST, RELAY_PORT, RELAY_STORE, PUBLIC_URL,
  * WEBHOOK_URL, WEBHOOK_SECRET, INIT_DATA_MAX_AGE_S, JOB_EXPIRY_S, JOB_LEASE_S, RELAY_CORS_ORIGIN,
  * TELEGRAM_MAX_FILE_BYTES, RELAY_JOBS_PER_MIN, RELAY_REQUESTS_PER_MIN, RELAY_LINKS_PER_MIN, RELAY_GC_EVERY_BYTES, RELAY_SWEEP_INTERVAL_MS,
- * RELAY_REDIS_PREFIX, RELAY_REDIS_TIMEOUT_MS, RELAY_LEADER_LEASE_MS, RELAY_INSTANCE_ID.
+ * RELAY_REDIS_PREFIX, RELAY_REDIS_TIMEOUT_MS, RELAY_LEADER_LEASE_MS, RELAY_INSTANCE_ID, and those of
+ * {@link parseSecurity}: PORT, RELAY_ALLOW_PRIVATE_NETWORK, RELAY_TRUST_PROXY, SESSION_IDLE_S,
+ * SESSION_MAX_AGE_S, RELAY_SESSIONS_PER_USER, RELAY_CODE_GUESSES_PER_MIN, RELAY_CODE_GUESSES_GLOBAL_PER_MIN,
+ * RELAY_RETENTION_S.
  */
 export function parseConfig(env: Env): RelayConfig {
   const reader = new Reader(env);
@@ -250,7 +189,7 @@ export function parseConfig(env: Env): RelayConfig {
   const initDataMaxAgeSeconds = reader.integer("INIT_DATA_MAX_AGE_S", DEFAULTS.initDataMaxAgeSeconds, 1, 365 * 86_400);
   const jobExpirySeconds = reader.integer("JOB_EXPIRY_S", DEFAULTS.jobExpirySeconds, 1, 30 * 86_400);
   const leaseSeconds = reader.integer("JOB_LEASE_S", DEFAULTS.leaseSeconds, 1, 3600);
-  const corsOrigins = parseCors(reader, publicUrl);
+  const security = parseSecurity(reader, publicUrl);
   const maxFileBytes = reader.integer("TELEGRAM_MAX_FILE_BYTES", BOT_API_DOWNLOAD_LIMIT_BYTES, 1, 2000 * 1024 * 1024);
   const jobsPerMinute = reader.integer("RELAY_JOBS_PER_MIN", DEFAULTS.jobsPerMinute, 1, 100_000);
   const requestsPerMinute = reader.integer("RELAY_REQUESTS_PER_MIN", DEFAULTS.requestsPerMinute, 1, 1_000_000);
@@ -279,7 +218,7 @@ export function parseConfig(env: Env): RelayConfig {
     initDataMaxAgeSeconds,
     jobExpirySeconds,
     leaseSeconds,
-    corsOrigins,
+    ...security,
     maxFileBytes,
     jobsPerMinute,
     requestsPerMinute,

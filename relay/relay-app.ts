@@ -12,6 +12,7 @@ import { BotError, type Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { describeError } from "../lib/errors";
 import { createLogger } from "../lib/logger";
+import { registerSecret } from "../lib/redact";
 import { isRecord } from "../lib/guards";
 import type { HealthResponse } from "../lib/relay/protocol";
 import { openBackend, defaultInstanceId } from "./backend";
@@ -26,6 +27,7 @@ import { SessionHub } from "./events/session-hub";
 import { createApiRouter } from "./http/api-routes";
 import type { WebhookRoute } from "./http/routes/webhook-route";
 import { createHttpHandler } from "./http/http-handler";
+import { applyServerTimeouts } from "./http/server-timeouts";
 import { JobService } from "./jobs/job-service";
 import { MemoryGovernor } from "./memory-governor";
 import { SessionService } from "./sessions/session-service";
@@ -36,6 +38,9 @@ const log = createLogger("relay");
 
 /** The update types the bot handles. */
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+/** How often expired sessions and finished jobs past the retention are deleted. */
+const SESSION_PRUNE_EVERY_MS = 60_000;
 
 /** Extra knobs for tests. */
 export interface StartOptions {
@@ -76,6 +81,7 @@ function isUpdate(value: unknown): value is Update {
 
 /** Starts everything described by `config`; resolves once the HTTP server listens. */
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
+  registerSecret(config.botToken);
   const now = options.now ?? Date.now;
   const startedAt = Date.now();
   const instanceId = config.instanceId ?? defaultInstanceId();
@@ -99,13 +105,17 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     jobsPerMinute: config.jobsPerMinute,
     now,
   });
-  const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds, now });
+  const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds,
+    limits: { idleSeconds: config.sessionIdleSeconds, maxAgeSeconds: config.sessionMaxAgeSeconds, perUser: config.sessionsPerUser },
+    now,
+  });
   if (bot !== null) registerBotHandlers(bot, { jobs, sessions, chatSettings: new ChatSettingsService(store), maxFileBytes: config.maxFileBytes });
 
   const mode = config.botMode;
   let webhook: WebhookRoute | null = null;
   if (bot !== null && mode.kind === "webhook") {
     const secret = mode.secret ?? randomBytes(32).toString("base64url");
+    registerSecret(secret);
     webhook = {
       path: mode.path,
       secret,
@@ -157,14 +167,16 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     hub,
     requestsPerMinute: config.requestsPerMinute,
     linksPerMinute: config.linksPerMinute,
+    codeGuessesPerMinute: config.codeGuessesPerMinute,
+    codeGuessesGlobalPerMinute: config.codeGuessesGlobalPerMinute,
     memory: governor,
     health,
     webhook,
     now,
     ...(options.sseHeartbeatMs === undefined ? {} : { sseHeartbeatMs: options.sseHeartbeatMs }),
   });
-  const server: Server = createServer(createHttpHandler(router, config.corsOrigins));
-  server.keepAliveTimeout = 65_000;
+  const server: Server = createServer(createHttpHandler(router, config));
+  applyServerTimeouts(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -187,7 +199,15 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   // Results a crash left undelivered, leases that lapsed while down: handle them now, then keep sweeping.
   await jobs.sweep();
   let sweeping: Promise<void> | null = null;
+  let lastSessionPrune = 0;
   const sweeper = setInterval(() => {
+    if (Date.now() - lastSessionPrune >= SESSION_PRUNE_EVERY_MS) {
+      lastSessionPrune = Date.now();
+      sessions.pruneExpired().catch((error: unknown) => log.warn(`could not prune expired sessions: ${describeError(error)}`));
+      store
+        .purgeFinishedJobs(now() - config.retentionSeconds * 1000)
+        .catch((error: unknown) => log.warn(`could not purge finished jobs: ${describeError(error)}`));
+    }
     sweeping ??= jobs.sweep().finally(() => {
       sweeping = null;
     });

@@ -26,8 +26,12 @@ export interface ApiDeps {
   readonly store: RelayStore;
   readonly hub: SessionHub;
   readonly requestsPerMinute: number;
-  /** Link attempts per client address per minute. */
+  /** Sign-ins with init data per client address per minute. */
   readonly linksPerMinute: number;
+  /** `/link` code guesses per client address per minute. */
+  readonly codeGuessesPerMinute: number;
+  /** `/link` code guesses per minute from everyone. */
+  readonly codeGuessesGlobalPerMinute: number;
   readonly health: () => Promise<HealthResponse>;
   /** Told about every streamed chunk, to keep memory flat. */
   readonly memory: MemoryGovernor;

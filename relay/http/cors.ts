@@ -24,15 +24,16 @@ export function applyCorsHeaders(req: IncomingMessage, res: ServerResponse, allo
   res.setHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
 }
 
-/** Answers a CORS preflight (OPTIONS) with 204. */
-export function answerPreflight(req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): void {
+/** Answers a CORS preflight (OPTIONS) with 204; `allowPrivateNetwork` answers Private Network Access. */
+export function answerPreflight(req: IncomingMessage, res: ServerResponse, allowed: readonly string[], allowPrivateNetwork = false): void {
   const origin = req.headers.origin;
   if (origin !== undefined && isAllowedOrigin(origin, allowed)) {
     res.setHeader("Access-Control-Allow-Methods", ALLOWED_METHODS);
     res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
     res.setHeader("Access-Control-Max-Age", "600");
-    // Chrome's Private Network Access: a public app page may call a relay on a private address.
-    if (req.headers["access-control-request-private-network"] === "true") res.setHeader("Access-Control-Allow-Private-Network", "true");
+    // Chrome's Private Network Access: a public app page may call a relay on a private address,
+    // only where the operator allowed it (RELAY_ALLOW_PRIVATE_NETWORK).
+    if (allowPrivateNetwork && req.headers["access-control-request-private-network"] === "true") res.setHeader("Access-Control-Allow-Private-Network", "true");
   }
   res.writeHead(204, { "content-length": 0 });
   res.end();

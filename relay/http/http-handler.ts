@@ -4,9 +4,12 @@
  * status (500 for anything unexpected, which is logged, never shown).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { GrammyError, HttpError as BotApiHttpError } from "grammy";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
-import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError, ServiceUnavailableError, StoreUnavailableError } from "../errors";
+import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError, ServiceUnavailableError, StoreUnavailableError, UpstreamError } from "../errors";
+import type { TrustProxy } from "../config-security";
+import { clientAddress } from "./client-address";
 import { answerPreflight, applyCorsHeaders } from "./cors";
 import { sendError } from "./respond";
 import type { Router } from "./router";
@@ -16,12 +19,28 @@ const log = createLogger("relay:http");
 /** How long a client should wait before retrying when the store is unreachable. */
 const STORE_RETRY_AFTER_S = 5;
 
+/** How long the unread rest of a too large body is discarded after the 413, before the socket is cut. */
+const DISCARD_AFTER_413_MS = 1000;
+
+/**
+ * After a 413 the client may still be sending: discard what arrives for a moment so the answer is
+ * not lost to a TCP reset, then cut the connection.
+ */
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    req.resume();
+    setTimeout(() => req.socket.destroy(), DISCARD_AFTER_413_MS).unref();
+  });
+}
+
 /** Turns any error into the response; if the head is already sent, the connection is cut instead. */
 function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerResponse): void {
   const error =
     caught instanceof StoreUnavailableError
       ? new ServiceUnavailableError("the relay cannot reach its store right now; try again shortly", STORE_RETRY_AFTER_S, { cause: caught })
-      : caught;
+      : caught instanceof GrammyError || caught instanceof BotApiHttpError
+        ? new UpstreamError("Telegram could not be reached or refused the request; try again shortly", { cause: caught })
+        : caught;
   if (res.headersSent) {
     log.warn(`${req.method} ${req.url?.split("?")[0]} failed mid-response: ${describeError(error)}`);
     res.destroy();
@@ -31,8 +50,11 @@ function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerRespo
     const headers: Record<string, string> = {};
     if (error instanceof RateLimitedError || error instanceof ServiceUnavailableError) headers["retry-after"] = String(error.retryAfterSeconds);
     if (error instanceof MethodNotAllowedError) headers.allow = [...error.allow, "OPTIONS"].join(", ");
-    if (error.status === 413) headers.connection = "close";
-    if (error.status >= 500) log.warn(`${req.method} ${req.url?.split("?")[0]} → ${error.status}: ${error.message}`);
+    if (error.status === 413) {
+      headers.connection = "close";
+      closeAfterAnswer(req, res);
+    }
+    if (error.status >= 500) log.warn(`${req.method} ${req.url?.split("?")[0]} → ${error.status}: ${error.message}`, error);
     sendError(res, error.status, error.apiCode, error.message, headers);
     return;
   }
@@ -40,12 +62,19 @@ function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerRespo
   sendError(res, 500, "internal", "internal error");
 }
 
+/** Options of {@link createHttpHandler}, from `RelayConfig`. */
+export interface HttpHandlerOptions {
+  readonly corsOrigins: readonly string[];
+  readonly allowPrivateNetwork: boolean;
+  readonly trustProxy: TrustProxy;
+}
+
 /** Builds the listener for `http.createServer`. */
-export function createHttpHandler(router: Router, corsOrigins: readonly string[]): RequestListener {
+export function createHttpHandler(router: Router, options: HttpHandlerOptions): RequestListener {
   return (req, res) => {
-    applyCorsHeaders(req, res, corsOrigins);
+    applyCorsHeaders(req, res, options.corsOrigins);
     if (req.method === "OPTIONS") {
-      answerPreflight(req, res, corsOrigins);
+      answerPreflight(req, res, options.corsOrigins, options.allowPrivateNetwork);
       return;
     }
     const controller = new AbortController();
@@ -57,7 +86,7 @@ export function createHttpHandler(router: Router, corsOrigins: readonly string[]
       const match = router.match(req.method ?? "GET", url.pathname);
       if (match.kind === "not-found") throw new NotFoundError(`no route ${url.pathname}`);
       if (match.kind === "wrong-method") throw new MethodNotAllowedError(match.allow);
-      await match.handler({ req, res, url, params: match.params, ip: req.socket.remoteAddress ?? "unknown", signal: controller.signal });
+      await match.handler({ req, res, url, params: match.params, ip: clientAddress(req, options.trustProxy), signal: controller.signal });
     };
     run().catch((error: unknown) => handleHttpError(error, req, res));
   };

@@ -1,61 +1,71 @@
 /**
- * Reads a JSON request body with a size limit (413 beyond it) without trusting Content-Length
- * alone, and rejects non-JSON content types (415) and malformed JSON (400).
+ * Reads a JSON request body with a size limit without trusting Content-Length alone: a body
+ * declared too large, or one that grows past the limit as chunks arrive, is answered 413 at once
+ * without reading the rest (the error handler closes the connection). A body must say it is JSON
+ * (415 otherwise) and be valid JSON (400).
  */
 import type { IncomingMessage } from "node:http";
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../errors";
 
-/** Bodies up to this size are drained after a 413 so the client sees the answer, not a reset. */
-const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+function hasBody(req: IncomingMessage): boolean {
+  const length = Number(req.headers["content-length"] ?? "0");
+  return req.headers["transfer-encoding"] !== undefined || (Number.isFinite(length) && length > 0);
+}
 
-/** Resolves after reading and discarding up to {@link DRAIN_LIMIT_BYTES} of what is left of `req`. */
-function drain(req: IncomingMessage, alreadyRead: number): Promise<void> {
-  return new Promise((resolve) => {
-    let total = alreadyRead;
-    const done = (): void => {
+/** The body's bytes; rejects with 413 as soon as more than `limitBytes` arrived, leaving the rest unread. */
+function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
       req.off("data", onData);
-      resolve();
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
     };
     const onData = (chunk: Buffer): void => {
-      total += chunk.length;
-      if (total > DRAIN_LIMIT_BYTES) {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
         req.pause();
-        done();
+        reject(new PayloadTooLargeError(limitBytes));
+        return;
       }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(new BadRequestError("the request body could not be read", { cause: error }));
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(new BadRequestError("the request body was cut off"));
     };
     req.on("data", onData);
-    req.once("end", done);
-    req.once("error", done);
-    req.once("close", done);
-    req.resume();
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
   });
 }
 
 /** Reads and parses the body of `req`; an empty body reads as `{}`. */
 export async function readJson(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+  if (!hasBody(req)) return {};
   const type = req.headers["content-type"];
-  if (type !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    throw new UnsupportedMediaTypeError(type.slice(0, 100));
+  if (type === undefined || !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    throw new UnsupportedMediaTypeError((type ?? "none").slice(0, 100));
   }
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limitBytes) {
-    if (declared <= DRAIN_LIMIT_BYTES) await drain(req, 0);
-    throw new PayloadTooLargeError(limitBytes);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > limitBytes) {
-      await drain(req, size);
-      throw new PayloadTooLargeError(limitBytes);
-    }
-    chunks.push(buffer);
-  }
+  if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
+  const body = await readBody(req, limitBytes);
+  const size = body.length;
   if (size === 0) return {};
   try {
-    return JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
+    return JSON.parse(body.toString("utf8"));
   } catch (error) {
     throw new BadRequestError("the body is not valid JSON", { cause: error });
   }

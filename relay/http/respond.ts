@@ -1,6 +1,7 @@
 /** Small helpers to answer JSON and errors consistently from every route. */
 import type { ServerResponse } from "node:http";
 import type { ErrorBody, RelayErrorCode } from "../../lib/relay/protocol";
+import { redactSecrets } from "../../lib/redact";
 
 /** Sends `body` as JSON with `status`; never cached. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -14,8 +15,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** Sends the standard error body. */
+/** Sends the standard error body; the message is redacted, so no secret can leave in it. */
 export function sendError(res: ServerResponse, status: number, code: RelayErrorCode, message: string, headers: Record<string, string> = {}): void {
-  const body: ErrorBody = { error: { code, message } };
+  const body: ErrorBody = { error: { code, message: redactSecrets(message) } };
   sendJson(res, status, body, headers);
 }

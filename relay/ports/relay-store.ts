@@ -76,6 +76,8 @@ export interface SessionRecord {
   readonly tokenHash: string;
   readonly user: RelayUser;
   readonly createdAt: number;
+  /** Last authenticated use, for the sliding idle expiry (see {@link RelayStore.touchSession}). */
+  readonly lastSeenAt: number;
 }
 
 /** A pending `/link` code; only its hash is kept. */
@@ -130,6 +132,16 @@ export interface RelayStore {
   deleteSession(tokenHash: string): Promise<boolean>;
   /** Ends every session of a user (`/unlink`); returns how many there were. */
   deleteUserSessions(userId: number): Promise<number>;
+  /** Records a session's latest authenticated use; a no-op when it is gone. */
+  touchSession(tokenHash: string, now: number): Promise<void>;
+  /** Every session of a user, oldest first (for the per-user cap). */
+  listUserSessions(userId: number): Promise<SessionRecord[]>;
+  /** Deletes sessions last seen before `idleBefore` or created before `createdBefore`; returns how many. */
+  pruneSessions(idleBefore: number, createdBefore: number): Promise<number>;
+  /** Remembers when a user last sent `/unlink`; init data signed before it is refused. */
+  setUnlinkedAt(userId: number, at: number): Promise<void>;
+  /** When the user last sent `/unlink`, or null. */
+  findUnlinkedAt(userId: number): Promise<number | null>;
 
   saveLinkCode(code: LinkCodeRecord): Promise<void>;
   /** Returns and deletes the code in one step; null when unknown or expired. */
@@ -184,11 +196,16 @@ export interface RelayStore {
   /** The owner's events after `afterId`, oldest first. */
   eventsAfter(ownerId: number, afterId: number, limit: number): Promise<StoredEvent[]>;
   /**
-   * `latest`: the latest event id over all users (0 when none). `oldest`: every event of `ownerId`
+   * Event ids count per user. `latest`: the user's latest event id (0 when none). `oldest`: every event of `ownerId`
    * with an id from `oldest` on is still kept, so a session that saw up to `oldest - 1` or later can
    * replay what it missed; one further behind gets a snapshot instead.
    */
   eventBounds(ownerId: number): Promise<{ readonly oldest: number; readonly latest: number }>;
+  /**
+   * Retention: deletes done, failed and expired jobs that finished before `finishedBefore`, with
+   * their audio references (Telegram file ids) and message references; returns how many.
+   */
+  purgeFinishedJobs(finishedBefore: number): Promise<number>;
   /** Drops events and link codes older than `before`. */
   prune(before: number, now: number): Promise<void>;
 

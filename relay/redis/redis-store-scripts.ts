@@ -20,7 +20,8 @@ import {
   REQUEUE_JOB,
   SET_STATUS_KIND,
 } from "./scripts/job-scripts";
-import { DELETE_SESSION, DELETE_USER_SESSIONS, TAKE_LINK_CODE } from "./scripts/session-scripts";
+import { PURGE_FINISHED_JOBS } from "./scripts/retention-scripts";
+import { DELETE_SESSION, DELETE_USER_SESSIONS, PRUNE_SESSIONS, TAKE_LINK_CODE, TOUCH_SESSION } from "./scripts/session-scripts";
 import { ACTIVATE_STALE_JOBS, EXPIRE_JOBS, EXPIRE_LEASES } from "./scripts/sweep-scripts";
 
 /** Every script the Redis store runs, by method. */
@@ -43,6 +44,9 @@ export const STORE_SCRIPTS = {
   deferDelivery: new RedisScript("deferDelivery", DEFER_DELIVERY),
   deleteSession: new RedisScript("deleteSession", DELETE_SESSION),
   deleteUserSessions: new RedisScript("deleteUserSessions", DELETE_USER_SESSIONS),
+  touchSession: new RedisScript("touchSession", TOUCH_SESSION),
+  purgeFinishedJobs: new RedisScript("purgeFinishedJobs", PURGE_FINISHED_JOBS),
+  pruneSessions: new RedisScript("pruneSessions", PRUNE_SESSIONS),
   takeLinkCode: new RedisScript("takeLinkCode", TAKE_LINK_CODE),
   appendEvent: new RedisScript("appendEvent", APPEND_EVENT),
   prune: new RedisScript("prune", PRUNE),

@@ -9,9 +9,8 @@
  * channel that every relay's `RedisEventBus` listens to, in the same atomic step. Each user's event
  * log is capped at {@link EVENT_LOG_CAP} entries.
  */
-import type { ChainableCommander, Redis } from "ioredis";
 import { StoreError } from "../errors";
-import { closeRedis, connectRedis, toStoreError } from "./redis-connection";
+import { closeRedis, connectRedis } from "./redis-connection";
 import type {
   ChatSettings,
   ClaimOutcome,
@@ -19,18 +18,15 @@ import type {
   FinishOutcome,
   JobRecord,
   Lease,
-  LinkCodeRecord,
   NewJob,
   RelayStore,
-  SessionRecord,
   StatusKind,
   StoredEvent,
 } from "../ports/relay-store";
-import type { RedisScript } from "./redis-script";
 import { STORE_SCRIPTS } from "./redis-store-scripts";
 import { SWEEP_BATCH } from "./scripts/sweep-scripts";
 import { jobOrNull, jobs, list, newJobFields, outcome, toFields, toJob, withJob } from "./redis-job-fields";
-import { toUser } from "../ports/stored-values";
+import { RedisSessionStore } from "./redis-session-store";
 
 /** Most events kept per user; older ones are dropped (a session further behind gets a snapshot). */
 export const EVENT_LOG_CAP = 1000;
@@ -47,88 +43,12 @@ export async function openRedisStore(url: string, prefix: string, name = "relay"
 }
 
 /** {@link RelayStore} on Redis. Create it with {@link openRedisStore}; see the module comment. */
-export class RedisStore implements RelayStore {
+export class RedisStore extends RedisSessionStore implements RelayStore {
   readonly kind = "redis";
-
-  constructor(
-    /** The connection; other parts of the relay (presence, leader lease) share it. */
-    readonly client: Redis,
-    /** Starts every key and the bus channel. */
-    readonly prefix: string,
-  ) {}
 
   /** The pub/sub channel {@link appendEvent} publishes on. */
   get busChannel(): string {
     return `${this.prefix}bus`;
-  }
-
-  private key(...parts: Array<string | number>): string {
-    return this.prefix + parts.join(":");
-  }
-
-  private run(script: RedisScript, ...args: Array<string | number>): Promise<unknown> {
-    return script.run(this.client, [this.prefix, ...args]);
-  }
-
-  /** Runs plain commands; failures become a StoreError (StoreUnavailableError when Redis is unreachable). */
-  private async call<T>(what: string, command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch (error) {
-      throw toStoreError(error, what);
-    }
-  }
-
-  /** Runs a MULTI/EXEC transaction, failing on any command's error. */
-  private async transact(what: string, transaction: ChainableCommander): Promise<void> {
-    const results = await this.call(what, () => transaction.exec());
-    if (results === null) throw toStoreError(new Error("the transaction was aborted"), what);
-    for (const [error] of results) if (error !== null) throw toStoreError(error, what);
-  }
-
-  async createSession(session: SessionRecord): Promise<void> {
-    await this.transact(
-      "createSession",
-      this.client
-        .multi()
-        .hset(this.key("session", session.tokenHash), { user: JSON.stringify(session.user), uid: String(session.user.id), created: String(session.createdAt) })
-        .sadd(this.key("sessions", session.user.id), session.tokenHash),
-    );
-  }
-
-  async findSession(tokenHash: string): Promise<SessionRecord | null> {
-    const fields = await this.call("findSession", () => this.client.hgetall(this.key("session", tokenHash)));
-    const user = fields.user;
-    if (user === undefined) return null;
-    return { tokenHash, user: toUser(user), createdAt: Number(fields.created ?? 0) };
-  }
-
-  async deleteSession(tokenHash: string): Promise<boolean> {
-    return (await this.run(scripts.deleteSession, tokenHash)) === 1;
-  }
-
-  async deleteUserSessions(userId: number): Promise<number> {
-    const count = await this.run(scripts.deleteUserSessions, userId);
-    return typeof count === "number" ? count : 0;
-  }
-
-  async saveLinkCode(code: LinkCodeRecord): Promise<void> {
-    await this.transact(
-      "saveLinkCode",
-      this.client
-        .multi()
-        .hset(this.key("link", code.codeHash), { user: JSON.stringify(code.user), expires: String(code.expiresAt) })
-        .zadd(this.key("link-codes"), code.expiresAt, code.codeHash),
-    );
-  }
-
-  async takeLinkCode(codeHash: string, now: number): Promise<LinkCodeRecord | null> {
-    const value = await this.run(scripts.takeLinkCode, codeHash);
-    if (value === null) return null;
-    const fields = toFields(value, "link code");
-    const expiresAt = Number(fields.expires ?? 0);
-    if (fields.user === undefined || expiresAt <= now) return null;
-    return { codeHash, user: toUser(fields.user), expiresAt };
   }
 
   async getChatSettings(chatId: number): Promise<ChatSettings> {
@@ -269,7 +189,7 @@ export class RedisStore implements RelayStore {
 
   async eventBounds(ownerId: number): Promise<{ oldest: number; latest: number }> {
     const [latest, floor] = await this.call("eventBounds", () =>
-      Promise.all([this.client.get(this.key("events", "seq")), this.client.hget(this.key("events", "floor"), String(ownerId))]),
+      Promise.all([this.client.get(this.key("events", "seq", ownerId)), this.client.hget(this.key("events", "floor"), String(ownerId))]),
     );
     return { oldest: Number(floor ?? 0) + 1, latest: Number(latest ?? 0) };
   }
@@ -279,6 +199,19 @@ export class RedisStore implements RelayStore {
       const looked = await this.run(scripts.prune, before, now, PRUNE_BATCH);
       if (typeof looked !== "number" || looked < PRUNE_BATCH) return;
     }
+  }
+
+  /** Walks every job key with SCAN (no index needed), deleting finished ones past the cut-off page by page. */
+  async purgeFinishedJobs(finishedBefore: number): Promise<number> {
+    let cursor = "0";
+    let count = 0;
+    do {
+      const [next, keys] = await this.call("purgeFinishedJobs", () => this.client.scan(cursor, "MATCH", `${this.key("job")}:*`, "COUNT", 500));
+      cursor = next;
+      const ids = keys.map((key) => key.slice(this.key("job").length + 1));
+      if (ids.length > 0) count += Number(await this.run(scripts.purgeFinishedJobs, finishedBefore, ...ids));
+    } while (cursor !== "0");
+    return count;
   }
 
   /** Closes the connection; close the other users of {@link client} first. */

@@ -38,6 +38,7 @@ export interface SessionRow {
   token_hash: string;
   user_json: string;
   created_at: number;
+  last_seen_at: number;
 }
 
 /** A row of the SQLite store, as better-sqlite3 returns it. */
@@ -60,6 +61,7 @@ export interface EventRow {
   name: string;
   data: string;
   created_at: number;
+  seq: number;
 }
 
 function toStatusKind(value: string | null): StatusKind | null {
@@ -107,5 +109,5 @@ export function toJob(row: JobRow): JobRecord {
 
 /** The one mapping from an `events` row to a stored event. */
 export function toEvent(row: EventRow): StoredEvent {
-  return { id: row.id, ownerId: row.owner_id, name: row.name, data: row.data, createdAt: row.created_at };
+  return { id: row.seq, ownerId: row.owner_id, name: row.name, data: row.data, createdAt: row.created_at };
 }

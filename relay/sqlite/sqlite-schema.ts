@@ -1,7 +1,7 @@
 /** The SQLite store's tables and indexes, and the schema version stamped in `user_version`. */
 
 /** The schema this relay writes; a newer file is refused rather than misread. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Creates every table and index if missing (idempotent, run at every open). */
 export const SCHEMA = `
@@ -9,9 +9,15 @@ CREATE TABLE IF NOT EXISTS sessions (
   token_hash TEXT PRIMARY KEY,
   user_id INTEGER NOT NULL,
   user_json TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+
+CREATE TABLE IF NOT EXISTS unlinked_users (
+  user_id INTEGER PRIMARY KEY,
+  unlinked_at INTEGER NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS link_codes (
   code_hash TEXT PRIMARY KEY,
@@ -65,7 +71,31 @@ CREATE TABLE IF NOT EXISTS events (
   owner_id INTEGER NOT NULL,
   name TEXT NOT NULL,
   data TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  -- The id the owner sees: counted per user, so one user's ids say nothing about another's activity.
+  seq INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS events_owner ON events (owner_id, id);
+CREATE INDEX IF NOT EXISTS events_owner_seq ON events (owner_id, seq);
+
+CREATE TABLE IF NOT EXISTS event_counters (
+  owner_id INTEGER PRIMARY KEY,
+  last_seq INTEGER NOT NULL
+);
+`;
+
+/**
+ * Brings a version-1 file up to date: sessions gained `last_seen_at` (their creation time); events
+ * gained a per-user `seq`, which continues from the old global ids so no browser's Last-Event-ID
+ * goes backwards.
+ */
+export const MIGRATE_FROM_1 = `
+ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET last_seen_at = created_at;
+ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET seq = id;
+CREATE TABLE IF NOT EXISTS event_counters (owner_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL);
+INSERT OR IGNORE INTO event_counters (owner_id, last_seq)
+  SELECT owner_id, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) FROM
+  (SELECT owner_id FROM events UNION SELECT owner_id FROM jobs UNION SELECT user_id FROM sessions);
 `;

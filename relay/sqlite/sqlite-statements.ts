@@ -5,10 +5,19 @@ import type { ChatRow, EventRow, JobRow, LinkCodeRow, SessionRow } from "./sqlit
 /** Prepares every statement once per database; the store runs only these. */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertSession: db.prepare<[string, number, string, number]>(
-      "INSERT INTO sessions (token_hash, user_id, user_json, created_at) VALUES (?, ?, ?, ?)",
+    insertSession: db.prepare<[string, number, string, number, number]>(
+      "INSERT INTO sessions (token_hash, user_id, user_json, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
     ),
-    findSession: db.prepare<[string], SessionRow>("SELECT token_hash, user_json, created_at FROM sessions WHERE token_hash = ?"),
+    findSession: db.prepare<[string], SessionRow>("SELECT token_hash, user_json, created_at, last_seen_at FROM sessions WHERE token_hash = ?"),
+    touchSession: db.prepare<[number, string]>("UPDATE sessions SET last_seen_at = MAX(last_seen_at, ?) WHERE token_hash = ?"),
+    userSessions: db.prepare<[number], SessionRow>(
+      "SELECT token_hash, user_json, created_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at, token_hash",
+    ),
+    pruneSessions: db.prepare<[number, number]>("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?"),
+    setUnlinkedAt: db.prepare<[number, number]>(
+      "INSERT INTO unlinked_users (user_id, unlinked_at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET unlinked_at = MAX(unlinked_at, excluded.unlinked_at)",
+    ),
+    findUnlinkedAt: db.prepare<[number], { unlinked_at: number }>("SELECT unlinked_at FROM unlinked_users WHERE user_id = ?"),
     deleteSession: db.prepare<[string]>("DELETE FROM sessions WHERE token_hash = ?"),
     deleteUserSessions: db.prepare<[number]>("DELETE FROM sessions WHERE user_id = ?"),
     saveLinkCode: db.prepare<[string, string, number]>(
@@ -89,16 +98,20 @@ export function prepareStatements(db: Database.Database) {
       `SELECT id FROM jobs WHERE state IN ('done', 'failed', 'expired') AND delivered = 0
          AND (delivery_lock_until IS NULL OR delivery_lock_until <= ?) ORDER BY finished_at LIMIT 100`,
     ),
-    appendEvent: db.prepare<[number, string, string, number], EventRow>(
-      "INSERT INTO events (owner_id, name, data, created_at) VALUES (?, ?, ?, ?) RETURNING *",
+    nextEventSeq: db.prepare<[number], { last_seq: number }>(
+      "INSERT INTO event_counters (owner_id, last_seq) VALUES (?, 1) ON CONFLICT (owner_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+    ),
+    appendEvent: db.prepare<[number, string, string, number, number], EventRow>(
+      "INSERT INTO events (owner_id, name, data, created_at, seq) VALUES (?, ?, ?, ?, ?) RETURNING *",
     ),
     eventsAfter: db.prepare<[number, number, number], EventRow>(
-      "SELECT * FROM events WHERE owner_id = ? AND id > ? ORDER BY id LIMIT ?",
+      "SELECT * FROM events WHERE owner_id = ? AND seq > ? ORDER BY seq LIMIT ?",
     ),
-    eventBounds: db.prepare<[], { oldest: number | null; latest: number | null }>(
-      "SELECT MIN(id) AS oldest, (SELECT seq FROM sqlite_sequence WHERE name = 'events') AS latest FROM events",
+    eventBounds: db.prepare<[number, number], { oldest: number | null; latest: number | null }>(
+      "SELECT (SELECT MIN(seq) FROM events WHERE owner_id = ?) AS oldest, (SELECT last_seq FROM event_counters WHERE owner_id = ?) AS latest",
     ),
     pruneEvents: db.prepare<[number]>("DELETE FROM events WHERE created_at < ?"),
+    purgeFinishedJobs: db.prepare<[number]>("DELETE FROM jobs WHERE state IN ('done', 'failed', 'expired') AND finished_at < ?"),
     pruneLinkCodes: db.prepare<[number]>("DELETE FROM link_codes WHERE expires_at <= ?"),
   };
 }

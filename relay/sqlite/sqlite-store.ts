@@ -9,8 +9,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../errors";
 import { toUser } from "../ports/stored-values";
-import { toEvent, toJob, type JobRow } from "./sqlite-rows";
-import { SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
+import { toEvent, toJob, type JobRow, type SessionRow } from "./sqlite-rows";
+import { MIGRATE_FROM_1, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
 import { prepareStatements, type Statements } from "./sqlite-statements";
 import type {
   ChatSettings,
@@ -39,6 +39,10 @@ export function openSqliteStore(path: string): SqliteStore {
   return new SqliteStore(db);
 }
 
+function toSession(row: SessionRow): SessionRecord {
+  return { tokenHash: row.token_hash, user: toUser(row.user_json), createdAt: row.created_at, lastSeenAt: row.last_seen_at };
+}
+
 /** {@link RelayStore} on SQLite. Create it with {@link openSqliteStore}. */
 export class SqliteStore implements RelayStore {
   readonly kind = "sqlite";
@@ -55,6 +59,7 @@ export class SqliteStore implements RelayStore {
     if (typeof version === "number" && version > SCHEMA_VERSION) {
       throw new StoreError(`the SQLite store has schema version ${version}; this relay knows ${SCHEMA_VERSION}`);
     }
+    if (version === 1) db.exec(MIGRATE_FROM_1);
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.stmt = prepareStatements(db);
@@ -65,12 +70,32 @@ export class SqliteStore implements RelayStore {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    this.stmt.insertSession.run(session.tokenHash, session.user.id, JSON.stringify(session.user), session.createdAt);
+    this.stmt.insertSession.run(session.tokenHash, session.user.id, JSON.stringify(session.user), session.createdAt, session.lastSeenAt);
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | null> {
     const row = this.stmt.findSession.get(tokenHash);
-    return row === undefined ? null : { tokenHash: row.token_hash, user: toUser(row.user_json), createdAt: row.created_at };
+    return row === undefined ? null : toSession(row);
+  }
+
+  async touchSession(tokenHash: string, now: number): Promise<void> {
+    this.stmt.touchSession.run(now, tokenHash);
+  }
+
+  async listUserSessions(userId: number): Promise<SessionRecord[]> {
+    return this.stmt.userSessions.all(userId).map(toSession);
+  }
+
+  async pruneSessions(idleBefore: number, createdBefore: number): Promise<number> {
+    return this.stmt.pruneSessions.run(idleBefore, createdBefore).changes;
+  }
+
+  async setUnlinkedAt(userId: number, at: number): Promise<void> {
+    this.stmt.setUnlinkedAt.run(userId, at);
+  }
+
+  async findUnlinkedAt(userId: number): Promise<number | null> {
+    return this.stmt.findUnlinkedAt.get(userId)?.unlinked_at ?? null;
   }
 
   async deleteSession(tokenHash: string): Promise<boolean> {
@@ -219,7 +244,11 @@ export class SqliteStore implements RelayStore {
   }
 
   async appendEvent(ownerId: number, name: string, data: string, now: number): Promise<StoredEvent> {
-    const row = this.stmt.appendEvent.get(ownerId, name, data, now);
+    const row = this.db.transaction(() => {
+      const seq = this.stmt.nextEventSeq.get(ownerId)?.last_seq;
+      if (seq === undefined) throw new StoreError("counting an event returned nothing");
+      return this.stmt.appendEvent.get(ownerId, name, data, now, seq);
+    })();
     if (row === undefined) throw new StoreError("appending an event returned nothing");
     return toEvent(row);
   }
@@ -228,11 +257,15 @@ export class SqliteStore implements RelayStore {
     return this.stmt.eventsAfter.all(ownerId, afterId, limit).map(toEvent);
   }
 
-  /** One log for all users, pruned oldest first: the global oldest id holds for every owner. */
-  async eventBounds(_ownerId: number): Promise<{ oldest: number; latest: number }> {
-    const row = this.stmt.eventBounds.get();
+  /** Each user's ids count on their own; `latest` is the user's own counter. */
+  async eventBounds(ownerId: number): Promise<{ oldest: number; latest: number }> {
+    const row = this.stmt.eventBounds.get(ownerId, ownerId);
     const latest = row?.latest ?? 0;
     return { oldest: row?.oldest ?? latest + 1, latest };
+  }
+
+  async purgeFinishedJobs(finishedBefore: number): Promise<number> {
+    return this.stmt.purgeFinishedJobs.run(finishedBefore).changes;
   }
 
   async prune(before: number, now: number): Promise<void> {

@@ -7,7 +7,7 @@ import { GrammyError, InputFile, type Api } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { UpstreamError } from "../errors";
 import type { ChatButton, ChatGateway, ChatMessage } from "../ports/chat-gateway";
-import { openDownload } from "./file-download";
+import { fileDownloadUrl, openDownload } from "./file-download";
 
 /** Telegram's form of one of our buttons; the only place that builds inline keyboard buttons. */
 export function toInlineButton(button: ChatButton): InlineKeyboardButton {
@@ -68,8 +68,7 @@ export function createTelegramGateway(api: Api, apiRoot: string, token: string):
     async openFile(fileId, signal) {
       const file = await api.getFile(fileId, signal);
       if (file.file_path === undefined) throw new UpstreamError("Telegram gave no download path for this file");
-      const path = file.file_path.split("/").map(encodeURIComponent).join("/");
-      return openDownload(`${apiRoot}/file/bot${token}/${path}`, signal);
+      return openDownload(fileDownloadUrl(apiRoot, token, file.file_path), signal);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
+import { redactSecrets } from "../../lib/redact";
 import { UpstreamError } from "../errors";
 
 /** An open download: the body is unread. */
@@ -40,7 +41,20 @@ export function openDownload(url: string, signal: AbortSignal): Promise<Download
 
 /** A copy of `error` whose message cannot leak the URL. */
 function scrub(error: Error): Error {
-  const copy = new Error(error.message.replace(/bot\d+:[A-Za-z0-9_-]+/g, "bot<token>"));
+  const copy = new Error(redactSecrets(error.message));
   copy.name = error.name;
   return copy;
+}
+
+/**
+ * Use to build the download URL of a Bot API `file_path`: each segment is encoded, and `.`, `..`
+ * and empty segments are refused (502), so Telegram's answer cannot point the request elsewhere
+ * on the Bot API host.
+ */
+export function fileDownloadUrl(apiRoot: string, token: string, filePath: string): string {
+  const segments = filePath.split("/");
+  if (segments.some((segment) => segment === "" || segment === "." || segment === ".." || /[\\\0]/.test(segment))) {
+    throw new UpstreamError("Telegram gave an unusable download path for this file");
+  }
+  return `${apiRoot}/file/bot${token}/${segments.map(encodeURIComponent).join("/")}`;
 }

@@ -1,6 +1,7 @@
 /**
  * What every route file shares: body parsing, path parameters, bearer authentication with the
- * per-user rate limit, and the per-address limit for linking. Built once per router by
+ * per-user rate limit, and the limits for linking: sign-ins with init data per address, code
+ * guesses per address and in all. Built once per router by
  * {@link createRouteKit} so all routes count against the same limiters.
  */
 import { RELAY_LIMITS } from "../../../lib/relay/protocol";
@@ -17,8 +18,10 @@ export interface RouteKit {
   readonly body: (ctx: RouteContext) => Promise<unknown>;
   /** The bearer token's session, counted against the per-user limit. */
   readonly authed: (ctx: RouteContext) => Promise<Session>;
-  /** Counts a link attempt from the client's address. */
-  readonly limitLink: (ctx: RouteContext) => void;
+  /** Counts a sign-in with init data from the client's address (never a code guess). */
+  readonly limitSignIn: (ctx: RouteContext) => void;
+  /** Counts a `/link` code guess: per client address and against the global ceiling. */
+  readonly limitCodeGuess: (ctx: RouteContext) => void;
 }
 
 /** Options of {@link createRouteKit}. */
@@ -26,13 +29,17 @@ export interface RouteKitOptions {
   readonly sessions: SessionService;
   readonly requestsPerMinute: number;
   readonly linksPerMinute: number;
+  readonly codeGuessesPerMinute: number;
+  readonly codeGuessesGlobalPerMinute: number;
   readonly now: () => number;
 }
 
 /** Use once per router: the limiters it creates are shared by every route given the kit. */
 export function createRouteKit(options: RouteKitOptions): RouteKit {
   const userLimiter = new RateLimiter(options.requestsPerMinute, 60_000);
-  const linkLimiter = new RateLimiter(options.linksPerMinute, 60_000);
+  const signInLimiter = new RateLimiter(options.linksPerMinute, 60_000);
+  const guessLimiter = new RateLimiter(options.codeGuessesPerMinute, 60_000);
+  const globalGuessLimiter = new RateLimiter(options.codeGuessesGlobalPerMinute, 60_000);
   const limit = (limiter: RateLimiter, key: string): void => {
     const decision = limiter.take(key, options.now());
     if (!decision.ok) throw new RateLimitedError(decision.retryAfterSeconds);
@@ -44,7 +51,11 @@ export function createRouteKit(options: RouteKitOptions): RouteKit {
       limit(userLimiter, `user:${session.userId}`);
       return session;
     },
-    limitLink: (ctx) => limit(linkLimiter, `ip:${ctx.ip}`),
+    limitSignIn: (ctx) => limit(signInLimiter, `ip:${ctx.ip}`),
+    limitCodeGuess: (ctx) => {
+      limit(guessLimiter, `ip:${ctx.ip}`);
+      limit(globalGuessLimiter, "all");
+    },
   };
 }
 

@@ -9,14 +9,14 @@ import { parseCodeSessionRequest, parseTelegramSessionRequest } from "../../../l
 /** Adds `/api/session…`; linking is limited per client address, the rest per user. */
 export function addSessionRoutes(router: Router, kit: RouteKit, sessions: SessionService): void {
   router.on("POST", RELAY_PATHS.sessionTelegram, async (ctx) => {
-    kit.limitLink(ctx);
+    kit.limitSignIn(ctx);
     const request = required(parseTelegramSessionRequest(await kit.body(ctx)));
     const response: SessionResponse = await sessions.linkWithInitData(request.initData);
     sendJson(ctx.res, 200, response);
   });
 
   router.on("POST", RELAY_PATHS.sessionCode, async (ctx) => {
-    kit.limitLink(ctx);
+    kit.limitCodeGuess(ctx);
     const request = required(parseCodeSessionRequest(await kit.body(ctx)));
     const response: SessionResponse = await sessions.linkWithCode(request.code);
     sendJson(ctx.res, 200, response);

@@ -1,7 +1,9 @@
 /** The event-log scripts: appending (and publishing) an event, and pruning old logs. */
 
 /**
- * ARGV: P, owner, name, data, now, cap. Appends to the owner's log under the next global id, keeps
+ * ARGV: P, owner, name, data, now, cap. Appends to the owner's log under the owner's next id (each
+ * user's ids count on their own; a counter missing from before that rule starts at the old global
+ * one, so no id goes backwards), keeps
  * the log at `cap` entries, and publishes the event on the bus in the same step, so every relay
  * hears of exactly the events that were written. → the event id
  */
@@ -10,7 +12,11 @@ local P = ARGV[1]
 local owner = ARGV[2]
 local stream = P .. 'events:' .. owner
 local owners = P .. 'events:owners'
-local seq = redis.call('INCR', P .. 'events:seq')
+local counter = P .. 'events:seq:' .. owner
+if redis.call('EXISTS', counter) == 0 then
+  redis.call('SET', counter, redis.call('GET', P .. 'events:seq') or '0')
+end
+local seq = redis.call('INCR', counter)
 if redis.call('XLEN', stream) == 0 then redis.call('ZADD', owners, ARGV[5], owner) end
 redis.call('XADD', stream, seq .. '-0', 'n', ARGV[3], 'd', ARGV[4], 't', ARGV[5])
 if redis.call('XLEN', stream) > tonumber(ARGV[6]) then

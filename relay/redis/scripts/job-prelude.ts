@@ -11,7 +11,7 @@
  * | `P jobs:undelivered` | sorted set | finished jobs the chat has not been shown, scored by delivery lock (0 = free) |
  * | `P jobs:open:<owner>` | sorted set | the owner's pending and claimed jobs, scored by creation |
  * | `P jobs:by-source` / `jobs:by-status` | hash | `<chat>:<message>` → job id |
- * | `P events:seq` | string | the last event id handed out (ids are global and increasing) |
+ * | `P events:seq:<owner>` | string | the owner's last event id (ids count per user; `P events:seq`, the old global counter, only seeds them) |
  * | `P events:<owner>` | stream | the owner's event log, entry ids `<event id>-0`, capped |
  * | `P events:owners` | sorted set | owners with a log, scored by the time of their oldest entry |
  * | `P events:floor` | hash | owner → the highest event id dropped from their log |

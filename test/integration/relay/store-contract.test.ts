@@ -319,12 +319,37 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect(await store.requeueJob("j2", 300_000)).toBeNull();
   });
 
+  it("purges finished jobs past the retention with their audio and message references, and keeps open ones", async () => {
+    const other = await peer();
+    for (const [id, message] of [["old", 30], ["recent", 31], ["open", 32]] as const) {
+      await store.insertJob(newJob(id, message));
+      await store.activateJob(id, message + 100, "waiting");
+    }
+    await store.claimJob("old", 1, lease("a", "s1", 200_000), 2000);
+    await store.finishJob("old", 1, "a", done, 3000);
+    await store.markDelivered("old");
+    await store.claimJob("recent", 1, lease("b", "s1", 200_000), 2000);
+    await store.finishJob("recent", 1, "b", { kind: "failed", message: "x" }, 9000);
+    expect(await other.purgeFinishedJobs(5000)).toBe(1);
+    expect(await store.getJob("old")).toBeNull();
+    expect(await store.findJobByMessage(1, 30)).toBeNull();
+    expect(await store.findJobByMessage(1, 130)).toBeNull();
+    expect((await store.getJob("recent"))?.state).toBe("failed");
+    expect((await store.getJob("open"))?.state).toBe("pending");
+    expect(await store.purgeFinishedJobs(5000)).toBe(0);
+    expect(await store.purgeFinishedJobs(10_000)).toBe(1);
+    expect(await store.listUndeliveredIds(10_000)).toEqual([]);
+    const open = (await store.listOpenJobs(1)).map((job) => job.id);
+    expect(open).toContain("open");
+    expect(open).not.toContain("recent");
+  });
+
   it("stores sessions by token hash and deletes them one by one or per user", async () => {
     const other = await peer();
-    await store.createSession({ tokenHash: "h1", user, createdAt: 1 });
-    await store.createSession({ tokenHash: "h2", user, createdAt: 2 });
-    await store.createSession({ tokenHash: "h3", user: { ...user, id: 2 }, createdAt: 3 });
-    expect(await other.findSession("h1")).toEqual({ tokenHash: "h1", user, createdAt: 1 });
+    await store.createSession({ tokenHash: "h1", user, createdAt: 1, lastSeenAt: 1 });
+    await store.createSession({ tokenHash: "h2", user, createdAt: 2, lastSeenAt: 2 });
+    await store.createSession({ tokenHash: "h3", user: { ...user, id: 2 }, createdAt: 3, lastSeenAt: 3 });
+    expect(await other.findSession("h1")).toEqual({ tokenHash: "h1", user, createdAt: 1, lastSeenAt: 1 });
     expect(await other.findSession("unknown")).toBeNull();
     expect(await other.deleteSession("h2")).toBe(true);
     expect(await other.deleteSession("h2")).toBe(false);
@@ -332,6 +357,36 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect(await store.deleteUserSessions(1)).toBe(0);
     expect(await store.findSession("h1")).toBeNull();
     expect((await store.findSession("h3"))?.user.id).toBe(2);
+  });
+
+  it("touches sessions forward only, lists a user's oldest first, and prunes idle or too old ones", async () => {
+    const other = await peer();
+    await store.createSession({ tokenHash: "b", user, createdAt: 20, lastSeenAt: 20 });
+    await store.createSession({ tokenHash: "a", user, createdAt: 10, lastSeenAt: 10 });
+    await store.createSession({ tokenHash: "c", user, createdAt: 30, lastSeenAt: 30 });
+    await store.createSession({ tokenHash: "d", user: { ...user, id: 2 }, createdAt: 5, lastSeenAt: 5 });
+    await other.touchSession("a", 500);
+    await other.touchSession("a", 400);
+    await other.touchSession("gone", 400);
+    expect((await store.findSession("a"))?.lastSeenAt).toBe(500);
+    expect((await other.listUserSessions(1)).map((s) => s.tokenHash)).toEqual(["a", "b", "c"]);
+    // Idle before 25 removes b (seen 20) and d (seen 5); created before 8 would also catch d.
+    expect(await store.pruneSessions(25, 8)).toBe(2);
+    expect((await other.listUserSessions(1)).map((s) => s.tokenHash)).toEqual(["a", "c"]);
+    expect(await store.findSession("d")).toBeNull();
+    // Created before 15 removes a, although it was seen recently.
+    expect(await other.pruneSessions(0, 15)).toBe(1);
+    expect((await store.listUserSessions(1)).map((s) => s.tokenHash)).toEqual(["c"]);
+    expect(await store.pruneSessions(0, 0)).toBe(0);
+  });
+
+  it("remembers the latest /unlink time per user", async () => {
+    const other = await peer();
+    expect(await store.findUnlinkedAt(1)).toBeNull();
+    await store.setUnlinkedAt(1, 2000);
+    await other.setUnlinkedAt(1, 1000);
+    expect(await other.findUnlinkedAt(1)).toBe(2000);
+    expect(await store.findUnlinkedAt(2)).toBeNull();
   });
 
   it("takes each link code once, and never after it expired", async () => {
@@ -349,14 +404,15 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect((await store.takeLinkCode("live", 6000))?.expiresAt).toBe(9000);
   });
 
-  it("keeps a per-user event log with increasing ids across relays", async () => {
+  it("keeps a per-user event log with ids counted per user across relays", async () => {
     const other = await peer();
     expect(await store.eventBounds(1)).toEqual({ oldest: 1, latest: 0 });
     const a = await store.appendEvent(1, "job", "{\"n\":1}", 1);
     const b = await other.appendEvent(2, "job", "{}", 2);
     const c = await other.appendEvent(1, "job-gone", "{\"n\":2}", 3);
-    expect(b.id).toBeGreaterThan(a.id);
-    expect(c.id).toBeGreaterThan(b.id);
+    // One user's ids say nothing about another's activity.
+    expect([a.id, b.id, c.id]).toEqual([1, 1, 2]);
+    expect(await store.eventBounds(2)).toEqual({ oldest: 1, latest: 1 });
     expect(await store.eventsAfter(1, 0, 10)).toEqual([
       { id: a.id, ownerId: 1, name: "job", data: "{\"n\":1}", createdAt: 1 },
       { id: c.id, ownerId: 1, name: "job-gone", data: "{\"n\":2}", createdAt: 3 },
@@ -381,7 +437,8 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     const empty = await store.eventBounds(2);
     expect(empty.oldest).toBeGreaterThan(b.id);
     const d = await store.appendEvent(2, "job", "{}", 4);
-    expect(d.id).toBeGreaterThan(c.id);
+    // Pruning never resets a user's counter.
+    expect(d.id).toBe(b.id + 1);
     expect((await store.eventsAfter(2, 0, 10)).map((event) => event.id)).toEqual([d.id]);
   });
 
@@ -396,7 +453,7 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
 
   it("keeps everything after the relay that wrote it closes", async () => {
     await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
-    await store.createSession({ tokenHash: "h1", user, createdAt: 1 });
+    await store.createSession({ tokenHash: "h1", user, createdAt: 1, lastSeenAt: 1 });
     const event = await store.appendEvent(1, "job", "{}", 1);
     await store.close();
     handles.splice(handles.indexOf(store), 1);

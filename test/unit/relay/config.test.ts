@@ -22,10 +22,16 @@ describe("parseConfig", () => {
       store: { kind: "sqlite", path: "./data/relay.sqlite" },
       publicUrl: null,
       botMode: { kind: "polling" },
-      initDataMaxAgeSeconds: 86_400,
+      initDataMaxAgeSeconds: 3600,
       jobExpirySeconds: 86_400,
       leaseSeconds: 60,
-      corsOrigins: ["*"],
+      corsOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
+      allowPrivateNetwork: false,
+      trustProxy: { kind: "none" },
+      sessionIdleSeconds: 30 * 86_400,
+      sessionMaxAgeSeconds: 180 * 86_400,
+      sessionsPerUser: 10,
+      retentionSeconds: 3 * 86_400,
       maxFileBytes: 20 * 1024 * 1024,
     });
   });
@@ -52,6 +58,14 @@ describe("parseConfig", () => {
       RELAY_SWEEP_INTERVAL_MS: "250",
       RELAY_LEADER_LEASE_MS: "1500",
       RELAY_INSTANCE_ID: "relay-1",
+      RELAY_ALLOW_PRIVATE_NETWORK: "1",
+      RELAY_TRUST_PROXY: "2",
+      SESSION_IDLE_S: "3600",
+      SESSION_MAX_AGE_S: "7200",
+      RELAY_SESSIONS_PER_USER: "3",
+      RELAY_CODE_GUESSES_PER_MIN: "4",
+      RELAY_CODE_GUESSES_GLOBAL_PER_MIN: "40",
+      RELAY_RETENTION_S: "600",
     });
     expect(config).toEqual({
       botToken: "123:abc_DEF-ghi",
@@ -73,6 +87,14 @@ describe("parseConfig", () => {
       sweepIntervalMs: 250,
       leaderLeaseMs: 1500,
       instanceId: "relay-1",
+      allowPrivateNetwork: true,
+      trustProxy: { kind: "hops", hops: 2 },
+      sessionIdleSeconds: 3600,
+      sessionMaxAgeSeconds: 7200,
+      sessionsPerUser: 3,
+      codeGuessesPerMinute: 4,
+      codeGuessesGlobalPerMinute: 40,
+      retentionSeconds: 600,
     });
   });
 

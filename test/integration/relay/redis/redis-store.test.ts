@@ -18,6 +18,19 @@ afterAll(async () => {
 });
 
 describe("RedisStore", () => {
+  it("continues a user's event ids from the old global counter, so no Last-Event-ID goes backwards after an upgrade", async () => {
+    const store = await openRedisStore(redis.url, "legacy:");
+    try {
+      await store.client.set("legacy:events:seq", "41");
+      expect((await store.appendEvent(7, "job", "{}", 1)).id).toBe(42);
+      expect((await store.appendEvent(7, "job", "{}", 2)).id).toBe(43);
+      expect((await store.appendEvent(8, "job", "{}", 3)).id).toBe(42);
+      expect(await store.eventBounds(7)).toEqual({ oldest: 1, latest: 43 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it("caps each user's event log, and its bounds then ask for a snapshot instead of a replay", async () => {
     const store = await openRedisStore(redis.url, "cap:");
     try {
@@ -62,10 +75,10 @@ describe("RedisStore", () => {
         createdAt: 1,
         expiresAt: 2,
       });
-      await store.createSession({ tokenHash: "h", user: { id: 3, firstName: "C", lastName: null, username: null, languageCode: null }, createdAt: 1 });
+      await store.createSession({ tokenHash: "h", user: { id: 3, firstName: "C", lastName: null, username: null, languageCode: null }, createdAt: 1, lastSeenAt: 1 });
       const keys = await store.client.keys("*");
       expect(keys.length).toBeGreaterThan(0);
-      expect(keys.filter((key) => !key.startsWith("pub:") && !key.startsWith("cap:"))).toEqual([]);
+      expect(keys.filter((key) => !key.startsWith("pub:") && !key.startsWith("cap:") && !key.startsWith("legacy:"))).toEqual([]);
     } finally {
       await closeRedis(subscriber);
       await store.close();

@@ -14,7 +14,7 @@ describe("the HTTP error handler", () => {
 
   async function serve(router: Router): Promise<string> {
     vi.stubEnv("LOG_LEVEL", "silent");
-    server = createServer(createHttpHandler(router, ["*"]));
+    server = createServer(createHttpHandler(router, { corsOrigins: ["*"], allowPrivateNetwork: false, trustProxy: { kind: "none" } }));
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }

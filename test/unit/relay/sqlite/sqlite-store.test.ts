@@ -52,12 +52,38 @@ describe("SqliteStore on disk", () => {
     expect(() => openSqliteStore(path)).toThrow(/schema version 99/);
   });
 
-  it("keeps one event log for all users: its oldest id holds for every owner", async () => {
+  it("counts event ids per user: another user's events leave a user's bounds unchanged", async () => {
     const store = openSqliteStore(":memory:");
     const a = await store.appendEvent(1, "job", "{}", 1);
     await store.appendEvent(2, "job", "{}", 2);
+    await store.appendEvent(2, "job", "{}", 3);
+    expect(await store.eventBounds(1)).toEqual({ oldest: a.id, latest: a.id });
     await store.prune(2, 2);
-    expect(await store.eventBounds(2)).toEqual({ oldest: a.id + 1, latest: a.id + 1 });
+    expect(await store.eventBounds(1)).toEqual({ oldest: a.id + 1, latest: a.id });
+    expect(await store.eventBounds(2)).toEqual({ oldest: 1, latest: 2 });
+    await store.close();
+  });
+
+  it("migrates a version-1 file: sessions get last_seen_at, events keep their ids and counters continue", async () => {
+    const path = join(dir, "v1.sqlite");
+    await openSqliteStore(path).close();
+    // Turn the fresh file back into what a version-1 relay wrote.
+    const db = new Database(path);
+    db.exec(`
+      DROP INDEX events_owner_seq;
+      ALTER TABLE events DROP COLUMN seq;
+      DROP TABLE event_counters;
+      DROP TABLE unlinked_users;
+      ALTER TABLE sessions DROP COLUMN last_seen_at;
+      INSERT INTO sessions VALUES ('h1', 1, '{"id":1,"firstName":"A","lastName":null,"username":null,"languageCode":null}', 50);
+      INSERT INTO events (owner_id, name, data, created_at) VALUES (1, 'job', '{}', 1), (2, 'job', '{}', 2), (1, 'job', '{}', 3);
+      PRAGMA user_version = 1;
+    `);
+    db.close();
+    const store = openSqliteStore(path);
+    expect((await store.findSession("h1"))?.lastSeenAt).toBe(50);
+    expect((await store.eventsAfter(1, 0, 10)).map((event) => event.id)).toEqual([1, 3]);
+    expect((await store.appendEvent(2, "job", "{}", 4)).id).toBe(4);
     await store.close();
   });
 });
