@@ -32,9 +32,9 @@ export const texts = {
   openApp: "Open the app",
   statusWorking: "Transcribing on your device…",
   statusWaiting: (expirySeconds: number) =>
-    `Open the app to transcribe this — it runs on your device. I'll keep it for ${formatDuration(expirySeconds)}.`,
+    `Waiting for your device: open the app to transcribe this — it runs there. I'll keep it for ${formatDuration(expirySeconds)}.`,
   statusWaitingNoApp: (expirySeconds: number) =>
-    `No device of yours is online. Open the app (or link a browser with /link in a private chat) within ${formatDuration(expirySeconds)}.`,
+    `Waiting for your device: none is online. Open the app (or link a browser with /link in a private chat) within ${formatDuration(expirySeconds)}.`,
   tooLarge: (size: number, limit: number) =>
     `This file is ${megabytes(size)}; Telegram lets bots download files up to ${megabytes(limit)}. ` +
     "Send a shorter recording or a compressed version.",

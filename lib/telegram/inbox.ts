@@ -19,6 +19,8 @@ export type LocalJobState =
   | { readonly kind: "sent"; readonly text: string }
   /** Cancelled or failed here and given back to the relay, so another device (or a retry) can take it. */
   | { readonly kind: "released"; readonly reason: "cancelled" | "failed"; readonly message: string | null }
+  /** Failed here for a reason no device would overcome; the relay was told, so the chat shows it with Retry. */
+  | { readonly kind: "failed"; readonly message: string }
   /** Another session holds it (our claim lost, or our lease expired). */
   | { readonly kind: "taken" };
 
@@ -193,6 +195,8 @@ export function entryStatusText(entry: InboxEntry): string {
       return local.reason === "cancelled"
         ? "Cancelled here; it waits in Telegram for you or another device."
         : `Failed on this device (${local.message ?? "unknown error"}); it waits in Telegram for another try.`;
+    case "failed":
+      return `Failed: ${local.message}. Tap Retry in the chat to try again.`;
     case "taken":
       if (entry.job.state !== "pending" && entry.job.state !== "claimed") break;
       return "Another device or tab is transcribing it.";

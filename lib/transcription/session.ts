@@ -223,7 +223,7 @@ export class TranscriptionSession {
     } catch (error) {
       // Bad input is not a reason to step down: say what is wrong with the file.
       this.setPhase({ kind: "error", message: describeError(error) });
-      return this.finish({ kind: "failed", message: describeError(error) });
+      return this.finish({ kind: "failed", message: describeError(error), reason: "input" });
     }
     const found = this.snapshot.profile ?? (await (this.ready ?? this.deps.probeDevice()));
     const attempts = (this.snapshot.plan ?? this.planFor(found, this.snapshot)).attempts;
@@ -270,7 +270,7 @@ export class TranscriptionSession {
         if (nextAttempt === undefined) {
           const message = failureMessage(attempt, error, true);
           this.setPhase({ kind: "error", message: steps.length > 0 ? `${steps.join(" ")} ${message}` : message });
-          return this.finish({ kind: "failed", message });
+          return this.finish({ kind: "failed", message, reason: kind === "memory" ? "memory" : kind === "input" ? "input" : "other" });
         }
         steps.push(`${describeAttempt(attempt)} ${RUN_ERROR_LABELS[kind]}, so ${describeAttempt(nextAttempt)} took over.`);
         this.update({ notice: steps.join(" ") });

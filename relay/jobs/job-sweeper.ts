@@ -7,7 +7,7 @@
 import { createLogger } from "../../lib/logger";
 import { StoreUnavailableError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
-import type { RelayStore } from "../ports/relay-store";
+import type { JobRecord, RelayStore } from "../ports/relay-store";
 
 const log = createLogger("relay:jobs");
 
@@ -21,6 +21,8 @@ export interface JobSweeperOptions {
   readonly store: RelayStore;
   readonly feed: EventFeed;
   readonly deliver: ((jobId: string) => Promise<void>) | null;
+  /** Tells the chat that a job whose lease lapsed waits for a device again; null without a bot. */
+  readonly returned: ((job: JobRecord) => Promise<void>) | null;
   readonly expirySeconds: number;
   readonly now: () => number;
 }
@@ -47,6 +49,7 @@ export class JobSweeper {
       for (const job of await this.options.store.activateStaleJobs(now - STALE_NEW_JOB_MS)) await this.options.feed.job(job);
       for (const job of await this.options.store.expireLeases(now)) {
         log.info(`lease of job ${job.id} expired; offering it again`);
+        await this.options.returned?.(job);
         await this.options.feed.job(job);
       }
       const expired = await this.options.store.expireJobs(now);

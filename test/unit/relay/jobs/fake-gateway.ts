@@ -8,11 +8,14 @@ export class FakeGateway implements ChatGateway {
   readonly log: Array<{ op: "send" | "edit" | "document"; chatId: number; id: number | null; message: ChatMessage | string }> = [];
   readonly missing = new Set<number>();
   failEdits = 0;
+  /** What each message the bot sent says now, as a person reading the chat would see it. */
+  readonly chat = new Map<number, ChatMessage>();
   private nextId = 100;
 
   async send(chatId: number, replyTo: number | null, message: ChatMessage): Promise<number> {
     this.log.push({ op: "send", chatId, id: replyTo, message });
     this.nextId += 1;
+    this.chat.set(this.nextId, message);
     return this.nextId;
   }
 
@@ -23,6 +26,7 @@ export class FakeGateway implements ChatGateway {
     }
     if (this.missing.has(messageId)) return "missing";
     this.log.push({ op: "edit", chatId, id: messageId, message });
+    this.chat.set(messageId, message);
     return "edited";
   }
 
