@@ -68,7 +68,14 @@ export interface JobRecord extends NewJob {
   readonly finishedAt: number | null;
   /** True once the chat shows the final outcome. */
   readonly delivered: boolean;
+  /** True when telling the chat finally failed (past the attempt limit); never also `delivered`. */
+  readonly deliveryFailed: boolean;
   readonly deliveryAttempts: number;
+  /**
+   * The chat messages of the outcome's parts that exist so far, by part index (part 0 is the status
+   * message unless that was gone), so a delivery cut short resumes without sending a part twice.
+   */
+  readonly deliveryParts: Readonly<Record<number, number>>;
 }
 
 /** A linked browser session; only the SHA-256 of its token is kept. */
@@ -175,8 +182,14 @@ export interface RelayStore {
   /** Takes the right to tell the chat about a finished job until `until`; null when not due. */
   lockDelivery(id: string, now: number, until: number): Promise<JobRecord | null>;
   markDelivered(id: string): Promise<void>;
+  /** Telling the chat failed for good: the job leaves the delivery queue, marked failed, not delivered. */
+  markDeliveryFailed(id: string): Promise<void>;
   /** After a failed attempt: the next attempt is due at `until` (backoff), by any relay. */
   deferDelivery(id: string, until: number): Promise<void>;
+  /** The chat asked us to wait (HTTP 429): the next attempt is due at `until`, and this one is not counted. */
+  postponeDelivery(id: string, until: number): Promise<void>;
+  /** Records that part `index` of the outcome is chat message `messageId` (under the delivery lock). */
+  recordDeliveryPart(id: string, index: number, messageId: number): Promise<void>;
   /** Finished jobs not yet shown in the chat whose delivery lock is free. */
   listUndeliveredIds(now: number): Promise<string[]>;
 

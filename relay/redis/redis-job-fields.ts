@@ -5,7 +5,7 @@
  */
 import { StoreError } from "../errors";
 import type { JobRecord, JobResult, Lease, NewJob } from "../ports/relay-store";
-import { toKind, toSegments, toState } from "../ports/stored-values";
+import { toDeliveryParts, toKind, toSegments, toState } from "../ports/stored-values";
 
 /** A Redis hash as field → value. */
 type Fields = Readonly<Record<string, string>>;
@@ -95,7 +95,9 @@ export function toJob(fields: Fields): JobRecord {
     failureMessage: text(fields, "failMsg"),
     finishedAt: num(fields, "finishedAt"),
     delivered: fields.delivered === "1",
+    deliveryFailed: fields.delivered === "2",
     deliveryAttempts: num(fields, "attempts") ?? 0,
+    deliveryParts: toDeliveryParts(fields.parts),
   };
 }
 

@@ -244,8 +244,20 @@ export class RedisStore implements RelayStore {
     await this.run(scripts.markDelivered, id);
   }
 
+  async markDeliveryFailed(id: string): Promise<void> {
+    await this.run(scripts.markDeliveryFailed, id);
+  }
+
   async deferDelivery(id: string, until: number): Promise<void> {
     await this.run(scripts.deferDelivery, id, until);
+  }
+
+  async postponeDelivery(id: string, until: number): Promise<void> {
+    await this.run(scripts.postponeDelivery, id, until);
+  }
+
+  async recordDeliveryPart(id: string, index: number, messageId: number): Promise<void> {
+    await this.run(scripts.recordDeliveryPart, id, index, messageId);
   }
 
   async listUndeliveredIds(now: number): Promise<string[]> {

@@ -10,7 +10,8 @@ import Database from "better-sqlite3";
 import { StoreError } from "../errors";
 import { toUser } from "../ports/stored-values";
 import { toEvent, toJob, type JobRow } from "./sqlite-rows";
-import { SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
+import { ADDED_JOB_COLUMNS, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
+import { isRecord } from "../../lib/guards";
 import { prepareStatements, type Statements } from "./sqlite-statements";
 import type {
   ChatSettings,
@@ -56,6 +57,9 @@ export class SqliteStore implements RelayStore {
       throw new StoreError(`the SQLite store has schema version ${version}; this relay knows ${SCHEMA_VERSION}`);
     }
     db.exec(SCHEMA);
+    const info: unknown = db.pragma("table_info(jobs)");
+    const columns = new Set(Array.isArray(info) ? info.flatMap((column: unknown) => (isRecord(column) && typeof column.name === "string" ? [column.name] : [])) : []);
+    for (const added of ADDED_JOB_COLUMNS) if (!columns.has(added.name)) db.exec(`ALTER TABLE jobs ADD COLUMN ${added.name} ${added.definition}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.stmt = prepareStatements(db);
   }
@@ -210,8 +214,20 @@ export class SqliteStore implements RelayStore {
     this.stmt.markDelivered.run(id);
   }
 
+  async markDeliveryFailed(id: string): Promise<void> {
+    this.stmt.markDeliveryFailed.run(id);
+  }
+
   async deferDelivery(id: string, until: number): Promise<void> {
     this.stmt.deferDelivery.run(until, id);
+  }
+
+  async postponeDelivery(id: string, until: number): Promise<void> {
+    this.stmt.postponeDelivery.run(until, id);
+  }
+
+  async recordDeliveryPart(id: string, index: number, messageId: number): Promise<void> {
+    this.stmt.recordDeliveryPart.run(index, messageId, id);
   }
 
   async listUndeliveredIds(now: number): Promise<string[]> {
