@@ -46,6 +46,7 @@ export const texts = {
   failed: (message: string) => `Couldn't transcribe this on your device: ${message}`,
   expired: (expirySeconds: number) => `No device of yours picked this up within ${formatDuration(expirySeconds)}. Tap Retry after opening the app.`,
   retry: "Retry",
+  partPlaceholder: (part: number, parts: number) => `(part ${part} of ${parts} follows…)`,
   srtButton: "Subtitles (.srt)",
   linkCode: (code: string, minutes: number) =>
     `Your code: ${code}\n\nEnter it in the app within ${minutes} minutes to connect that browser. It works once.`,

@@ -7,7 +7,7 @@
 import { createLogger } from "../../lib/logger";
 import { describeError } from "../../lib/errors";
 import type { JobRecord, RelayStore } from "../ports/relay-store";
-import type { ChatButton, ChatGateway } from "../ports/chat-gateway";
+import { ChatRateLimitError, type ChatButton, type ChatGateway } from "../ports/chat-gateway";
 import type { Presence } from "../ports/presence";
 import { texts } from "../texts";
 import { appButtonFor, outcomeMessages, waitingMessage } from "./job-messages";
@@ -27,6 +27,8 @@ export interface JobDeliveryOptions {
   readonly publicUrl: string | null;
   readonly expirySeconds: number;
   readonly now: () => number;
+  /** Called once when telling the chat failed for good (the app's inbox is told). */
+  readonly onDeliveryFailed?: (job: JobRecord) => Promise<void>;
 }
 
 /** See the module comment. */
@@ -60,33 +62,66 @@ export class JobDelivery {
   }
 
   /**
-   * Shows a finished job's outcome in the chat: edits the status message (or replies anew when it
-   * is gone), sends overflow parts of long transcripts, then marks the job delivered. A store lock
-   * makes sure only one caller does this; failures are retried by the sweeper.
+   * Shows a finished job's outcome in the chat, each part exactly once, under a store lock (one
+   * caller at a time, across relays). Parts are made to exist first: the status message is part 0
+   * (a placeholder replaces it when it is gone), and each further part is a placeholder sent in
+   * order, its id recorded right after it is sent; then every part is edited to its text, which is
+   * idempotent. A crash at any step resumes from the recorded parts: at worst a stray placeholder,
+   * never a part twice. A 429 defers the delivery by `retry_after` without counting an attempt;
+   * past {@link MAX_DELIVERY_ATTEMPTS} other failures it is marked failed, never delivered.
    */
   async deliver(jobId: string): Promise<void> {
     const { gateway, store } = this.options;
+    const peek = await store.getJob(jobId);
+    if (peek === null) return;
     const now = this.options.now();
-    const job = await store.lockDelivery(jobId, now, now + DELIVERY_LOCK_MS);
+    const estimate = outcomeMessages(peek, null, this.options.expirySeconds).length;
+    const job = await store.lockDelivery(jobId, now, now + DELIVERY_LOCK_MS + 2 * estimate * (gateway.paceMs?.(peek.chatId) ?? 0));
     if (job === null) return;
     try {
-      const [first, ...rest] = outcomeMessages(job, this.appButton(job.chatId), this.options.expirySeconds);
-      if (first !== undefined) {
-        const edited = job.statusMessageId === null ? "missing" : await gateway.edit(job.chatId, job.statusMessageId, first);
-        if (edited === "missing") await gateway.send(job.chatId, job.sourceMessageId, first);
+      const messages = outcomeMessages(job, this.appButton(job.chatId), this.options.expirySeconds);
+      const parts = new Map<number, number>(Object.entries(job.deliveryParts).map(([index, id]) => [Number(index), id]));
+      if (!parts.has(0) && job.statusMessageId !== null) parts.set(0, job.statusMessageId);
+      for (let index = 0; index < messages.length; index += 1) {
+        if (!parts.has(index)) parts.set(index, await this.placeholder(job, index, messages.length));
       }
-      for (const part of rest) await gateway.send(job.chatId, job.sourceMessageId, part);
+      for (const [index, message] of messages.entries()) {
+        const id = parts.get(index);
+        if (id === undefined) continue;
+        if ((await gateway.edit(job.chatId, id, message)) !== "missing") continue;
+        // Deleted meanwhile (by the user, or the status message long ago): it exists once more.
+        await gateway.edit(job.chatId, await this.placeholder(job, index, messages.length), message);
+      }
       await store.markDelivered(job.id);
-      log.info(`job ${job.id} ${job.state}, shown in the chat`);
+      log.info(`job ${job.id} ${job.state}, shown in the chat (${messages.length} part${messages.length === 1 ? "" : "s"})`);
     } catch (error) {
-      if (job.deliveryAttempts >= MAX_DELIVERY_ATTEMPTS) {
-        log.error(`giving up telling the chat about job ${job.id} after ${job.deliveryAttempts} attempts`, error);
-        await store.markDelivered(job.id);
-      } else {
-        const backoffMs = Math.min(60_000, 1000 * 2 ** (job.deliveryAttempts - 1));
-        log.warn(`could not tell the chat about job ${job.id} (attempt ${job.deliveryAttempts}, next in ${backoffMs / 1000} s): ${describeError(error)}`);
-        await store.deferDelivery(job.id, this.options.now() + backoffMs);
-      }
+      await this.failedAttempt(job, error);
     }
+  }
+
+  /** Sends the placeholder of part `index` and records it at once; returns its message id. */
+  private async placeholder(job: JobRecord, index: number, count: number): Promise<number> {
+    const id = await this.options.gateway.send(job.chatId, job.sourceMessageId, { text: texts.partPlaceholder(index + 1, count) });
+    await this.options.store.recordDeliveryPart(job.id, index, id);
+    return id;
+  }
+
+  private async failedAttempt(job: JobRecord, error: unknown): Promise<void> {
+    const { store } = this.options;
+    if (error instanceof ChatRateLimitError) {
+      log.warn(`the chat asks to wait ${error.retryAfterSeconds} s before telling it about job ${job.id}`);
+      await store.postponeDelivery(job.id, this.options.now() + error.retryAfterSeconds * 1000);
+      return;
+    }
+    if (job.deliveryAttempts >= MAX_DELIVERY_ATTEMPTS) {
+      log.error(`giving up telling the chat about job ${job.id} after ${job.deliveryAttempts} attempts`, error);
+      await store.markDeliveryFailed(job.id);
+      const failed = await store.getJob(job.id);
+      if (failed !== null) await this.options.onDeliveryFailed?.(failed);
+      return;
+    }
+    const backoffMs = Math.min(60_000, 1000 * 2 ** (job.deliveryAttempts - 1));
+    log.warn(`could not tell the chat about job ${job.id} (attempt ${job.deliveryAttempts}, next in ${backoffMs / 1000} s): ${describeError(error)}`);
+    await store.deferDelivery(job.id, this.options.now() + backoffMs);
   }
 }

@@ -210,7 +210,7 @@ export class FakeBotApi {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly nextMessageId = new Map<number, number>();
   private readonly members = new Map<string, string>();
-  private readonly failures = new Map<string, Array<{ code: number; description: string }>>();
+  private readonly failures = new Map<string, Array<{ code: number; description: string; retryAfter?: number }>>();
   private readonly callWaiters = new Set<() => void>();
   private queue: Update[] = [];
   private nextUpdateId = 1;
@@ -278,10 +278,10 @@ export class FakeBotApi {
     }
   }
 
-  /** Makes the next call(s) of `method` fail with a Bot API error. */
-  failNext(method: string, code: number, description: string, times = 1): void {
+  /** Makes the next call(s) of `method` fail with a Bot API error (`retryAfter`: a 429's `parameters.retry_after`). */
+  failNext(method: string, code: number, description: string, times = 1, retryAfter?: number): void {
     const list = this.failures.get(method) ?? [];
-    for (let i = 0; i < times; i += 1) list.push({ code, description });
+    for (let i = 0; i < times; i += 1) list.push({ code, description, ...(retryAfter === undefined ? {} : { retryAfter }) });
     this.failures.set(method, list);
   }
 
@@ -370,6 +370,14 @@ export class FakeBotApi {
     });
   }
 
+  /** What the chat shows of the bot's messages in `chatId` now, oldest first (as a person reads it). */
+  chatTexts(chatId: number): string[] {
+    return [...this.messages.entries()]
+      .filter(([key]) => key.startsWith(`${chatId}:`))
+      .sort(([a], [b]) => Number(a.split(":")[1]) - Number(b.split(":")[1]))
+      .map(([, message]) => message.text);
+  }
+
   /** Text of a message the bot sent or edited last. */
   messageText(chatId: number, messageId: number): string | undefined {
     return this.messages.get(`${chatId}:${messageId}`)?.text;
@@ -394,8 +402,8 @@ export class FakeBotApi {
     this.reply(res, 200, { ok: true, result });
   }
 
-  private error(res: ServerResponse, code: number, description: string): void {
-    this.reply(res, code, { ok: false, error_code: code, description });
+  private error(res: ServerResponse, code: number, description: string, retryAfter?: number): void {
+    this.reply(res, code, { ok: false, error_code: code, description, ...(retryAfter === undefined ? {} : { parameters: { retry_after: retryAfter } }) });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -413,7 +421,7 @@ export class FakeBotApi {
     const call: RecordedCall = { method, params, files, at: Date.now(), status: 0 };
     this.calls.push(call);
     const failure = this.failures.get(method)?.shift();
-    if (failure !== undefined) this.error(res, failure.code, failure.description);
+    if (failure !== undefined) this.error(res, failure.code, failure.description, failure.retryAfter);
     else await this.dispatch(method, params, files, req, res);
     call.status = res.statusCode;
     for (const wake of [...this.callWaiters]) wake();
@@ -443,6 +451,11 @@ export class FakeBotApi {
   private sentMessage(chatId: number, text: string | undefined, params: Record<string, unknown>, extra: Partial<Message> = {}): Message {
     const messageId = this.newMessageId(chatId);
     this.messages.set(`${chatId}:${messageId}`, { text: text ?? "", replyMarkup: params.reply_markup });
+    return { ...this.messageBody(chatId, messageId, text), ...extra };
+  }
+
+  /** The Bot API's form of bot message `messageId` (an edit answers with it too, without a new message). */
+  private messageBody(chatId: number, messageId: number, text: string | undefined): Message {
     const chat: Chat = chatId > 0 ? { id: chatId, type: "private", first_name: "User" } : { id: chatId, type: "supergroup", title: "Group" };
     return {
       message_id: messageId,
@@ -450,7 +463,6 @@ export class FakeBotApi {
       chat,
       from: { id: this.botInfo.id, is_bot: true, first_name: this.botInfo.first_name, username: this.botInfo.username },
       ...(text === undefined ? {} : { text }),
-      ...extra,
     };
   }
 
@@ -501,7 +513,7 @@ export class FakeBotApi {
         }
         stored.text = text;
         stored.replyMarkup = params.reply_markup;
-        return this.ok(res, { ...this.sentMessage(chatId ?? 0, text, params), message_id: asNumber(params.message_id) ?? 0 });
+        return this.ok(res, { ...this.messageBody(chatId ?? 0, asNumber(params.message_id) ?? 0, text), ...(params.reply_markup === undefined ? {} : { reply_markup: params.reply_markup }) });
       }
       case "sendDocument": {
         const attach = asString(params.document) ?? "";

@@ -7,6 +7,7 @@ import { JobService, type SessionActor } from "../../../../relay/jobs/job-servic
 import { openSqliteStore, type SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { texts } from "../../../../relay/texts";
 import { FakeGateway, input } from "./fake-gateway";
+import { ChatRateLimitError } from "../../../../relay/ports/chat-gateway";
 
 describe("JobDelivery (through JobService)", () => {
   let now = 1_000_000;
@@ -93,5 +94,85 @@ describe("JobDelivery (through JobService)", () => {
     await jobs.sweep();
     expect(reads(status)).toBe(texts.expired(600));
     expect(buttons(status)).toEqual([texts.openApp, texts.retry]);
+  });
+
+  const parts = ["a".repeat(4000), "b".repeat(4000), "c".repeat(4000), "d".repeat(100)];
+
+  /** A finished 4-part transcript; returns its status message id. */
+  async function finishedLong(failCall: FakeGateway["failCall"]): Promise<{ id: string; status: number }> {
+    const job = await queued(3);
+    const claim = await jobs.claim(actor, job.id);
+    gateway.failCall = failCall;
+    await jobs.finish(actor, job.id, claim.lease, { kind: "done", result: { text: parts.join("\n\n"), segments: [], language: null } });
+    return job;
+  }
+
+  /** The parts as the chat shows them now, in message order, placeholders left out. */
+  function shownParts(): string[] {
+    return [...gateway.chat.entries()].sort(([a], [b]) => a - b).map(([, message]) => message.text).filter((text) => /^[abcd]+$/.test(text));
+  }
+
+  async function sweepUntilDelivered(id: string, stepMs: number, rounds: number): Promise<void> {
+    for (let round = 0; round < rounds && (await store.getJob(id))?.delivered !== true; round += 1) {
+      now += stepMs;
+      await jobs.sweep();
+    }
+  }
+
+  it("a 429 on part k defers by retry_after, uncounted, and each part appears once", async () => {
+    // 3 placeholders, then 4 edits.
+    for (let k = 1; k <= 7; k += 1) {
+      gateway.chat.clear();
+      gateway.failCall = null;
+      const { id } = await queued(100 + k);
+      const claim = await jobs.claim(actor, id);
+      let calls = 0;
+      gateway.failCall = () => {
+        calls += 1;
+        return calls === k ? new ChatRateLimitError(3) : null;
+      };
+      await jobs.finish(actor, id, claim.lease, { kind: "done", result: { text: parts.join("\n\n"), segments: [], language: null } });
+      const job = await store.getJob(id);
+      expect(job?.delivered).toBe(false);
+      expect(job?.deliveryAttempts).toBe(0);
+      // Not before retry_after.
+      now += 2_000;
+      await jobs.sweep();
+      expect((await store.getJob(id))?.delivered).toBe(false);
+      now += 1_000;
+      await jobs.sweep();
+      expect((await store.getJob(id))?.delivered).toBe(true);
+      expect(shownParts()).toEqual(parts);
+    }
+  });
+
+  it("429 on every call for a minute, then recovery: delivered once, never given up", async () => {
+    const { id } = await finishedLong(() => (now < 1_000_000 + 60_000 ? new ChatRateLimitError(3) : null));
+    await sweepUntilDelivered(id, 3_000, 40);
+    const job = await store.getJob(id);
+    expect(job?.delivered).toBe(true);
+    expect(job?.deliveryFailed).toBe(false);
+    expect(shownParts()).toEqual(parts);
+  });
+
+  it("resumes from the recorded parts after an error mid-delivery: no part twice", async () => {
+    let calls = 0;
+    const { id } = await finishedLong(() => {
+      calls += 1;
+      return calls === 2 || calls === 6 ? new Error("Telegram is down") : null;
+    });
+    await sweepUntilDelivered(id, 5_000, 10);
+    expect((await store.getJob(id))?.delivered).toBe(true);
+    expect(shownParts()).toEqual(parts);
+    expect(gateway.texts("send").filter((text) => text === texts.partPlaceholder(2, 4))).toHaveLength(1);
+  });
+
+  it("a delivery that keeps failing is marked failed, never delivered", async () => {
+    const { id } = await finishedLong((op) => (op === "edit" ? new Error("Bad Request: chat not found") : null));
+    await sweepUntilDelivered(id, 61_000, 10);
+    const job = await store.getJob(id);
+    expect(job?.delivered).toBe(false);
+    expect(job?.deliveryFailed).toBe(true);
+    expect(await store.listUndeliveredIds(now + 1_000_000)).toEqual([]);
   });
 });
