@@ -210,7 +210,10 @@ export class FakeBotApi {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly nextMessageId = new Map<number, number>();
   private readonly members = new Map<string, string>();
-  private readonly failures = new Map<string, Array<{ code: number; description: string; retryAfter?: number }>>();
+  /** Per method, what its next calls answer: a Bot API error, or null to let one call through. */
+  private readonly failures = new Map<string, Array<{ code: number; description: string; retryAfter?: number } | null>>();
+  /** Updates some getUpdates call returned; only these are confirmed by a later offset. */
+  private readonly handedOut = new WeakSet<Update>();
   private readonly callWaiters = new Set<() => void>();
   private queue: Update[] = [];
   private nextUpdateId = 1;
@@ -283,6 +286,22 @@ export class FakeBotApi {
     const list = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i += 1) list.push({ code, description, ...(retryAfter === undefined ? {} : { retryAfter }) });
     this.failures.set(method, list);
+  }
+
+  /** Lets `pass` more calls of `method` succeed, then fails the next with a Bot API error (`retryAfter` as in {@link failNext}). */
+  failNextAfter(method: string, pass: number, code: number, description: string, retryAfter?: number): void {
+    const list = this.failures.get(method) ?? [];
+    for (let i = 0; i < pass; i += 1) list.push(null);
+    list.push({ code, description, ...(retryAfter === undefined ? {} : { retryAfter }) });
+    this.failures.set(method, list);
+  }
+
+  /**
+   * Telegram may restart `update_id` from another value (after a week without updates): the next
+   * updates are numbered from `next`, and updates never handed out are not dropped by an older offset.
+   */
+  restartUpdateIds(next: number): void {
+    this.nextUpdateId = next;
   }
 
   /** Sets what getChatMember answers for a user in a chat (default "member"). */
@@ -421,7 +440,7 @@ export class FakeBotApi {
     const call: RecordedCall = { method, params, files, at: Date.now(), status: 0 };
     this.calls.push(call);
     const failure = this.failures.get(method)?.shift();
-    if (failure !== undefined) this.error(res, failure.code, failure.description, failure.retryAfter);
+    if (failure !== undefined && failure !== null) this.error(res, failure.code, failure.description, failure.retryAfter);
     else await this.dispatch(method, params, files, req, res);
     call.status = res.statusCode;
     for (const wake of [...this.callWaiters]) wake();
@@ -543,7 +562,8 @@ export class FakeBotApi {
     const offset = asNumber(params.offset) ?? 0;
     const limit = Math.min(Math.max(asNumber(params.limit) ?? 100, 1), 100);
     const timeoutSeconds = Math.min(asNumber(params.timeout) ?? 0, 50);
-    if (offset > 0) this.queue = this.queue.filter((update) => update.update_id >= offset);
+    // As Telegram: an offset confirms the updates handed out before it, whatever their ids.
+    if (offset > 0) this.queue = this.queue.filter((update) => update.update_id >= offset || !this.handedOut.has(update));
     if (this.queue.length === 0 && timeoutSeconds > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(wake, timeoutSeconds * 1000);
@@ -559,7 +579,9 @@ export class FakeBotApi {
       });
     }
     if (res.destroyed || res.writableEnded) return;
-    this.ok(res, this.queue.slice(0, limit));
+    const batch = this.queue.slice(0, limit);
+    for (const update of batch) this.handedOut.add(update);
+    this.ok(res, batch);
   }
 
   private async download(path: string, res: ServerResponse): Promise<void> {
