@@ -35,6 +35,8 @@ export const texts = {
     `Waiting for your device: open the app to transcribe this — it runs there. I'll keep it for ${formatDuration(expirySeconds)}.`,
   statusWaitingNoApp: (expirySeconds: number) =>
     `Waiting for your device: none is online. Open the app (or link a browser with /link in a private chat) within ${formatDuration(expirySeconds)}.`,
+  statusReminder: (remainingSeconds: number) =>
+    `Still waiting for your device: open the app within ${formatDuration(remainingSeconds)}, or this one expires.`,
   tooLarge: (size: number, limit: number) =>
     `This file is ${megabytes(size)}; Telegram lets bots download files up to ${megabytes(limit)}. ` +
     "Send a shorter recording or a compressed version.",

@@ -46,13 +46,31 @@ export class JobDelivery {
   async showStatus(job: JobRecord, working: boolean): Promise<void> {
     if (job.statusMessageId === null) return;
     const kind = working ? "working" : "waiting";
-    if (job.statusKind === kind) return;
+    if (job.statusKind === kind || (!working && job.statusKind === "reminded")) return;
     const message = working ? { text: texts.statusWorking } : waitingMessage(this.appButton(job.chatId), this.options.expirySeconds);
     try {
       await this.options.gateway.edit(job.chatId, job.statusMessageId, message);
       await this.options.store.setStatusKind(job.id, kind);
     } catch (error) {
       log.warn(`could not update the status of job ${job.id}: ${describeError(error)}`);
+    }
+  }
+
+  /**
+   * A job no device took, soon to expire: the status message says so while there is still time
+   * (once per waiting spell; a claim or release changes the status again).
+   */
+  async remind(job: JobRecord): Promise<void> {
+    if (job.statusMessageId === null || job.statusKind !== "waiting") return;
+    const remaining = Math.max(0, job.expiresAt - this.options.now()) / 1000;
+    const rounded = remaining >= 3600 ? Math.ceil(remaining / 3600) * 3600 : Math.max(60, Math.ceil(remaining / 60) * 60);
+    const app = this.appButton(job.chatId);
+    const message = { text: texts.statusReminder(rounded), ...(app === null ? {} : { buttons: [[app]] }) };
+    try {
+      await this.options.gateway.edit(job.chatId, job.statusMessageId, message);
+      await this.options.store.setStatusKind(job.id, "reminded");
+    } catch (error) {
+      log.warn(`could not remind the chat of job ${job.id}: ${describeError(error)}`);
     }
   }
 

@@ -97,6 +97,7 @@ export class JobService {
       feed: this.feed,
       deliver: delivery === null ? null : (jobId) => delivery.deliver(jobId),
       returned: delivery === null ? null : (job) => delivery.showWaiting(job),
+      remind: delivery === null ? null : (job) => delivery.remind(job),
       expirySeconds: this.expirySeconds,
       now: this.now,
     });

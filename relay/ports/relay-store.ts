@@ -50,8 +50,11 @@ export interface JobResult {
   readonly language: string | null;
 }
 
-/** What the status message currently says, so it is edited only when it should change. */
-export type StatusKind = "waiting" | "working";
+/**
+ * What the status message currently says, so it is edited only when it should change: `reminded`
+ * is "waiting" after the reminder that the job will soon expire.
+ */
+export type StatusKind = "waiting" | "working" | "reminded";
 
 /** `new` is internal: written, but the status message is not sent yet. */
 export type JobRecordState = "new" | JobState;
@@ -157,6 +160,8 @@ export interface RelayStore {
   listOpenJobs(ownerId: number): Promise<JobRecord[]>;
   /** Jobs not yet final, for /healthz. */
   countOpenJobs(): Promise<number>;
+  /** Pending jobs whose status message says `waiting` and that expire by `expiresBy`: due for a reminder. */
+  listJobsToRemind(expiresBy: number): Promise<JobRecord[]>;
 
   /**
    * Atomically gives the job to `lease` when it is pending or its lease has expired. The same

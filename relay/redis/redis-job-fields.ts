@@ -89,7 +89,7 @@ export function toJob(fields: Fields): JobRecord {
     expiresAt: requiredNum(fields, "expires"),
     state,
     statusMessageId: num(fields, "statusMsg"),
-    statusKind: statusKindText === "waiting" || statusKindText === "working" ? statusKindText : null,
+    statusKind: statusKindText === "waiting" || statusKindText === "working" || statusKindText === "reminded" ? statusKindText : null,
     lease,
     result,
     failureMessage: text(fields, "failMsg"),

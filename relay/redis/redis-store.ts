@@ -173,6 +173,13 @@ export class RedisStore implements RelayStore {
     return jobs(await this.run(scripts.listOpenJobs, ownerId));
   }
 
+  async listJobsToRemind(expiresBy: number): Promise<JobRecord[]> {
+    // Pending jobs are scored by expiry; the few due are read one by one.
+    const ids = await this.call("listJobsToRemind", () => this.client.zrangebyscore(this.key("jobs", "pending"), "-inf", expiresBy, "LIMIT", 0, UNDELIVERED_LIMIT));
+    const found = await Promise.all(ids.map((id) => this.getJob(id)));
+    return found.filter((job): job is JobRecord => job !== null && job.state === "pending" && job.statusKind === "waiting" && job.statusMessageId !== null);
+  }
+
   async countOpenJobs(): Promise<number> {
     const counts = await this.call("countOpenJobs", () =>
       Promise.all([this.client.zcard(this.key("jobs", "new")), this.client.zcard(this.key("jobs", "pending")), this.client.zcard(this.key("jobs", "claimed"))]),

@@ -64,7 +64,7 @@ export interface EventRow {
 }
 
 function toStatusKind(value: string | null): StatusKind | null {
-  return value === "waiting" || value === "working" ? value : null;
+  return value === "waiting" || value === "working" || value === "reminded" ? value : null;
 }
 
 /** The one mapping from a `jobs` row to our job type. */

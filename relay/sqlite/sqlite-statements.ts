@@ -68,6 +68,9 @@ export function prepareStatements(db: Database.Database) {
          delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, delivery_parts = NULL, status_kind = 'waiting'
        WHERE id = ? AND state IN ('failed', 'expired') RETURNING *`,
     ),
+    toRemind: db.prepare<[number], JobRow>(
+      "SELECT * FROM jobs WHERE state = 'pending' AND status_kind = 'waiting' AND status_message_id IS NOT NULL AND expires_at <= ? LIMIT 100",
+    ),
     expireLeases: db.prepare<[number], JobRow>(
       "UPDATE jobs SET state = 'pending' WHERE state = 'claimed' AND lease_expires_at <= ? RETURNING *",
     ),

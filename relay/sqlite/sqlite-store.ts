@@ -144,6 +144,10 @@ export class SqliteStore implements RelayStore {
     return this.stmt.openJobs.all(ownerId).map(toJob);
   }
 
+  async listJobsToRemind(expiresBy: number): Promise<JobRecord[]> {
+    return this.stmt.toRemind.all(expiresBy).map(toJob);
+  }
+
   async countOpenJobs(): Promise<number> {
     return this.stmt.countOpen.get()?.n ?? 0;
   }

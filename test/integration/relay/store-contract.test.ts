@@ -329,6 +329,17 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect(await store.requeueJob("j3", 300_000)).toMatchObject({ deliveryFailed: false, delivered: false, deliveryParts: {} });
   });
 
+  it("lists waiting jobs due for a reminder, and not once reminded or claimed", async () => {
+    expect(await store.listJobsToRemind(99_999)).toEqual([]);
+    expect((await store.listJobsToRemind(100_000)).map((job) => job.id)).toEqual(["j1"]);
+    await store.setStatusKind("j1", "reminded");
+    expect(await store.listJobsToRemind(100_000)).toEqual([]);
+    expect((await store.getJob("j1"))?.statusKind).toBe("reminded");
+    await store.setStatusKind("j1", "waiting");
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    expect(await store.listJobsToRemind(100_000)).toEqual([]);
+  });
+
   it("expires pending jobs but not live claims, tells nobody twice, and requeues on retry", async () => {
     await store.insertJob(newJob("j2", 20));
     await store.activateJob("j2", 21, "waiting");

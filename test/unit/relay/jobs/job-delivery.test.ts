@@ -88,6 +88,25 @@ describe("JobDelivery (through JobService)", () => {
     expect(gateway.texts("send")).toEqual([texts.statusWaiting(600)]);
   });
 
+  it("a job no device takes is recalled in the chat before it expires, once, then expires visibly", async () => {
+    const { status } = await queued(4);
+    now += 400_000;
+    await jobs.sweep();
+    expect(reads(status)).toBe(texts.statusWaiting(600));
+    // A quarter of the 600 s left: the reminder, once.
+    now += 50_000;
+    await jobs.sweep();
+    expect(reads(status)).toBe(texts.statusReminder(180));
+    expect(buttons(status)).toEqual([texts.openApp]);
+    const edits = gateway.texts("edit").length;
+    now += 10_000;
+    await jobs.sweep();
+    expect(gateway.texts("edit")).toHaveLength(edits);
+    now += 200_000;
+    await jobs.sweep();
+    expect(reads(status)).toBe(texts.expired(600));
+  });
+
   it("an expired job says so in its status message, with Retry", async () => {
     const { status } = await queued(2);
     now += 601_000;
