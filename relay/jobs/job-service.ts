@@ -90,7 +90,15 @@ export class JobService {
     this.delivery =
       this.gateway === null
         ? null
-        : new JobDelivery({ store: this.store, presence: this.presence, gateway: this.gateway, publicUrl: this.publicUrl, expirySeconds: this.expirySeconds, now: this.now });
+        : new JobDelivery({
+            store: this.store,
+            presence: this.presence,
+            gateway: this.gateway,
+            publicUrl: this.publicUrl,
+            expirySeconds: this.expirySeconds,
+            now: this.now,
+            onDeliveryFailed: (job) => this.feed.gone(job, job.state === "done" || job.state === "failed" ? job.state : "expired"),
+          });
     const delivery = this.delivery;
     this.sweeper = new JobSweeper({
       store: this.store,

@@ -8,6 +8,7 @@ import { openSqliteStore, type SqliteStore } from "../../../../relay/sqlite/sqli
 import { texts } from "../../../../relay/texts";
 import { FakeGateway, input } from "./fake-gateway";
 import { ChatRateLimitError } from "../../../../relay/ports/chat-gateway";
+import type { SseMessage } from "../../../../relay/ports/local-streams";
 
 describe("JobDelivery (through JobService)", () => {
   let now = 1_000_000;
@@ -16,11 +17,13 @@ describe("JobDelivery (through JobService)", () => {
   let gateway: FakeGateway;
   let jobs: JobService;
   const actor: SessionActor = { userId: 7, sessionId: "s1" };
+  const events: SseMessage[] = [];
 
   beforeEach(() => {
     now = 1_000_000;
     store = openSqliteStore(":memory:");
     hub = new SessionHub();
+    events.length = 0;
     gateway = new FakeGateway();
     jobs = new JobService({
       store,
@@ -186,12 +189,16 @@ describe("JobDelivery (through JobService)", () => {
     expect(gateway.texts("send").filter((text) => text === texts.partPlaceholder(2, 4))).toHaveLength(1);
   });
 
-  it("a delivery that keeps failing is marked failed, never delivered", async () => {
+  it("a delivery that keeps failing is marked failed, never delivered, and the app is told", async () => {
+    hub.add(7, { sessionId: "s9", deliver: (m) => events.push(m), close: () => undefined });
     const { id } = await finishedLong((op) => (op === "edit" ? new Error("Bad Request: chat not found") : null));
     await sweepUntilDelivered(id, 61_000, 10);
     const job = await store.getJob(id);
     expect(job?.delivered).toBe(false);
     expect(job?.deliveryFailed).toBe(true);
     expect(await store.listUndeliveredIds(now + 1_000_000)).toEqual([]);
+    // The app's inbox hears of it.
+    const gone = events.filter((event) => event.name === "job-gone").map((event) => JSON.parse(event.data));
+    expect(gone.at(-1)).toEqual({ id, reason: "done", deliveryFailed: true });
   });
 });
