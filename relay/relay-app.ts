@@ -32,6 +32,7 @@ import { JobService } from "./jobs/job-service";
 import { MemoryGovernor } from "./memory-governor";
 import { SessionService } from "./sessions/session-service";
 import type { RelayStore } from "./ports/relay-store";
+import { ChatPacer, type PaceIntervals } from "./telegram/chat-pacer";
 import { createTelegramGateway } from "./telegram/chat-gateway";
 
 const log = createLogger("relay");
@@ -49,6 +50,8 @@ export interface StartOptions {
   readonly now?: () => number;
   /** Overrides the 15 s SSE keep-alive. */
   readonly sseHeartbeatMs?: number;
+  /** Overrides Telegram's per-chat pacing (tests that are not about pacing use none). */
+  readonly chatPace?: PaceIntervals;
 }
 
 /** /healthz: the protocol's fields plus which relay answered and whether it polls Telegram. */
@@ -98,7 +101,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     store,
     feed,
     presence,
-    gateway: bot === null || token === null ? null : createTelegramGateway(bot.api, config.apiRoot, token),
+    gateway: bot === null || token === null ? null : createTelegramGateway(bot.api, config.apiRoot, token, new ChatPacer(options.chatPace === undefined ? {} : { intervals: options.chatPace })),
     publicUrl: config.publicUrl,
     leaseSeconds: config.leaseSeconds,
     jobExpirySeconds: config.jobExpirySeconds,

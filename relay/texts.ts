@@ -32,9 +32,11 @@ export const texts = {
   openApp: "Open the app",
   statusWorking: "Transcribing on your device…",
   statusWaiting: (expirySeconds: number) =>
-    `Open the app to transcribe this — it runs on your device. I'll keep it for ${formatDuration(expirySeconds)}.`,
+    `Waiting for your device: open the app to transcribe this — it runs there. I'll keep it for ${formatDuration(expirySeconds)}.`,
   statusWaitingNoApp: (expirySeconds: number) =>
-    `No device of yours is online. Open the app (or link a browser with /link in a private chat) within ${formatDuration(expirySeconds)}.`,
+    `Waiting for your device: none is online. Open the app (or link a browser with /link in a private chat) within ${formatDuration(expirySeconds)}.`,
+  statusReminder: (remainingSeconds: number) =>
+    `Still waiting for your device: open the app within ${formatDuration(remainingSeconds)}, or this one expires.`,
   tooLarge: (size: number, limit: number) =>
     `This file is ${megabytes(size)}; Telegram lets bots download files up to ${megabytes(limit)}. ` +
     "Send a shorter recording or a compressed version.",
@@ -46,6 +48,7 @@ export const texts = {
   failed: (message: string) => `Couldn't transcribe this on your device: ${message}`,
   expired: (expirySeconds: number) => `No device of yours picked this up within ${formatDuration(expirySeconds)}. Tap Retry after opening the app.`,
   retry: "Retry",
+  partPlaceholder: (part: number, parts: number) => `(part ${part} of ${parts} follows…)`,
   srtButton: "Subtitles (.srt)",
   linkCode: (code: string, minutes: number) =>
     `Your code: ${code}\n\nEnter it in the app within ${minutes} minutes to connect that browser. It works once.`,

@@ -156,10 +156,12 @@ export function parseJobSummary(value: unknown): Parsed<JobSummary> {
 /** Checks the data of a `job-gone` event. */
 export function parseJobGoneData(value: unknown): Parsed<JobGoneData> {
   if (!isRecord(value)) return fail("job-gone data must be an object");
-  const { id, reason } = value;
+  const { id, reason, message, deliveryFailed } = value;
   if (typeof id !== "string" || id.length === 0) return fail("job-gone id must be a non-empty string");
   if (reason !== "done" && reason !== "failed" && reason !== "expired") return fail("job-gone reason must be done, failed or expired");
-  return ok({ id, reason });
+  if (message !== undefined && typeof message !== "string") return fail("job-gone message must be a string when present");
+  if (deliveryFailed !== undefined && deliveryFailed !== true) return fail("job-gone deliveryFailed must be true when present");
+  return ok({ id, reason, ...(message === undefined ? {} : { message }), ...(deliveryFailed === true ? { deliveryFailed } : {}) });
 }
 
 /** Checks an error body; anything else yields null. */

@@ -182,6 +182,10 @@ export type JobGoneReason = "done" | "failed" | "expired";
 export interface JobGoneData {
   readonly id: string;
   readonly reason: JobGoneReason;
+  /** Why a `failed` job failed, as the chat shows it; absent otherwise. */
+  readonly message?: string;
+  /** Present (true) when the outcome could not be shown in the chat even after retries. */
+  readonly deliveryFailed?: true;
 }
 
 /**

@@ -3,7 +3,7 @@
  * this device did, which job to take next, and the words the panel shows. Browser-safe and free of
  * I/O, so it is unit-tested in Node; `lib/telegram/jobs-runner.ts` drives it against the relay.
  */
-import type { JobGoneReason, JobKind, JobSummary } from "../relay/protocol";
+import type { JobGoneData, JobGoneReason, JobKind, JobSummary } from "../relay/protocol";
 
 // ---------------------------------------------------------------------------------------------
 // The inbox
@@ -19,6 +19,8 @@ export type LocalJobState =
   | { readonly kind: "sent"; readonly text: string }
   /** Cancelled or failed here and given back to the relay, so another device (or a retry) can take it. */
   | { readonly kind: "released"; readonly reason: "cancelled" | "failed"; readonly message: string | null }
+  /** Failed here for a reason no device would overcome; the relay was told, so the chat shows it with Retry. */
+  | { readonly kind: "failed"; readonly message: string }
   /** Another session holds it (our claim lost, or our lease expired). */
   | { readonly kind: "taken" };
 
@@ -26,6 +28,10 @@ export type LocalJobState =
 export interface InboxEntry {
   readonly job: JobSummary;
   readonly local: LocalJobState;
+  /** Why the job failed, as the relay said when it ended. */
+  readonly failure?: string;
+  /** The relay could not show the outcome in the chat, even after retries. */
+  readonly deliveryFailed?: boolean;
 }
 
 /** The inbox, oldest job first. */
@@ -40,11 +46,22 @@ export type InboxAction =
   /** A `job` event: a job appeared or changed state. */
   | { readonly type: "job"; readonly job: JobSummary }
   /** A `job-gone` event. */
-  | { readonly type: "gone"; readonly id: string; readonly reason: JobGoneReason }
+  | { readonly type: "gone"; readonly id: string; readonly reason: JobGoneReason; readonly message?: string; readonly deliveryFailed?: boolean }
   /** This device started, progressed or ended work on a job. */
   | { readonly type: "local"; readonly id: string; readonly local: LocalJobState }
   /** Signed out: forget everything. */
   | { readonly type: "clear" };
+
+/** The inbox action of a `job-gone` event: the end, with why it failed and whether the chat was told. */
+export function goneAction(gone: JobGoneData): InboxAction {
+  return {
+    type: "gone",
+    id: gone.id,
+    reason: gone.reason,
+    ...(gone.message === undefined ? {} : { message: gone.message }),
+    ...(gone.deliveryFailed === true ? { deliveryFailed: true } : {}),
+  };
+}
 
 /** An empty inbox. */
 export const EMPTY_INBOX: InboxState = { entries: [] };
@@ -116,7 +133,12 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       const entries = state.entries.map((entry) => {
         if (entry.job.id !== action.id) return entry;
         found = true;
-        return { ...entry, job: { ...entry.job, state: action.reason } };
+        return {
+          ...entry,
+          job: { ...entry.job, state: action.reason },
+          ...(action.message === undefined ? {} : { failure: action.message }),
+          ...(action.deliveryFailed === true ? { deliveryFailed: true } : {}),
+        };
       });
       return found ? { entries: trimFinished(entries) } : state;
     }
@@ -177,6 +199,11 @@ export function jobTitle(job: JobSummary): string {
 
 /** What the inbox says about an entry. */
 export function entryStatusText(entry: InboxEntry): string {
+  if (entry.deliveryFailed === true) {
+    return entry.job.state === "done"
+      ? "Transcribed, but Telegram would not take the text; it is kept on this device if it ran here."
+      : "It ended, but Telegram would not take the message; see the chat's Retry button or send it again.";
+  }
   const local = entry.local;
   switch (local.kind) {
     case "claiming":
@@ -193,6 +220,8 @@ export function entryStatusText(entry: InboxEntry): string {
       return local.reason === "cancelled"
         ? "Cancelled here; it waits in Telegram for you or another device."
         : `Failed on this device (${local.message ?? "unknown error"}); it waits in Telegram for another try.`;
+    case "failed":
+      return `Failed: ${local.message}. Tap Retry in the chat to try again.`;
     case "taken":
       if (entry.job.state !== "pending" && entry.job.state !== "claimed") break;
       return "Another device or tab is transcribing it.";
@@ -207,7 +236,7 @@ export function entryStatusText(entry: InboxEntry): string {
     case "done":
       return "Done.";
     case "failed":
-      return "Failed; Telegram has a Retry button.";
+      return entry.failure === undefined ? "Failed; Telegram has a Retry button." : `Failed: ${entry.failure}. Tap Retry in the chat to try again.`;
     case "expired":
       return "Expired: nobody transcribed it in time.";
   }

@@ -1,8 +1,9 @@
 /**
  * One Telegram job on this device, from claim to delivery: claims the job, keeps its lease alive,
  * fetches the audio, waits until the page is free, hands the file to the transcriber and posts the
- * text (retrying a network failure). A run cancelled or failed here gives the job back (release) so
- * another device, or a retry, can take it. `TelegramJobsRunner` calls {@link runJob} for each job.
+ * text (retrying a network failure). A run cancelled (or failed for a reason another device may not
+ * share) gives the job back (release) so another device, or a retry, can take it; a file that is not
+ * audio, or a model out of memory on every attempt, is posted as a failure so the chat says why. `TelegramJobsRunner` calls {@link runJob} for each job.
  */
 import { describeError } from "../errors";
 import { createLogger } from "../logger";
@@ -24,7 +25,13 @@ export type JobRunOutcome =
       readonly attempt?: { readonly model: string };
     }
   | { readonly kind: "cancelled" }
-  | { readonly kind: "failed"; readonly message: string };
+  | { readonly kind: "failed"; readonly message: string; readonly reason?: "input" | "memory" | "other" };
+
+/** What the chat is told when a job cannot succeed on any device, by the run's failure reason. */
+export const FINAL_FAILURES = {
+  input: "this file is not audio the app can read",
+  memory: "the model ran out of memory on every device",
+} as const;
 
 /**
  * The page's transcriber, as the runner uses it: one run at a time, cancellable, and a store the
@@ -144,7 +151,8 @@ export async function runJob(context: JobRunContext, summary: JobSummary): Promi
         await giveBack(context, client, id, held, "cancelled", null);
         return;
       case "failed":
-        await giveBack(context, client, id, held, "failed", outcome.message);
+        if (outcome.reason === "input" || outcome.reason === "memory") await postFailure(context, client, id, held, FINAL_FAILURES[outcome.reason], outcome.message);
+        else await giveBack(context, client, id, held, "failed", outcome.message);
         return;
       case "done":
         await deliver(context, client, job, held, file.name, outcome);
@@ -183,6 +191,26 @@ async function deliver(context: JobRunContext, client: RelayClient, job: JobSumm
   } catch (error) {
     log.warn("keeping the Telegram transcript failed", describeError(error));
   }
+}
+
+/**
+ * Ends the job as failed at the relay, so the chat says why (with Retry) instead of waiting for a
+ * device that would fail the same way. When the post does not get through, the job is given back.
+ */
+async function postFailure(context: JobRunContext, client: RelayClient, id: string, lease: string, reason: string, detail: string): Promise<void> {
+  log.warn(`job ${id} cannot be transcribed: ${detail}`);
+  try {
+    await client.postFailure(id, lease, reason);
+  } catch (error) {
+    if (isConflict(error)) {
+      context.setLocal(id, { kind: "taken" });
+      return;
+    }
+    log.warn(`could not report the failure of job ${id}`, describeError(error));
+    await giveBack(context, client, id, lease, "failed", detail);
+    return;
+  }
+  context.setLocal(id, { kind: "failed", message: reason });
 }
 
 /** Releases the lease so the job waits for another device or a retry; the inbox says why. */

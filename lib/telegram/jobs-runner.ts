@@ -15,7 +15,7 @@ import { describeError } from "../errors";
 import { createLogger } from "../logger";
 import { RelayClient, type FetchLike } from "../relay/client";
 import { RELAY_PATHS, type JobSummary, type RelayUser } from "../relay/protocol";
-import { inboxReducer, isWorking, nextJobToTake, type InboxAction, type LocalJobState } from "./inbox";
+import { goneAction, inboxReducer, isWorking, nextJobToTake, type InboxAction, type LocalJobState } from "./inbox";
 import { normalizeLinkCode } from "../relay/link-code";
 import { runJob, type JobTranscriber } from "./job-run";
 import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsOptions, type TelegramJobsSnapshot } from "./jobs-snapshot";
@@ -237,7 +237,7 @@ export class TelegramJobsRunner {
           this.dispatch({ type: "job", job });
           this.pump();
         },
-        onJobGone: (gone) => this.dispatch({ type: "gone", id: gone.id, reason: gone.reason }),
+        onJobGone: (gone) => this.dispatch(goneAction(gone)),
         onError: (error) => {
           log.debug("event stream", describeError(error));
           if (error.apiCode === "network" || error.status >= 400) this.update({ connected: false });

@@ -21,7 +21,12 @@ export type Phase =
 export type RunOutcome =
   | { readonly kind: "done"; readonly result: TranscriptResult; readonly attempt: Attempt }
   | { readonly kind: "cancelled"; readonly partialText: string }
-  | { readonly kind: "failed"; readonly message: string };
+  | {
+      readonly kind: "failed";
+      readonly message: string;
+      /** `input`: the file is not audio we can read; `memory`: every attempt of the plan ran out of memory. */
+      readonly reason?: "input" | "memory" | "other";
+    };
 
 /** True while a run is decoding, loading or transcribing: the page should not start another. */
 export function isBusyPhase(phase: Phase): boolean {

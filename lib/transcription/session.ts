@@ -212,7 +212,7 @@ export class TranscriptionSession {
       log.warn(`could not decode ${label}`, error);
       const message = inputFailureMessage(error);
       this.setPhase({ kind: "error", message, details: errorDetails(error) });
-      return this.finish({ kind: "failed", message });
+      return this.finish({ kind: "failed", message, reason: "input" });
     }
     const found = this.snapshot.profile ?? (await (this.ready ?? this.deps.probeDevice()));
     const attempts = (this.snapshot.plan ?? this.planFor(found, this.snapshot)).attempts;
@@ -260,7 +260,7 @@ export class TranscriptionSession {
         if (nextAttempt === undefined) {
           const message = failureMessage(attempt, error, true);
           this.setPhase({ kind: "error", message: steps.length > 0 ? `${steps.join(" ")} ${message}` : message, details: errorDetails(error) });
-          return this.finish({ kind: "failed", message });
+          return this.finish({ kind: "failed", message, reason: kind === "memory" ? "memory" : kind === "input" ? "input" : "other" });
         }
         steps.push(`${describeAttempt(attempt)} ${RUN_ERROR_LABELS[kind]}, so ${describeAttempt(nextAttempt)} took over.`);
         this.update({ notice: steps.join(" ") });

@@ -23,9 +23,17 @@ export class EventFeed {
     await this.append(job.ownerId, RELAY_EVENT_NAMES.job, JSON.stringify(toJobSummary(job, this.now())));
   }
 
-  /** Tells the owner's sessions the job is finished and can be forgotten. */
+  /**
+   * Tells the owner's sessions the job is finished and can be forgotten, with the failure's reason;
+   * sent again with `deliveryFailed` when the chat could not be told, so the app's inbox shows it.
+   */
   async gone(job: JobRecord, reason: JobGoneReason): Promise<void> {
-    const data: JobGoneData = { id: job.id, reason };
+    const data: JobGoneData = {
+      id: job.id,
+      reason,
+      ...(reason === "failed" && job.failureMessage !== null ? { message: job.failureMessage } : {}),
+      ...(job.deliveryFailed ? { deliveryFailed: true } : {}),
+    };
     await this.append(job.ownerId, RELAY_EVENT_NAMES.jobGone, JSON.stringify(data));
   }
 

@@ -16,18 +16,14 @@ import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
 import type { JobInput } from "../telegram/message-to-job";
 import { texts } from "../texts";
 import { RateLimiter } from "../rate-limiter";
-import { appButtonFor, outcomeMessages, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
+import { appButtonFor, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
 import { publicState, toJobSummary } from "./job-summary";
 import { JobSweeper } from "./job-sweeper";
+import { JobDelivery } from "./job-delivery";
 import type { Presence } from "../ports/presence";
 import type { ChatButton, ChatGateway } from "../ports/chat-gateway";
 
 const log = createLogger("relay:jobs");
-
-/** How long one relay may hold the right to tell the chat about a job (a crash mid-delivery frees it after this). */
-const DELIVERY_LOCK_MS = 30_000;
-/** Give up telling the chat after this many failed attempts (the result stays stored). */
-const MAX_DELIVERY_ATTEMPTS = 5;
 
 /** The caller of a session API: which Telegram user, which session. */
 export interface SessionActor {
@@ -78,6 +74,7 @@ export class JobService {
   private readonly newId: () => string;
   private readonly jobLimiter: RateLimiter;
   private readonly sweeper: JobSweeper;
+  private readonly delivery: JobDelivery | null;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -90,10 +87,25 @@ export class JobService {
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
     this.jobLimiter = new RateLimiter(options.jobsPerMinute, 60_000);
+    this.delivery =
+      this.gateway === null
+        ? null
+        : new JobDelivery({
+            store: this.store,
+            presence: this.presence,
+            gateway: this.gateway,
+            publicUrl: this.publicUrl,
+            expirySeconds: this.expirySeconds,
+            now: this.now,
+            onDeliveryFailed: (job) => this.feed.gone(job, job.state === "done" || job.state === "failed" ? job.state : "expired"),
+          });
+    const delivery = this.delivery;
     this.sweeper = new JobSweeper({
       store: this.store,
       feed: this.feed,
-      deliver: this.gateway === null ? null : (jobId) => this.deliver(jobId),
+      deliver: delivery === null ? null : (jobId) => delivery.deliver(jobId),
+      returned: delivery === null ? null : (job) => delivery.showWaiting(job),
+      remind: delivery === null ? null : (job) => delivery.remind(job),
       expirySeconds: this.expirySeconds,
       now: this.now,
     });
@@ -167,13 +179,8 @@ export class JobService {
     if (current.ownerId !== userId) return "not-yours";
     const job = await this.store.requeueJob(jobId, this.now() + this.expirySeconds * 1000);
     if (job === null) return "not-requeueable";
-    if (job.statusMessageId !== null && this.gateway !== null) {
-      const online = await this.presence.isOnline(job.ownerId);
-      await this.gateway
-        .edit(job.chatId, job.statusMessageId, online ? { text: texts.statusWorking } : waitingMessage(this.appButton(job.chatId), this.expirySeconds))
-        .catch((error: unknown) => log.warn(`could not reset the status of job ${job.id}: ${describeError(error)}`));
-      await this.store.setStatusKind(job.id, online ? "working" : "waiting");
-    }
+    // The status message shows the outcome now, so it always changes back.
+    if (this.delivery !== null) await this.delivery.showStatus({ ...job, statusKind: null }, await this.presence.isOnline(job.ownerId));
     await this.feed.job(job);
     return "requeued";
   }
@@ -204,14 +211,7 @@ export class JobService {
     const job = outcome.job;
     const lease = job.lease;
     if (lease === null) throw new ConflictError("the claim did not stick; try again");
-    if (job.statusKind === "waiting" && job.statusMessageId !== null && this.gateway !== null) {
-      try {
-        await this.gateway.edit(job.chatId, job.statusMessageId, { text: texts.statusWorking });
-        await this.store.setStatusKind(job.id, "working");
-      } catch (error) {
-        log.warn(`could not update the status of job ${job.id}: ${describeError(error)}`);
-      }
-    }
+    await this.delivery?.showStatus(job, true);
     await this.feed.job(job);
     return { lease: lease.token, expiresAt: new Date(lease.expiresAt).toISOString(), leaseSeconds: this.leaseMs / 1000, job: toJobSummary(job, now) };
   }
@@ -231,6 +231,7 @@ export class JobService {
       if (current === null || current.ownerId !== actor.userId) throw new NotFoundError("no such job");
       return false;
     }
+    await this.delivery?.showWaiting(job);
     await this.feed.job(job);
     return true;
   }
@@ -276,39 +277,9 @@ export class JobService {
     return "accepted";
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Telling the chat
-
-  /**
-   * Shows a finished job's outcome in the chat: edits the status message (or replies anew when it
-   * is gone), sends overflow parts of long transcripts, then marks the job delivered. A store lock
-   * makes sure only one caller does this; failures are retried by the sweeper.
-   */
+  /** Shows a finished job's outcome in the chat once (see `job-delivery.ts`); a no-op without the bot. */
   async deliver(jobId: string): Promise<void> {
-    const gateway = this.gateway;
-    if (gateway === null) return;
-    const now = this.now();
-    const job = await this.store.lockDelivery(jobId, now, now + DELIVERY_LOCK_MS);
-    if (job === null) return;
-    try {
-      const [first, ...rest] = outcomeMessages(job, this.appButton(job.chatId), this.expirySeconds);
-      if (first !== undefined) {
-        const edited = job.statusMessageId === null ? "missing" : await gateway.edit(job.chatId, job.statusMessageId, first);
-        if (edited === "missing") await gateway.send(job.chatId, job.sourceMessageId, first);
-      }
-      for (const part of rest) await gateway.send(job.chatId, job.sourceMessageId, part);
-      await this.store.markDelivered(job.id);
-      log.info(`job ${job.id} ${job.state}, shown in the chat`);
-    } catch (error) {
-      if (job.deliveryAttempts >= MAX_DELIVERY_ATTEMPTS) {
-        log.error(`giving up telling the chat about job ${job.id} after ${job.deliveryAttempts} attempts`, error);
-        await this.store.markDelivered(job.id);
-      } else {
-        const backoffMs = Math.min(60_000, 1000 * 2 ** (job.deliveryAttempts - 1));
-        log.warn(`could not tell the chat about job ${job.id} (attempt ${job.deliveryAttempts}, next in ${backoffMs / 1000} s): ${describeError(error)}`);
-        await this.store.deferDelivery(job.id, this.now() + backoffMs);
-      }
-    }
+    await this.delivery?.deliver(jobId);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -7,12 +7,14 @@
 import { createLogger } from "../../lib/logger";
 import { StoreUnavailableError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
-import type { RelayStore } from "../ports/relay-store";
+import type { JobRecord, RelayStore } from "../ports/relay-store";
 
 const log = createLogger("relay:jobs");
 
 /** A job whose status message was never recorded (crash right after insert) is offered after this. */
 const STALE_NEW_JOB_MS = 30_000;
+/** A job nobody took is recalled in its chat when this fraction of its time to expiry is left. */
+export const REMIND_AT_FRACTION_LEFT = 0.25;
 /** Prune old events and link codes at most this often. */
 const PRUNE_INTERVAL_MS = 60_000;
 
@@ -21,6 +23,10 @@ export interface JobSweeperOptions {
   readonly store: RelayStore;
   readonly feed: EventFeed;
   readonly deliver: ((jobId: string) => Promise<void>) | null;
+  /** Tells the chat that a job whose lease lapsed waits for a device again; null without a bot. */
+  readonly returned: ((job: JobRecord) => Promise<void>) | null;
+  /** Tells the chat that a job nobody took expires soon; null without a bot. */
+  readonly remind: ((job: JobRecord) => Promise<void>) | null;
   readonly expirySeconds: number;
   readonly now: () => number;
 }
@@ -47,7 +53,14 @@ export class JobSweeper {
       for (const job of await this.options.store.activateStaleJobs(now - STALE_NEW_JOB_MS)) await this.options.feed.job(job);
       for (const job of await this.options.store.expireLeases(now)) {
         log.info(`lease of job ${job.id} expired; offering it again`);
+        await this.options.returned?.(job);
         await this.options.feed.job(job);
+      }
+      const remind = this.options.remind;
+      if (remind !== null) {
+        for (const job of await this.options.store.listJobsToRemind(now + this.options.expirySeconds * 1000 * REMIND_AT_FRACTION_LEFT)) {
+          if (job.expiresAt > now) await remind(job);
+        }
       }
       const expired = await this.options.store.expireJobs(now);
       for (const job of expired) await this.options.feed.gone(job, "expired");

@@ -26,7 +26,22 @@ export interface FileStream {
   readonly contentLength: number | null;
 }
 
-/** The chat operations the relay performs. */
+/**
+ * The platform asked us to wait (Telegram's 429 with `retry_after`): not a failure of the
+ * operation, so callers defer it by `retryAfterSeconds` without counting an attempt.
+ */
+export class ChatRateLimitError extends Error {
+  override readonly name = "ChatRateLimitError";
+
+  constructor(
+    readonly retryAfterSeconds: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`the chat platform asks to wait ${retryAfterSeconds} s`, options);
+  }
+}
+
+/** The chat operations the relay performs; each may throw {@link ChatRateLimitError}. */
 export interface ChatGateway {
   /** Sends `message`, as a reply to `replyTo` when given (still sent if that message is gone); returns the new message id. */
   send(chatId: number, replyTo: number | null, message: ChatMessage): Promise<number>;
@@ -34,4 +49,6 @@ export interface ChatGateway {
   sendDocument(chatId: number, replyTo: number | null, fileName: string, content: string): Promise<void>;
   /** Streams the file's bytes from the platform (never buffered). */
   openFile(fileId: string, signal: AbortSignal): Promise<FileStream>;
+  /** The least time the gateway leaves between two messages to `chatId` (its pacing); 0 when it does not pace. */
+  paceMs?(chatId: number): number;
 }

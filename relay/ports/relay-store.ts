@@ -50,8 +50,11 @@ export interface JobResult {
   readonly language: string | null;
 }
 
-/** What the status message currently says, so it is edited only when it should change. */
-export type StatusKind = "waiting" | "working";
+/**
+ * What the status message currently says, so it is edited only when it should change: `reminded`
+ * is "waiting" after the reminder that the job will soon expire.
+ */
+export type StatusKind = "waiting" | "working" | "reminded";
 
 /** `new` is internal: written, but the status message is not sent yet. */
 export type JobRecordState = "new" | JobState;
@@ -68,7 +71,14 @@ export interface JobRecord extends NewJob {
   readonly finishedAt: number | null;
   /** True once the chat shows the final outcome. */
   readonly delivered: boolean;
+  /** True when telling the chat finally failed (past the attempt limit); never also `delivered`. */
+  readonly deliveryFailed: boolean;
   readonly deliveryAttempts: number;
+  /**
+   * The chat messages of the outcome's parts that exist so far, by part index (part 0 is the status
+   * message unless that was gone), so a delivery cut short resumes without sending a part twice.
+   */
+  readonly deliveryParts: Readonly<Record<number, number>>;
 }
 
 /** A linked browser session; only the SHA-256 of its token is kept. */
@@ -162,6 +172,8 @@ export interface RelayStore {
   listOpenJobs(ownerId: number): Promise<JobRecord[]>;
   /** Jobs not yet final, for /healthz. */
   countOpenJobs(): Promise<number>;
+  /** Pending jobs whose status message says `waiting` and that expire by `expiresBy`: due for a reminder. */
+  listJobsToRemind(expiresBy: number): Promise<JobRecord[]>;
 
   /**
    * Atomically gives the job to `lease` when it is pending or its lease has expired. The same
@@ -187,8 +199,14 @@ export interface RelayStore {
   /** Takes the right to tell the chat about a finished job until `until`; null when not due. */
   lockDelivery(id: string, now: number, until: number): Promise<JobRecord | null>;
   markDelivered(id: string): Promise<void>;
+  /** Telling the chat failed for good: the job leaves the delivery queue, marked failed, not delivered. */
+  markDeliveryFailed(id: string): Promise<void>;
   /** After a failed attempt: the next attempt is due at `until` (backoff), by any relay. */
   deferDelivery(id: string, until: number): Promise<void>;
+  /** The chat asked us to wait (HTTP 429): the next attempt is due at `until`, and this one is not counted. */
+  postponeDelivery(id: string, until: number): Promise<void>;
+  /** Records that part `index` of the outcome is chat message `messageId` (under the delivery lock). */
+  recordDeliveryPart(id: string, index: number, messageId: number): Promise<void>;
   /** Finished jobs not yet shown in the chat whose delivery lock is free. */
   listUndeliveredIds(now: number): Promise<string[]>;
 

@@ -48,3 +48,26 @@ export function toSegments(json: string | null, id: string): Segment[] {
     return segment.value;
   });
 }
+
+/**
+ * The stored part map of a delivery (JSON object of part index → chat message id, as both stores
+ * keep it) as a record; null, empty or malformed input gives no parts, so a bad value can only
+ * cause a resend, never a lost part.
+ */
+export function toDeliveryParts(json: string | null | undefined): Readonly<Record<number, number>> {
+  if (json === null || json === undefined || json === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+  const parts: Record<number, number> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const index = Number(key);
+    const messageId = typeof value === "string" ? Number(value) : value;
+    if (Number.isInteger(index) && index >= 0 && typeof messageId === "number" && Number.isSafeInteger(messageId)) parts[index] = messageId;
+  }
+  return parts;
+}

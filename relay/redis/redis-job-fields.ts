@@ -5,7 +5,7 @@
  */
 import { StoreError } from "../errors";
 import type { JobRecord, JobResult, Lease, NewJob } from "../ports/relay-store";
-import { toKind, toSegments, toState } from "../ports/stored-values";
+import { toDeliveryParts, toKind, toSegments, toState } from "../ports/stored-values";
 
 /** A Redis hash as field → value. */
 type Fields = Readonly<Record<string, string>>;
@@ -89,13 +89,15 @@ export function toJob(fields: Fields): JobRecord {
     expiresAt: requiredNum(fields, "expires"),
     state,
     statusMessageId: num(fields, "statusMsg"),
-    statusKind: statusKindText === "waiting" || statusKindText === "working" ? statusKindText : null,
+    statusKind: statusKindText === "waiting" || statusKindText === "working" || statusKindText === "reminded" ? statusKindText : null,
     lease,
     result,
     failureMessage: text(fields, "failMsg"),
     finishedAt: num(fields, "finishedAt"),
     delivered: fields.delivered === "1",
+    deliveryFailed: fields.delivered === "2",
     deliveryAttempts: num(fields, "attempts") ?? 0,
+    deliveryParts: toDeliveryParts(fields.parts),
   };
 }
 

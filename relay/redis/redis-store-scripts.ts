@@ -6,7 +6,7 @@
  * same behaviour. The script texts and the key layout are in `scripts/`, one file per concern.
  */
 import { RedisScript } from "./redis-script";
-import { DEFER_DELIVERY, LOCK_DELIVERY, MARK_DELIVERED } from "./scripts/delivery-scripts";
+import { DEFER_DELIVERY, LOCK_DELIVERY, MARK_DELIVERED, MARK_DELIVERY_FAILED, POSTPONE_DELIVERY, RECORD_DELIVERY_PART } from "./scripts/delivery-scripts";
 import { APPEND_EVENT, PRUNE } from "./scripts/event-scripts";
 import {
   ACTIVATE_JOB,
@@ -42,6 +42,9 @@ export const STORE_SCRIPTS = {
   lockDelivery: new RedisScript("lockDelivery", LOCK_DELIVERY),
   markDelivered: new RedisScript("markDelivered", MARK_DELIVERED),
   deferDelivery: new RedisScript("deferDelivery", DEFER_DELIVERY),
+  markDeliveryFailed: new RedisScript("markDeliveryFailed", MARK_DELIVERY_FAILED),
+  postponeDelivery: new RedisScript("postponeDelivery", POSTPONE_DELIVERY),
+  recordDeliveryPart: new RedisScript("recordDeliveryPart", RECORD_DELIVERY_PART),
   deleteSession: new RedisScript("deleteSession", DELETE_SESSION),
   deleteUserSessions: new RedisScript("deleteUserSessions", DELETE_USER_SESSIONS),
   touchSession: new RedisScript("touchSession", TOUCH_SESSION),

@@ -93,6 +93,13 @@ export class RedisStore extends RedisSessionStore implements RelayStore {
     return jobs(await this.run(scripts.listOpenJobs, ownerId));
   }
 
+  async listJobsToRemind(expiresBy: number): Promise<JobRecord[]> {
+    // Pending jobs are scored by expiry; the few due are read one by one.
+    const ids = await this.call("listJobsToRemind", () => this.client.zrangebyscore(this.key("jobs", "pending"), "-inf", expiresBy, "LIMIT", 0, UNDELIVERED_LIMIT));
+    const found = await Promise.all(ids.map((id) => this.getJob(id)));
+    return found.filter((job): job is JobRecord => job !== null && job.state === "pending" && job.statusKind === "waiting" && job.statusMessageId !== null);
+  }
+
   async countOpenJobs(): Promise<number> {
     const counts = await this.call("countOpenJobs", () =>
       Promise.all([this.client.zcard(this.key("jobs", "new")), this.client.zcard(this.key("jobs", "pending")), this.client.zcard(this.key("jobs", "claimed"))]),
@@ -164,8 +171,20 @@ export class RedisStore extends RedisSessionStore implements RelayStore {
     await this.run(scripts.markDelivered, id);
   }
 
+  async markDeliveryFailed(id: string): Promise<void> {
+    await this.run(scripts.markDeliveryFailed, id);
+  }
+
   async deferDelivery(id: string, until: number): Promise<void> {
     await this.run(scripts.deferDelivery, id, until);
+  }
+
+  async postponeDelivery(id: string, until: number): Promise<void> {
+    await this.run(scripts.postponeDelivery, id, until);
+  }
+
+  async recordDeliveryPart(id: string, index: number, messageId: number): Promise<void> {
+    await this.run(scripts.recordDeliveryPart, id, index, messageId);
   }
 
   async listUndeliveredIds(now: number): Promise<string[]> {

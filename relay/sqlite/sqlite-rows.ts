@@ -1,6 +1,6 @@
 /** The SQLite store's row shapes and their mapping to the store's records. */
 import type { JobRecord, JobResult, Lease, StatusKind, StoredEvent } from "../ports/relay-store";
-import { toKind, toSegments, toState } from "../ports/stored-values";
+import { toDeliveryParts, toKind, toSegments, toState } from "../ports/stored-values";
 
 /** A row of the SQLite store, as better-sqlite3 returns it. */
 export interface JobRow {
@@ -31,6 +31,7 @@ export interface JobRow {
   finished_at: number | null;
   delivered: number;
   delivery_attempts: number;
+  delivery_parts: string | null;
 }
 
 /** A row of the SQLite store, as better-sqlite3 returns it. */
@@ -65,7 +66,7 @@ export interface EventRow {
 }
 
 function toStatusKind(value: string | null): StatusKind | null {
-  return value === "waiting" || value === "working" ? value : null;
+  return value === "waiting" || value === "working" || value === "reminded" ? value : null;
 }
 
 /** The one mapping from a `jobs` row to our job type. */
@@ -103,7 +104,9 @@ export function toJob(row: JobRow): JobRecord {
     failureMessage: row.failure_message,
     finishedAt: row.finished_at,
     delivered: row.delivered === 1,
+    deliveryFailed: row.delivered === 2,
     deliveryAttempts: row.delivery_attempts,
+    deliveryParts: toDeliveryParts(row.delivery_parts),
   };
 }
 

@@ -3,6 +3,9 @@
 /** The schema this relay writes; a newer file is refused rather than misread. */
 export const SCHEMA_VERSION = 2;
 
+/** Columns added to `jobs` after version 1 was first written; added on open where missing. */
+export const ADDED_JOB_COLUMNS: ReadonlyArray<{ readonly name: string; readonly definition: string }> = [{ name: "delivery_parts", definition: "TEXT" }];
+
 /** Creates every table and index if missing (idempotent, run at every open). */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -60,6 +63,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   delivered INTEGER NOT NULL DEFAULT 0,
   delivery_lock_until INTEGER,
   delivery_attempts INTEGER NOT NULL DEFAULT 0,
+  delivery_parts TEXT,
   UNIQUE (chat_id, source_message_id)
 );
 CREATE INDEX IF NOT EXISTS jobs_owner_state ON jobs (owner_id, state);

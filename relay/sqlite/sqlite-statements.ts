@@ -63,25 +63,28 @@ export function prepareStatements(db: Database.Database) {
     ),
     finishDone: db.prepare<[string, string, string | null, number, string, number, string], JobRow>(
       `UPDATE jobs SET state = 'done', result_text = ?, result_segments = ?, result_language = ?, finished_at = ?,
-         lease_expires_at = NULL, delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0
+         lease_expires_at = NULL, delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, delivery_parts = NULL
        WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
     ),
     finishFailed: db.prepare<[string, number, string, number, string], JobRow>(
       `UPDATE jobs SET state = 'failed', failure_message = ?, finished_at = ?, lease_expires_at = NULL,
-         delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0
+         delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, delivery_parts = NULL
        WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
     ),
     requeue: db.prepare<[number, string], JobRow>(
       `UPDATE jobs SET state = 'pending', expires_at = ?, lease_token = NULL, lease_session = NULL, lease_expires_at = NULL,
          result_text = NULL, result_segments = NULL, result_language = NULL, failure_message = NULL, finished_at = NULL,
-         delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, status_kind = 'waiting'
+         delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, delivery_parts = NULL, status_kind = 'waiting'
        WHERE id = ? AND state IN ('failed', 'expired') RETURNING *`,
+    ),
+    toRemind: db.prepare<[number], JobRow>(
+      "SELECT * FROM jobs WHERE state = 'pending' AND status_kind = 'waiting' AND status_message_id IS NOT NULL AND expires_at <= ? LIMIT 100",
     ),
     expireLeases: db.prepare<[number], JobRow>(
       "UPDATE jobs SET state = 'pending' WHERE state = 'claimed' AND lease_expires_at <= ? RETURNING *",
     ),
     expireJobs: db.prepare<[number, number], JobRow>(
-      `UPDATE jobs SET state = 'expired', finished_at = ?, delivered = 0, delivery_lock_until = NULL
+      `UPDATE jobs SET state = 'expired', finished_at = ?, delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, delivery_parts = NULL
        WHERE state = 'pending' AND expires_at <= ? RETURNING *`,
     ),
     activateStale: db.prepare<[number], JobRow>(
@@ -94,6 +97,14 @@ export function prepareStatements(db: Database.Database) {
     ),
     markDelivered: db.prepare<[string]>("UPDATE jobs SET delivered = 1, delivery_lock_until = NULL WHERE id = ?"),
     deferDelivery: db.prepare<[number, string]>("UPDATE jobs SET delivery_lock_until = ? WHERE id = ? AND delivered = 0"),
+    // `delivered` 2: telling the chat failed for good (0 = not yet, 1 = shown).
+    markDeliveryFailed: db.prepare<[string]>("UPDATE jobs SET delivered = 2, delivery_lock_until = NULL WHERE id = ? AND delivered = 0"),
+    postponeDelivery: db.prepare<[number, string]>(
+      "UPDATE jobs SET delivery_lock_until = ?, delivery_attempts = MAX(0, delivery_attempts - 1) WHERE id = ? AND delivered = 0",
+    ),
+    recordDeliveryPart: db.prepare<[number, number, string]>(
+      "UPDATE jobs SET delivery_parts = json_set(COALESCE(delivery_parts, '{}'), '$.\"' || ? || '\"', ?) WHERE id = ?",
+    ),
     undelivered: db.prepare<[number], { id: string }>(
       `SELECT id FROM jobs WHERE state IN ('done', 'failed', 'expired') AND delivered = 0
          AND (delivery_lock_until IS NULL OR delivery_lock_until <= ?) ORDER BY finished_at LIMIT 100`,

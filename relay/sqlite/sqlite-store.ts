@@ -10,7 +10,8 @@ import Database from "better-sqlite3";
 import { StoreError } from "../errors";
 import { toUser } from "../ports/stored-values";
 import { toEvent, toJob, type JobRow, type SessionRow } from "./sqlite-rows";
-import { MIGRATE_FROM_1, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
+import { ADDED_JOB_COLUMNS, MIGRATE_FROM_1, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
+import { isRecord } from "../../lib/guards";
 import { prepareStatements, type Statements } from "./sqlite-statements";
 import type {
   ChatSettings,
@@ -61,6 +62,9 @@ export class SqliteStore implements RelayStore {
     }
     if (version === 1) db.exec(MIGRATE_FROM_1);
     db.exec(SCHEMA);
+    const info: unknown = db.pragma("table_info(jobs)");
+    const columns = new Set(Array.isArray(info) ? info.flatMap((column: unknown) => (isRecord(column) && typeof column.name === "string" ? [column.name] : [])) : []);
+    for (const added of ADDED_JOB_COLUMNS) if (!columns.has(added.name)) db.exec(`ALTER TABLE jobs ADD COLUMN ${added.name} ${added.definition}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.stmt = prepareStatements(db);
   }
@@ -165,6 +169,10 @@ export class SqliteStore implements RelayStore {
     return this.stmt.openJobs.all(ownerId).map(toJob);
   }
 
+  async listJobsToRemind(expiresBy: number): Promise<JobRecord[]> {
+    return this.stmt.toRemind.all(expiresBy).map(toJob);
+  }
+
   async countOpenJobs(): Promise<number> {
     return this.stmt.countOpen.get()?.n ?? 0;
   }
@@ -235,8 +243,20 @@ export class SqliteStore implements RelayStore {
     this.stmt.markDelivered.run(id);
   }
 
+  async markDeliveryFailed(id: string): Promise<void> {
+    this.stmt.markDeliveryFailed.run(id);
+  }
+
   async deferDelivery(id: string, until: number): Promise<void> {
     this.stmt.deferDelivery.run(until, id);
+  }
+
+  async postponeDelivery(id: string, until: number): Promise<void> {
+    this.stmt.postponeDelivery.run(until, id);
+  }
+
+  async recordDeliveryPart(id: string, index: number, messageId: number): Promise<void> {
+    this.stmt.recordDeliveryPart.run(index, messageId, id);
   }
 
   async listUndeliveredIds(now: number): Promise<string[]> {

@@ -6,7 +6,8 @@
 import { GrammyError, InputFile, type Api } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { UpstreamError } from "../errors";
-import type { ChatButton, ChatGateway, ChatMessage } from "../ports/chat-gateway";
+import { ChatRateLimitError, type ChatButton, type ChatGateway, type ChatMessage } from "../ports/chat-gateway";
+import { ChatPacer } from "./chat-pacer";
 import { fileDownloadUrl, openDownload } from "./file-download";
 
 /** Telegram's form of one of our buttons; the only place that builds inline keyboard buttons. */
@@ -30,26 +31,51 @@ function description(error: unknown): string {
   return error instanceof GrammyError ? error.description.toLowerCase() : "";
 }
 
-/** Implements {@link ChatGateway} with the Bot API; file downloads go to `{apiRoot}/file/bot{token}/{file_path}`. */
-export function createTelegramGateway(api: Api, apiRoot: string, token: string): ChatGateway {
+/** A Bot API 429 becomes {@link ChatRateLimitError} (and holds the chat's pacer); anything else is rethrown. */
+function rateLimited(error: unknown, chatId: number, pacer: ChatPacer, now: () => number): unknown {
+  if (!(error instanceof GrammyError) || error.error_code !== 429) return error;
+  const seconds = Math.max(1, error.parameters.retry_after ?? 1);
+  pacer.holdUntil(chatId, now() + seconds * 1000);
+  return new ChatRateLimitError(seconds, { cause: error });
+}
+
+/**
+ * Implements {@link ChatGateway} with the Bot API; file downloads go to
+ * `{apiRoot}/file/bot{token}/{file_path}`. Every message waits its turn in `pacer` (per chat), and a
+ * 429 is thrown as {@link ChatRateLimitError}; nothing here retries by itself (the caller defers).
+ */
+export function createTelegramGateway(api: Api, apiRoot: string, token: string, pacer: ChatPacer = new ChatPacer(), now: () => number = Date.now): ChatGateway {
+  async function paced<T>(chatId: number, call: () => Promise<T>): Promise<T> {
+    await pacer.turn(chatId);
+    try {
+      return await call();
+    } catch (error) {
+      throw rateLimited(error, chatId, pacer, now);
+    }
+  }
+
   return {
     async send(chatId, replyTo, message) {
       const reply_markup = toInlineKeyboard(message.buttons);
-      const sent = await api.sendMessage(chatId, message.text, {
-        ...(replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
-        ...(reply_markup === undefined ? {} : { reply_markup }),
-        link_preview_options: { is_disabled: true },
-      });
+      const sent = await paced(chatId, () =>
+        api.sendMessage(chatId, message.text, {
+          ...(replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+          ...(reply_markup === undefined ? {} : { reply_markup }),
+          link_preview_options: { is_disabled: true },
+        }),
+      );
       return sent.message_id;
     },
 
     async edit(chatId, messageId, message) {
       const reply_markup = toInlineKeyboard(message.buttons);
       try {
-        await api.editMessageText(chatId, messageId, message.text, {
-          ...(reply_markup === undefined ? {} : { reply_markup }),
-          link_preview_options: { is_disabled: true },
-        });
+        await paced(chatId, () =>
+          api.editMessageText(chatId, messageId, message.text, {
+            ...(reply_markup === undefined ? {} : { reply_markup }),
+            link_preview_options: { is_disabled: true },
+          }),
+        );
         return "edited";
       } catch (error) {
         const text = description(error);
@@ -60,9 +86,15 @@ export function createTelegramGateway(api: Api, apiRoot: string, token: string):
     },
 
     async sendDocument(chatId, replyTo, fileName, content) {
-      await api.sendDocument(chatId, new InputFile(Buffer.from(content, "utf8"), fileName), {
-        ...(replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
-      });
+      await paced(chatId, () =>
+        api.sendDocument(chatId, new InputFile(Buffer.from(content, "utf8"), fileName), {
+          ...(replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+        }),
+      );
+    },
+
+    paceMs(chatId) {
+      return pacer.intervalFor(chatId);
     },
 
     async openFile(fileId, signal) {

@@ -210,7 +210,10 @@ export class FakeBotApi {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly nextMessageId = new Map<number, number>();
   private readonly members = new Map<string, string>();
-  private readonly failures = new Map<string, Array<{ code: number; description: string }>>();
+  /** Per method, what its next calls answer: a Bot API error, or null to let one call through. */
+  private readonly failures = new Map<string, Array<{ code: number; description: string; retryAfter?: number } | null>>();
+  /** Updates some getUpdates call returned; only these are confirmed by a later offset. */
+  private readonly handedOut = new WeakSet<Update>();
   private readonly callWaiters = new Set<() => void>();
   private queue: Update[] = [];
   private nextUpdateId = 1;
@@ -278,11 +281,27 @@ export class FakeBotApi {
     }
   }
 
-  /** Makes the next call(s) of `method` fail with a Bot API error. */
-  failNext(method: string, code: number, description: string, times = 1): void {
+  /** Makes the next call(s) of `method` fail with a Bot API error (`retryAfter`: a 429's `parameters.retry_after`). */
+  failNext(method: string, code: number, description: string, times = 1, retryAfter?: number): void {
     const list = this.failures.get(method) ?? [];
-    for (let i = 0; i < times; i += 1) list.push({ code, description });
+    for (let i = 0; i < times; i += 1) list.push({ code, description, ...(retryAfter === undefined ? {} : { retryAfter }) });
     this.failures.set(method, list);
+  }
+
+  /** Lets `pass` more calls of `method` succeed, then fails the next with a Bot API error (`retryAfter` as in {@link failNext}). */
+  failNextAfter(method: string, pass: number, code: number, description: string, retryAfter?: number): void {
+    const list = this.failures.get(method) ?? [];
+    for (let i = 0; i < pass; i += 1) list.push(null);
+    list.push({ code, description, ...(retryAfter === undefined ? {} : { retryAfter }) });
+    this.failures.set(method, list);
+  }
+
+  /**
+   * Telegram may restart `update_id` from another value (after a week without updates): the next
+   * updates are numbered from `next`, and updates never handed out are not dropped by an older offset.
+   */
+  restartUpdateIds(next: number): void {
+    this.nextUpdateId = next;
   }
 
   /** Sets what getChatMember answers for a user in a chat (default "member"). */
@@ -370,6 +389,14 @@ export class FakeBotApi {
     });
   }
 
+  /** What the chat shows of the bot's messages in `chatId` now, oldest first (as a person reads it). */
+  chatTexts(chatId: number): string[] {
+    return [...this.messages.entries()]
+      .filter(([key]) => key.startsWith(`${chatId}:`))
+      .sort(([a], [b]) => Number(a.split(":")[1]) - Number(b.split(":")[1]))
+      .map(([, message]) => message.text);
+  }
+
   /** Text of a message the bot sent or edited last. */
   messageText(chatId: number, messageId: number): string | undefined {
     return this.messages.get(`${chatId}:${messageId}`)?.text;
@@ -394,8 +421,8 @@ export class FakeBotApi {
     this.reply(res, 200, { ok: true, result });
   }
 
-  private error(res: ServerResponse, code: number, description: string): void {
-    this.reply(res, code, { ok: false, error_code: code, description });
+  private error(res: ServerResponse, code: number, description: string, retryAfter?: number): void {
+    this.reply(res, code, { ok: false, error_code: code, description, ...(retryAfter === undefined ? {} : { parameters: { retry_after: retryAfter } }) });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -413,7 +440,7 @@ export class FakeBotApi {
     const call: RecordedCall = { method, params, files, at: Date.now(), status: 0 };
     this.calls.push(call);
     const failure = this.failures.get(method)?.shift();
-    if (failure !== undefined) this.error(res, failure.code, failure.description);
+    if (failure !== undefined && failure !== null) this.error(res, failure.code, failure.description, failure.retryAfter);
     else await this.dispatch(method, params, files, req, res);
     call.status = res.statusCode;
     for (const wake of [...this.callWaiters]) wake();
@@ -443,6 +470,11 @@ export class FakeBotApi {
   private sentMessage(chatId: number, text: string | undefined, params: Record<string, unknown>, extra: Partial<Message> = {}): Message {
     const messageId = this.newMessageId(chatId);
     this.messages.set(`${chatId}:${messageId}`, { text: text ?? "", replyMarkup: params.reply_markup });
+    return { ...this.messageBody(chatId, messageId, text), ...extra };
+  }
+
+  /** The Bot API's form of bot message `messageId` (an edit answers with it too, without a new message). */
+  private messageBody(chatId: number, messageId: number, text: string | undefined): Message {
     const chat: Chat = chatId > 0 ? { id: chatId, type: "private", first_name: "User" } : { id: chatId, type: "supergroup", title: "Group" };
     return {
       message_id: messageId,
@@ -450,7 +482,6 @@ export class FakeBotApi {
       chat,
       from: { id: this.botInfo.id, is_bot: true, first_name: this.botInfo.first_name, username: this.botInfo.username },
       ...(text === undefined ? {} : { text }),
-      ...extra,
     };
   }
 
@@ -501,7 +532,7 @@ export class FakeBotApi {
         }
         stored.text = text;
         stored.replyMarkup = params.reply_markup;
-        return this.ok(res, { ...this.sentMessage(chatId ?? 0, text, params), message_id: asNumber(params.message_id) ?? 0 });
+        return this.ok(res, { ...this.messageBody(chatId ?? 0, asNumber(params.message_id) ?? 0, text), ...(params.reply_markup === undefined ? {} : { reply_markup: params.reply_markup }) });
       }
       case "sendDocument": {
         const attach = asString(params.document) ?? "";
@@ -531,7 +562,8 @@ export class FakeBotApi {
     const offset = asNumber(params.offset) ?? 0;
     const limit = Math.min(Math.max(asNumber(params.limit) ?? 100, 1), 100);
     const timeoutSeconds = Math.min(asNumber(params.timeout) ?? 0, 50);
-    if (offset > 0) this.queue = this.queue.filter((update) => update.update_id >= offset);
+    // As Telegram: an offset confirms the updates handed out before it, whatever their ids.
+    if (offset > 0) this.queue = this.queue.filter((update) => update.update_id >= offset || !this.handedOut.has(update));
     if (this.queue.length === 0 && timeoutSeconds > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(wake, timeoutSeconds * 1000);
@@ -547,7 +579,9 @@ export class FakeBotApi {
       });
     }
     if (res.destroyed || res.writableEnded) return;
-    this.ok(res, this.queue.slice(0, limit));
+    const batch = this.queue.slice(0, limit);
+    for (const update of batch) this.handedOut.add(update);
+    this.ok(res, batch);
   }
 
   private async download(path: string, res: ServerResponse): Promise<void> {

@@ -36,3 +36,43 @@ m.lockUntil = ARGV[3]
 save(id, m)
 return 1
 `;
+
+/** ARGV: P, id. Delivery failed for good: \`delivered\` '2' keeps the job out of the queue (save indexes only '0'). */
+export const MARK_DELIVERY_FAILED = `${JOB_PRELUDE}
+local id = ARGV[2]
+local m = load(id)
+if not m or m.delivered ~= '0' then return 0 end
+unindex(id, m)
+m.delivered = '2'
+m.lockUntil = nil
+save(id, m)
+return 1
+`;
+
+/** ARGV: P, id, until. Like DEFER_DELIVERY, and the attempt the lock counted is given back (a 429). */
+export const POSTPONE_DELIVERY = `${JOB_PRELUDE}
+local id = ARGV[2]
+local m = load(id)
+if not m or m.delivered ~= '0' then return 0 end
+unindex(id, m)
+m.lockUntil = ARGV[3]
+local attempts = tonumber(m.attempts or '0') - 1
+if attempts < 0 then attempts = 0 end
+m.attempts = tostring(attempts)
+save(id, m)
+return 1
+`;
+
+/** ARGV: P, id, part index, message id. Parts are a JSON object of strings, so every digit is kept. */
+export const RECORD_DELIVERY_PART = `${JOB_PRELUDE}
+local id = ARGV[2]
+local m = load(id)
+if not m then return 0 end
+local parts = {}
+if m.parts then parts = cjson.decode(m.parts) end
+parts[ARGV[3]] = ARGV[4]
+m.parts = cjson.encode(parts)
+unindex(id, m)
+save(id, m)
+return 1
+`;

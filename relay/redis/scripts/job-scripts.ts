@@ -15,6 +15,7 @@ for i = 5, #ARGV, 2 do m[ARGV[i]] = ARGV[i + 1] end
 m.id = id
 m.state = 'new'
 m.delivered = '0'
+m.parts = nil
 m.attempts = '0'
 redis.call('HSET', BY_SOURCE, ref, id)
 save(id, m)
@@ -131,6 +132,8 @@ if m and m.owner == ARGV[3] and m.leaseToken == ARGV[4] and (m.state == 'pending
   m.finishedAt = ARGV[5]
   m.leaseExp = nil
   m.delivered = '0'
+  m.parts = nil
+m.parts = nil
   m.lockUntil = nil
   m.attempts = '0'
   save(id, m)
@@ -158,6 +161,7 @@ m.resLang = nil
 m.failMsg = nil
 m.finishedAt = nil
 m.delivered = '0'
+m.parts = nil
 m.lockUntil = nil
 m.attempts = '0'
 m.statusKind = 'waiting'

@@ -31,6 +31,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', PENDING, '-inf', ARGV[2], 'LIMIT
     m.state = 'expired'
     m.finishedAt = ARGV[2]
     m.delivered = '0'
+    m.parts = nil
     m.lockUntil = nil
     save(id, m)
     out[#out + 1] = flatten(m)

@@ -31,7 +31,7 @@ export async function startHarness(env: Env = {}, options: StartOptions = {}): P
     RELAY_SWEEP_INTERVAL_MS: "100",
     ...env,
   });
-  const relay = await startRelay(config, options);
+  const relay = await startRelay(config, { chatPace: { privateMs: 0, groupMs: 0 }, ...options });
   return {
     api,
     relay,

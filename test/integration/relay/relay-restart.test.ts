@@ -52,7 +52,8 @@ describe("relay killed with SIGKILL mid-job", () => {
     api.sendVoice({ from: alice, size: 1000 });
     const jobB = await eventually(async () => (await client.listJobs()).find((job) => job.id !== jobA.id), 10_000, "job B");
     const claimB = await client.claim(jobB.id);
-    api.failNext("editMessageText", 502, "Bad Gateway");
+    // Twice: a lapsed lease of job A may edit its status message first.
+    api.failNext("editMessageText", 502, "Bad Gateway", 2);
     expect((await client.postResult(jobB.id, claimB.lease, { text: "transcript B", segments: [], language: "en" })).status).toBe("accepted");
     expect(api.succeeded("editMessageText").filter((call) => call.params.text === "transcript B")).toHaveLength(0);
 
@@ -81,4 +82,69 @@ describe("relay killed with SIGKILL mid-job", () => {
     expect(api.callsTo("sendMessage").filter((call) => String(call.params.text).includes("transcript"))).toHaveLength(0);
     await kill(second);
   }, 60_000);
+
+  it("transcribes voice sent while the relay was down once it is back: pending updates are not dropped", async () => {
+    const env = {
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.url,
+      RELAY_HOST: "127.0.0.1",
+      RELAY_PORT: "0",
+      RELAY_STORE: `sqlite:${join(dir, "down.sqlite")}`,
+      JOB_LEASE_S: "2",
+      RELAY_SWEEP_INTERVAL_MS: "200",
+    };
+    const first = await startChild(env);
+    children.push(first);
+    const bo = testUser(4002);
+    const client = new RelayClient({ baseUrl: first.url });
+    await client.linkWithInitData(initDataFor(api.token, bo));
+    await kill(first);
+
+    const voice = api.sendVoice({ from: bo, size: 3000 });
+    const second = await startChild(env);
+    children.push(second);
+    const resumed = new RelayClient({ baseUrl: second.url, token: client.token });
+    const job = await eventually(async () => (await resumed.listJobs())[0], 10_000, "the job of the voice sent while down");
+    const status = await api.waitForCall("sendMessage", (call) => call.params.chat_id === bo.id, 10_000);
+    expect(JSON.stringify(status.params.reply_parameters)).toContain(String(voice.message_id));
+    const claim = await resumed.claim(job.id);
+    await resumed.postResult(job.id, claim.lease, { text: "said while you were away", segments: [], language: "en" });
+    await eventually(() => (api.chatTexts(bo.id).includes("said while you were away") ? true : undefined), 10_000, "transcript shown");
+    await kill(second);
+  }, 60_000);
+
+  it("a relay killed during part 2 of a long transcript resumes: each part appears exactly once", async () => {
+    const env = {
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.url,
+      RELAY_HOST: "127.0.0.1",
+      RELAY_PORT: "0",
+      RELAY_STORE: `sqlite:${join(dir, "parts.sqlite")}`,
+      JOB_LEASE_S: "2",
+      RELAY_SWEEP_INTERVAL_MS: "200",
+    };
+    const first = await startChild(env);
+    children.push(first);
+    const cy = testUser(4003);
+    const client = new RelayClient({ baseUrl: first.url });
+    await client.linkWithInitData(initDataFor(api.token, cy));
+    api.sendVoice({ from: cy, size: 1000 });
+    const job = await eventually(async () => (await client.listJobs())[0], 10_000, "the job");
+    const claim = await client.claim(job.id);
+    const text = Array.from({ length: 1500 }, (_, i) => `word${i}`).join(" ");
+    const posted = client.postResult(job.id, claim.lease, { text, segments: [], language: "en" }).catch(() => null);
+    // Killed as the second part's message is being sent.
+    await api.waitForCall("sendMessage", (call) => call.params.chat_id === cy.id && String(call.params.text).startsWith("(part 2 "), 20_000);
+    await kill(first);
+    await posted;
+
+    const second = await startChild(env);
+    children.push(second);
+    await eventually(() => (api.chatTexts(cy.id).filter((shown) => shown.startsWith("word")).join(" ") === text ? true : undefined), 70_000, "every part once");
+    await new Promise((r) => setTimeout(r, 600));
+    const parts = api.chatTexts(cy.id).filter((shown) => shown.startsWith("word"));
+    expect(parts.join(" ")).toBe(text);
+    expect(new Set(parts).size).toBe(parts.length);
+    await kill(second);
+  }, 120_000);
 });

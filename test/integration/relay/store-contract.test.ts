@@ -138,6 +138,8 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
       failureMessage: null,
       finishedAt: null,
       delivered: false,
+      deliveryFailed: false,
+      deliveryParts: {},
       deliveryAttempts: 0,
     };
     expect(inserted.job).toEqual(expected);
@@ -293,6 +295,49 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect(await store.listUndeliveredIds(80_000)).toEqual([]);
     await store.deferDelivery("j1", 1);
     expect(await store.listUndeliveredIds(80_000)).toEqual([]);
+  });
+
+  it("remembers each delivered part across relays, postpones without counting, and marks a final failure", async () => {
+    const other = await peer();
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    await store.finishJob("j1", 1, "a", done, 3000);
+    expect((await store.lockDelivery("j1", 3000, 33_000))?.deliveryParts).toEqual({});
+    await store.recordDeliveryPart("j1", 1, 2_147_483_001);
+    await other.recordDeliveryPart("j1", 2, 2_147_483_002);
+    await store.recordDeliveryPart("j1", 0, 11);
+    expect((await other.getJob("j1"))?.deliveryParts).toEqual({ 0: 11, 1: 2_147_483_001, 2: 2_147_483_002 });
+    // A 429: due later, and the attempt does not count.
+    await other.postponeDelivery("j1", 40_000);
+    expect(await store.listUndeliveredIds(39_999)).toEqual([]);
+    const again = await store.lockDelivery("j1", 40_000, 70_000);
+    expect(again?.deliveryAttempts).toBe(1);
+    expect(again?.deliveryParts).toEqual({ 0: 11, 1: 2_147_483_001, 2: 2_147_483_002 });
+    await store.markDeliveryFailed("j1");
+    const failed = await other.getJob("j1");
+    expect([failed?.delivered, failed?.deliveryFailed]).toEqual([false, true]);
+    expect(await store.listUndeliveredIds(100_000)).toEqual([]);
+    expect(await store.lockDelivery("j1", 100_000, 130_000)).toBeNull();
+    // Retry starts over: no parts, not failed.
+    expect(await store.requeueJob("j1", 300_000)).toBeNull();
+    await store.insertJob(newJob("j3", 30));
+    await store.activateJob("j3", 31, "waiting");
+    await store.claimJob("j3", 1, lease("b", "s1", 5000), 2000);
+    await store.finishJob("j3", 1, "b", { kind: "failed", message: "x" }, 3000);
+    await store.lockDelivery("j3", 3000, 33_000);
+    await store.recordDeliveryPart("j3", 0, 31);
+    await store.markDeliveryFailed("j3");
+    expect(await store.requeueJob("j3", 300_000)).toMatchObject({ deliveryFailed: false, delivered: false, deliveryParts: {} });
+  });
+
+  it("lists waiting jobs due for a reminder, and not once reminded or claimed", async () => {
+    expect(await store.listJobsToRemind(99_999)).toEqual([]);
+    expect((await store.listJobsToRemind(100_000)).map((job) => job.id)).toEqual(["j1"]);
+    await store.setStatusKind("j1", "reminded");
+    expect(await store.listJobsToRemind(100_000)).toEqual([]);
+    expect((await store.getJob("j1"))?.statusKind).toBe("reminded");
+    await store.setStatusKind("j1", "waiting");
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    expect(await store.listJobsToRemind(100_000)).toEqual([]);
   });
 
   it("expires pending jobs but not live claims, tells nobody twice, and requeues on retry", async () => {

@@ -9,7 +9,9 @@ import { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
 import { createMemoryStorage } from "../../../../lib/storage";
-import type { FinishedJob, JobRunOutcome, JobTranscriber } from "../../../../lib/telegram/job-run";
+import { FINAL_FAILURES, type FinishedJob, type JobRunOutcome, type JobTranscriber } from "../../../../lib/telegram/job-run";
+import { entryStatusText } from "../../../../lib/telegram/inbox";
+import { texts } from "../../../../relay/texts";
 import type { TelegramJobsOptions } from "../../../../lib/telegram/jobs-snapshot";
 import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/relay-link";
 
@@ -138,8 +140,26 @@ describe("TelegramJobsRunner against a relay", () => {
 
     jobs.takeJob(released.job.id);
     await h.api.waitForCall("editMessageText", (call) => call.params.text === "third time lucky", 10_000);
-    // Neither the cancel nor the failure reached the chat.
-    expect(h.api.callsTo("editMessageText").map((call) => call.params.text)).toEqual(["third time lucky"]);
+    // Each give-back told the chat the job waits for a device again; each claim that it is being transcribed.
+    const waiting = texts.statusWaiting(86_400);
+    expect(h.api.callsTo("editMessageText").map((call) => call.params.text)).toEqual([waiting, texts.statusWorking, waiting, texts.statusWorking, "third time lucky"]);
+  });
+
+  it("posts a failure no device would overcome, so the chat says why with Retry, and the inbox shows the reason", async () => {
+    const cy = testUser(2005, "Cy");
+    const jobs = runner({ initData: initDataFor(h.api.token, cy) });
+    jobs.setTranscriber(scripted([{ kind: "failed", message: "Could not decode", reason: "input" }]));
+    jobs.start();
+    await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
+
+    h.api.sendVoice({ from: cy, size: 2048 });
+    const edit = await h.api.waitForCall("editMessageText", (call) => call.params.text === texts.failed(FINAL_FAILURES.input), 10_000);
+    expect(JSON.stringify(edit.params.reply_markup)).toContain(texts.retry);
+    const entry = await eventually(() => {
+      const first = jobs.getSnapshot().inbox.entries[0];
+      return first?.local.kind === "failed" && first.job.state === "failed" ? first : undefined;
+    }, 5000, "failed in the inbox");
+    expect(entryStatusText(entry)).toContain(FINAL_FAILURES.input);
   });
 
   it("waits while the page is busy, and with automatic mode off until asked", async () => {

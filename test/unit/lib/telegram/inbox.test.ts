@@ -1,11 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { JobSummary } from "../../../../lib/relay/protocol";
-import { canTakeByHand, EMPTY_INBOX, entryStateName, entryStatusText, inboxReducer, jobTitle, MAX_FINISHED_ENTRIES, nextJobToTake, type InboxState } from "../../../../lib/telegram/inbox";
+import { canTakeByHand, EMPTY_INBOX, entryStateName, entryStatusText, goneAction, inboxReducer, jobTitle, MAX_FINISHED_ENTRIES, nextJobToTake, type InboxState } from "../../../../lib/telegram/inbox";
 
 import { job, NOW } from "./job-fixtures";
 
 describe("inboxReducer", () => {
   const listed = (state: InboxState, ...jobs: JobSummary[]): InboxState => inboxReducer(state, { type: "listed", jobs });
+
+  it("shows a failed job with its reason, and a delivery Telegram refused", () => {
+    let state = listed(EMPTY_INBOX, job("j1"), job("j2"));
+    state = inboxReducer(state, goneAction({ id: "j1", reason: "failed", message: "this file is not audio the app can read" }));
+    const failed = state.entries[0];
+    expect(failed?.job.state).toBe("failed");
+    expect(failed === undefined ? "" : entryStatusText(failed)).toBe("Failed: this file is not audio the app can read. Tap Retry in the chat to try again.");
+    state = inboxReducer(state, goneAction({ id: "j2", reason: "done" }));
+    state = inboxReducer(state, goneAction({ id: "j2", reason: "done", deliveryFailed: true }));
+    const undelivered = state.entries[1];
+    expect(undelivered?.deliveryFailed).toBe(true);
+    expect(undelivered === undefined ? "" : entryStatusText(undelivered)).toMatch(/Telegram would not take the text/);
+  });
 
   it("lists jobs oldest first and merges events", () => {
     let state = listed(EMPTY_INBOX, job("j2"), job("j1"));

@@ -174,7 +174,7 @@ describe("TranscriptionSession", () => {
     expect(workers.log).toEqual(["load whisper-base/webgpu", "load whisper-base/wasm", "load whisper-tiny/webgpu", "load whisper-tiny/wasm"]);
     const tinyWasm = describeAttempt({ model: "whisper-tiny", device: "wasm", dtype: DTYPES.wasm });
     const message = `${tinyWasm} ran out of memory, and there is no smaller model to try. Close other tabs or apps and try again; your file is still selected.`;
-    expect(outcome).toEqual({ kind: "failed", message });
+    expect(outcome).toEqual({ kind: "failed", message, reason: "memory" });
     const phase = s.getSnapshot().phase;
     expect(phase.kind).toBe("error");
     expect(phase.kind === "error" ? phase.message : "").toMatch(/took over\. /);
@@ -186,6 +186,8 @@ describe("TranscriptionSession", () => {
     const { session: s } = session(workers, { decodeFile: () => Promise.reject(new AudioDecodeError("not-audio", "This file has no audio track.")) });
     const outcome = await s.transcribeFile(file(), OPTIONS);
     expect(outcome.kind).toBe("failed");
+    // Tells a Telegram job's runner that no device would do better with this file.
+    expect(outcome).toMatchObject({ reason: "input" });
     expect(s.getSnapshot().phase).toMatchObject({ kind: "error", message: expect.stringContaining("no audio track") });
     expect(workers.log).toEqual([]);
     expect(workers.counts().created).toBe(0);

@@ -92,7 +92,7 @@ describe("the bot's media handlers", () => {
   it("transcribes when mentioned in the caption", async () => {
       const msg = voice(alice, group, 1000, { caption: "@whisper_test_bot please", caption_entities: [{ type: "mention", offset: 0, length: 17 }] });
       await bot.handleUpdate(update(msg));
-      expect(lastText()).toMatch(/Open the app/);
+      expect(lastText()).toMatch(/open the app/i);
       expect(sent()[0]?.payload.reply_parameters).toMatchObject({ message_id: msg.message_id });
       // In groups the button is a plain link: web_app buttons only work in private chats.
       expect(sent()[0]?.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: texts.openApp, url: "https://app.example.org" }]] });

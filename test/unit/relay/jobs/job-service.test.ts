@@ -68,8 +68,10 @@ describe("JobService", () => {
     const claim = await jobs.claim(actor, id);
     const long = `${"a".repeat(4000)}\n\n${"b".repeat(4000)}\n\n${"c".repeat(100)}`;
     expect(await jobs.finish(actor, id, claim.lease, { kind: "done", result: { text: long, segments: [], language: null } })).toBe("accepted");
-    expect(gateway.texts("edit").slice(1)).toEqual(["a".repeat(4000)]);
-    expect(gateway.texts("send").slice(1)).toEqual(["b".repeat(4000), "c".repeat(100)]);
+    // Placeholders for the further parts first, then every part is edited in.
+    expect(gateway.texts("send").slice(1)).toEqual([texts.partPlaceholder(2, 3), texts.partPlaceholder(3, 3)]);
+    expect(gateway.texts("edit").slice(1)).toEqual(["a".repeat(4000), "b".repeat(4000), "c".repeat(100)]);
+    expect([...gateway.chat.values()].map((message) => message.text)).toEqual(["a".repeat(4000), "b".repeat(4000), "c".repeat(100)]);
     expect((await store.getJob(id))?.delivered).toBe(true);
   });
 
@@ -79,7 +81,8 @@ describe("JobService", () => {
     gateway.missing.add(job?.statusMessageId ?? 0);
     const claim = await jobs.claim(actor, id);
     await jobs.finish(actor, id, claim.lease, { kind: "done", result: { text: "hi", segments: [], language: null } });
-    expect(gateway.texts("send").at(-1)).toBe("hi");
+    expect(gateway.texts("send").at(-1)).toBe(texts.partPlaceholder(1, 1));
+    expect(gateway.texts("edit").at(-1)).toBe("hi");
   });
 
   it("reports a browser failure to the chat with a Retry button", async () => {
