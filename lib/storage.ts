@@ -39,3 +39,34 @@ export function browserStorage(): KeyValueStorage {
     return createMemoryStorage();
   }
 }
+
+/**
+ * `storage` that never throws: a blocked or full storage reads as empty and loses writes, with a
+ * warning through `onWriteError`. For state that is nice to keep but must not break the page
+ * (a linked session, a toggle), when storage may be revoked after the page opened.
+ */
+export function forgivingStorage(storage: KeyValueStorage, onWriteError: (key: string, error: unknown) => void): KeyValueStorage {
+  return {
+    getItem: (key) => {
+      try {
+        return storage.getItem(key);
+      } catch {
+        return null;
+      }
+    },
+    setItem: (key, value) => {
+      try {
+        storage.setItem(key, value);
+      } catch (error) {
+        onWriteError(key, error);
+      }
+    },
+    removeItem: (key) => {
+      try {
+        storage.removeItem(key);
+      } catch {
+        // Storage is blocked, so nothing was kept either.
+      }
+    },
+  };
+}

@@ -12,14 +12,17 @@
  * with no relay behind it stays quiet.
  */
 import { describeError } from "../errors";
+import { ExternalStore } from "../external-store";
+import { forgivingStorage, type KeyValueStorage } from "../storage";
 import { createLogger } from "../logger";
 import { RelayClient, type FetchLike } from "../relay/client";
-import { RELAY_PATHS, type JobSummary, type RelayUser } from "../relay/protocol";
+import type { JobSummary, RelayUser } from "../relay/protocol";
 import { goneAction, inboxReducer, isWorking, nextJobToTake, type InboxAction, type LocalJobState } from "./inbox";
 import { normalizeLinkCode } from "../relay/link-code";
+import { BusyGate } from "./busy-gate";
 import { runJob, type JobTranscriber } from "./job-run";
 import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsOptions, type TelegramJobsSnapshot } from "./jobs-snapshot";
-import { linkFailure, parseAutoSetting, parseHealthBot, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type RelayHealth } from "./relay-link";
+import { fetchRelayHealth, linkFailure, parseAutoSetting, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type RelayHealth } from "./relay-link";
 import { RelayClientError } from "../relay/client-error";
 import type { EventSubscription } from "../relay/event-subscription";
 
@@ -28,46 +31,31 @@ const log = createLogger("telegram");
 const SIGNED_OUT_NOTICE = "This browser was signed out (for example with /unlink in Telegram). Link it again to receive voice messages.";
 
 /** See the module comment. */
-export class TelegramJobsRunner {
-  private snapshot: TelegramJobsSnapshot = INITIAL_TELEGRAM_SNAPSHOT;
-  private readonly listeners = new Set<() => void>();
+export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
   private readonly fetchImpl: FetchLike;
   private readonly now: () => number;
   private client: RelayClient | null = null;
   private subscription: EventSubscription | null = null;
   private transcriber: JobTranscriber | null = null;
   private unsubscribeTranscriber: (() => void) | null = null;
-  private busy = false;
-  private idleWaiters: Array<() => void> = [];
+  private readonly gate = new BusyGate();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private pausedUntil = 0;
   private relinkedAfterSignOut = false;
   private disposed = false;
   private readonly options: TelegramJobsOptions;
+  private readonly storage: KeyValueStorage;
 
   constructor(options: TelegramJobsOptions) {
+    super(INITIAL_TELEGRAM_SNAPSHOT);
     this.options = options;
+    this.storage = forgivingStorage(options.storage, (key, error) => log.warn(`could not keep ${key} on this device`, describeError(error)));
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.now = options.now ?? Date.now;
   }
 
-  // -------------------------------------------------------------------------------------------
-  // The store
-
-  /** Adds a change listener; returns the unsubscribe function. */
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  /** The current state (a new object after every change). */
-  readonly getSnapshot = (): TelegramJobsSnapshot => this.snapshot;
-
   private update(patch: Partial<TelegramJobsSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of [...this.listeners]) listener();
+    this.publish({ ...this.snapshot, ...patch });
   }
 
   private dispatch(action: InboxAction): void {
@@ -89,9 +77,9 @@ export class TelegramJobsRunner {
   start(): void {
     if (this.snapshot.started || this.disposed) return;
     const inTelegram = this.options.launch !== null;
-    const auto = parseAutoSetting(this.readStorage(TELEGRAM_AUTO_KEY));
+    const auto = parseAutoSetting(this.storage.getItem(TELEGRAM_AUTO_KEY));
     this.update({ started: true, inTelegram, auto });
-    const stored = parseStoredSession(this.readStorage(RELAY_SESSION_KEY), this.options.baseUrl);
+    const stored = parseStoredSession(this.storage.getItem(RELAY_SESSION_KEY), this.options.baseUrl);
     const launchUserId = this.options.launch?.user?.id ?? null;
     if (stored !== null && (launchUserId === null || launchUserId === stored.user.id)) {
       this.client = this.newClient(stored.token);
@@ -128,14 +116,7 @@ export class TelegramJobsRunner {
    * the link form outside Telegram, so a page nobody links never contacts the relay.
    */
   async checkRelay(): Promise<RelayHealth> {
-    let health: RelayHealth;
-    try {
-      const response = await this.fetchImpl(this.options.baseUrl + RELAY_PATHS.health, { cache: "no-store" });
-      health = response.ok ? parseHealthBot(await response.json()) : "unreachable";
-    } catch (error) {
-      log.debug("the relay's health check failed", describeError(error));
-      health = "unreachable";
-    }
+    const health = await fetchRelayHealth(this.fetchImpl, this.options.baseUrl);
     if (this.disposed) return health;
     const link = this.snapshot.link;
     if (health !== "ready" && link.kind !== "linked") this.update({ relay: health, link: { kind: "unavailable", reason: health } });
@@ -172,7 +153,7 @@ export class TelegramJobsRunner {
       const session = await call(client);
       if (this.disposed) return;
       this.client = client;
-      this.writeStorage(RELAY_SESSION_KEY, serializeSession({ token: session.token, user: session.user, baseUrl: this.options.baseUrl }));
+      this.storage.setItem(RELAY_SESSION_KEY, serializeSession({ token: session.token, user: session.user, baseUrl: this.options.baseUrl }));
       log.info(`linked to Telegram user ${session.user.id}`);
       this.update({ link: { kind: "linked", user: session.user }, relay: "ready" });
       this.connect();
@@ -192,32 +173,8 @@ export class TelegramJobsRunner {
 
   private forgetSession(): void {
     this.client = null;
-    this.removeStorage(RELAY_SESSION_KEY);
+    this.storage.removeItem(RELAY_SESSION_KEY);
     this.dispatch({ type: "clear" });
-  }
-
-  private readStorage(key: string): string | null {
-    try {
-      return this.options.storage.getItem(key);
-    } catch {
-      return null;
-    }
-  }
-
-  private writeStorage(key: string, value: string): void {
-    try {
-      this.options.storage.setItem(key, value);
-    } catch (error) {
-      log.warn(`could not keep ${key} on this device`, describeError(error));
-    }
-  }
-
-  private removeStorage(key: string): void {
-    try {
-      this.options.storage.removeItem(key);
-    } catch {
-      // Nothing to do: storage is blocked, so nothing was kept either.
-    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -298,26 +255,20 @@ export class TelegramJobsRunner {
   }
 
   private setBusy(busy: boolean): void {
-    if (busy === this.busy) return;
-    this.busy = busy;
-    if (!busy) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const wake of waiters) wake();
-      this.pump();
-    }
+    if (this.gate.set(busy) && !busy) this.pump();
   }
+
 
   /** Turns automatic transcription on or off (kept on this device). */
   setAuto(auto: boolean): void {
-    this.writeStorage(TELEGRAM_AUTO_KEY, auto ? "on" : "off");
+    this.storage.setItem(TELEGRAM_AUTO_KEY, auto ? "on" : "off");
     this.update({ auto });
     this.pump();
   }
 
   /** Transcribes one job now, at the user's request (automatic mode off, or a job cancelled or failed here). */
   takeJob(id: string): void {
-    if (this.snapshot.currentJobId !== null || this.transcriber === null || this.busy) return;
+    if (this.snapshot.currentJobId !== null || this.transcriber === null || this.gate.isBusy) return;
     const entry = this.snapshot.inbox.entries.find((candidate) => candidate.job.id === id);
     if (entry === undefined || entry.job.state !== "pending" || isWorking(entry.local)) return;
     void this.run(entry.job);
@@ -331,14 +282,13 @@ export class TelegramJobsRunner {
     this.subscription?.close();
     this.subscription = null;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    for (const wake of this.idleWaiters) wake();
-    this.idleWaiters = [];
-    this.listeners.clear();
+    this.gate.wakeAll();
+    this.dropListeners();
   }
 
   private pump(): void {
     const snapshot = this.snapshot;
-    if (this.disposed || !snapshot.auto || snapshot.link.kind !== "linked" || this.transcriber === null || this.busy || snapshot.currentJobId !== null) return;
+    if (this.disposed || !snapshot.auto || snapshot.link.kind !== "linked" || this.transcriber === null || this.gate.isBusy || snapshot.currentJobId !== null) return;
     if (this.now() < this.pausedUntil) return;
     const job = nextJobToTake(snapshot.inbox, this.now());
     if (job !== null) void this.run(job);
@@ -355,8 +305,7 @@ export class TelegramJobsRunner {
   }
 
   private waitUntilIdle(): Promise<void> {
-    if (!this.busy || this.disposed) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.disposed ? Promise.resolve() : this.gate.whenIdle();
   }
 
   private async run(summary: JobSummary): Promise<void> {

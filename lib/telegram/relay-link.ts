@@ -5,9 +5,14 @@
  */
 import type { ClientConfig } from "../app-config";
 import { isRecord } from "../guards";
-import { type RelayUser } from "../relay/protocol";
+import { describeError } from "../errors";
+import { createLogger } from "../logger";
+import type { FetchLike } from "../relay/client";
+import { RELAY_PATHS, type RelayUser } from "../relay/protocol";
 import { RelayClientError } from "../relay/client-error";
 import { parseRelayUser } from "../relay/parse";
+
+const log = createLogger("telegram");
 
 // ---------------------------------------------------------------------------------------------
 // Where the relay is
@@ -118,5 +123,16 @@ export function linkFailure(error: unknown, via: "telegram" | "code"): LinkFailu
       return { kind: "failed", message: "Linking failed (429): too many attempts. Wait a minute and try again." };
     default:
       return { kind: "failed", message: `Linking failed (${error.status}): ${error.message}` };
+  }
+}
+
+/** Asks the relay's `/healthz` whether a bot runs behind it; "unreachable" when it does not answer. */
+export async function fetchRelayHealth(fetchImpl: FetchLike, baseUrl: string): Promise<RelayHealth> {
+  try {
+    const response = await fetchImpl(baseUrl + RELAY_PATHS.health, { cache: "no-store" });
+    return response.ok ? parseHealthBot(await response.json()) : "unreachable";
+  } catch (error) {
+    log.debug("the relay's health check failed", describeError(error));
+    return "unreachable";
   }
 }

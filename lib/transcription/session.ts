@@ -5,6 +5,7 @@
  * the worker after the idle time. The app's `useTranscription` hook and the Telegram runner share
  * one instance; it is an external store (`subscribe` / `getSnapshot`) with immutable snapshots.
  */
+import { ExternalStore } from "../external-store";
 import { createLogger } from "../logger";
 import type { AudioSource } from "../audio/source";
 import { monoSource } from "../audio/source";
@@ -52,9 +53,7 @@ export const INITIAL_TRANSCRIPTION_SNAPSHOT: TranscriptionSnapshot = {
 };
 
 /** See the module comment. */
-export class TranscriptionSession {
-  private snapshot: TranscriptionSnapshot = INITIAL_TRANSCRIPTION_SNAPSHOT;
-  private readonly listeners = new Set<() => void>();
+export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
   private readonly deps: SessionDependencies;
   private readonly now: () => number;
   private history: PlanHistory | null = null;
@@ -65,20 +64,10 @@ export class TranscriptionSession {
   private cancelIdleUnload: (() => void) | null = null;
 
   constructor(deps: SessionDependencies) {
+    super(INITIAL_TRANSCRIPTION_SNAPSHOT);
     this.deps = deps;
     this.now = deps.now ?? Date.now;
   }
-
-  /** Adds a change listener; returns the unsubscribe function. */
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  /** The current state. */
-  readonly getSnapshot = (): TranscriptionSnapshot => this.snapshot;
 
   /** True while a run is decoding, loading or transcribing. */
   isBusy(): boolean {
@@ -144,8 +133,7 @@ export class TranscriptionSession {
   /** Applies `patch`; the plan is made again when its inputs (or, with `replan`, the history) changed. */
   private update(patch: Partial<TranscriptionSnapshot>, replan = "profile" in patch || "settings" in patch || "language" in patch): void {
     const next = { ...this.snapshot, ...patch };
-    this.snapshot = replan ? { ...next, plan: next.profile === null ? null : this.planFor(next.profile, next) } : next;
-    for (const listener of [...this.listeners]) listener();
+    this.publish(replan ? { ...next, plan: next.profile === null ? null : this.planFor(next.profile, next) } : next);
   }
 
   /** The plan for `profile`; the user's forced model and device count on every path. */

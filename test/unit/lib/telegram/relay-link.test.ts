@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeUser, linkFailure, parseAutoSetting, parseHealthBot, parseStoredSession, relayBaseUrl, serializeSession } from "../../../../lib/telegram/relay-link";
+import { describeUser, fetchRelayHealth, linkFailure, parseAutoSetting, parseHealthBot, parseStoredSession, relayBaseUrl, serializeSession } from "../../../../lib/telegram/relay-link";
 import { RelayClientError } from "../../../../lib/relay/client-error";
 
 const user = { id: 42, firstName: "Ada", lastName: "Lovelace", username: "ada", languageCode: "en" };
@@ -57,5 +57,20 @@ describe("linking words", () => {
     expect(code.kind === "failed" && code.message).toMatch(/^Linking failed \(401\): that code/);
     expect(linkFailure(new RelayClientError(429, "rate_limited", "slow"), "code")).toMatchObject({ kind: "failed", message: expect.stringContaining("429") });
     expect(linkFailure(new Error("boom"), "code").kind).toBe("failed");
+  });
+});
+
+describe("fetchRelayHealth", () => {
+  it("reads the bot state from /healthz and calls anything else unreachable", async () => {
+    const asked: string[] = [];
+    const answer = (body: unknown, status = 200) => async (url: string) => {
+      asked.push(url);
+      return new Response(JSON.stringify(body), { status });
+    };
+    expect(await fetchRelayHealth(answer({ bot: "enabled" }), "http://relay")).toBe("ready");
+    expect(await fetchRelayHealth(answer({ bot: "disabled" }), "http://relay")).toBe("no-bot");
+    expect(await fetchRelayHealth(answer({}, 503), "http://relay")).toBe("unreachable");
+    expect(await fetchRelayHealth(() => Promise.reject(new TypeError("fetch failed")), "http://relay")).toBe("unreachable");
+    expect(asked[0]).toBe("http://relay/healthz");
   });
 });
