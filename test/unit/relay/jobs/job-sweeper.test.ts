@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LocalEventBus } from "../../../../relay/events/event-bus";
-import { EventFeed } from "../../../../relay/events/event-feed";
-import { LocalPresence } from "../../../../relay/events/presence";
 import { SessionHub } from "../../../../relay/events/session-hub";
 import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
-import { openSqliteStore, type SqliteStore } from "../../../../relay/sqlite/sqlite-store";
+import type { SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { texts } from "../../../../relay/texts";
-import { FakeGateway, input } from "./fake-gateway";
+import { input, type FakeGateway } from "./fake-gateway";
+import { jobServiceFixture } from "./job-service-fixture";
 import type { SseMessage } from "../../../../relay/ports/local-streams";
 
 describe("JobSweeper (through JobService.sweep)", () => {
@@ -21,20 +19,7 @@ describe("JobSweeper (through JobService.sweep)", () => {
   beforeEach(() => {
     now = 1_000_000;
     events.length = 0;
-    store = openSqliteStore(":memory:");
-    hub = new SessionHub();
-    gateway = new FakeGateway();
-    jobs = new JobService({
-      store,
-      feed: new EventFeed(new LocalEventBus(store, hub), () => now),
-      presence: new LocalPresence(hub),
-      gateway,
-      publicUrl: "https://app.example.org",
-      leaseSeconds: 60,
-      jobExpirySeconds: 600,
-      jobsPerMinute: 100,
-      now: () => now,
-    });
+    ({ store, hub, gateway, jobs } = jobServiceFixture(() => now));
   });
   afterEach(async () => {
     await store.close();
