@@ -53,7 +53,7 @@ COPY --from=build /app/relay-dist ./relay-dist
 COPY --from=build /app/node_modules/better-sqlite3 ./node_modules/better-sqlite3
 COPY --from=build /app/node_modules/bindings ./node_modules/bindings
 COPY --from=build /app/node_modules/file-uri-to-path ./node_modules/file-uri-to-path
-COPY scripts/container-start.mjs ./container-start.mjs
+COPY scripts/container-start.mjs scripts/run-together.mjs ./
 USER node
 VOLUME ["/app/data"]
 EXPOSE 3000 3001

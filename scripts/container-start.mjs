@@ -2,6 +2,7 @@
 // (PORT) and the bundled relay (RELAY_PORT) side by side, as `npm start` does. If one exits, so does
 // the other, so the container stops and the orchestrator restarts it. CONTAINER_ROLE=app or relay
 // runs only one of them (compose's Redis profile runs relays on their own).
+import { runTogether } from "./run-together.mjs";
 import { spawn } from "node:child_process";
 
 const role = process.env.CONTAINER_ROLE ?? "both";
@@ -14,13 +15,4 @@ if (children.length === 0) {
   process.exit(2);
 }
 
-let stopping = false;
-function stopAll(code) {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 5000).unref();
-  Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : null))).then(() => process.exit(code));
-}
-for (const child of children) child.once("exit", (code) => stopAll(code ?? 1));
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));
+runTogether(children);

@@ -1,6 +1,7 @@
 // `npm start`: builds the app if it has not been built, then runs the web app (PORT, default 3000)
 // and the relay (RELAY_PORT, default 3001) side by side. Ctrl-C stops both; if one exits, so does
 // the other. Pass --rebuild to force a fresh build.
+import { RELAY_MALLOC_ENV, runTogether } from "./run-together.mjs";
 import { spawn, spawnSync } from "node:child_process";
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
@@ -46,18 +47,9 @@ children.push(
   spawn(process.execPath, [relayBundle], {
     stdio: "inherit",
     cwd: root,
-    env: { MALLOC_ARENA_MAX: "1", MALLOC_TRIM_THRESHOLD_: "0", ...env },
+    env: { ...RELAY_MALLOC_ENV, ...env },
   }),
 );
 say(`app on http://localhost:${port}, relay on port ${process.env.RELAY_PORT ?? "3001"}`);
 
-let stopping = false;
-function stopAll(code) {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 5000).unref();
-  Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : null))).then(() => process.exit(code));
-}
-for (const child of children) child.once("exit", (code) => stopAll(code ?? 1));
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));
+runTogether(children);
