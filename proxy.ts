@@ -3,6 +3,7 @@
 // scripts it renders; the same policy goes out on the response (lib/offline/content-security-policy.ts).
 import { NextResponse, type NextRequest } from "next/server";
 import { appConfig } from "./lib/app-config";
+import { hubHost } from "./lib/model/cache";
 import { contentSecurityPolicy, newNonce } from "./lib/offline/content-security-policy";
 import { relayBaseUrl } from "./lib/telegram/relay-link";
 
@@ -11,7 +12,7 @@ export function proxy(request: NextRequest): NextResponse {
   const policy = contentSecurityPolicy({
     nonce: newNonce(),
     relayOrigin: new URL(relayBaseUrl(config, pageLocation(request))).origin,
-    hub: config.modelSource.kind === "hub",
+    hub: config.modelSource.kind === "hub" ? hubHost(config.modelSource) : null,
     development: process.env.NODE_ENV === "development",
   });
   const headers = new Headers(request.headers);

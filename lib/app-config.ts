@@ -45,6 +45,22 @@ function parsePort(name: string, raw: string | undefined, fallback: number): num
   return port;
 }
 
+/** `HF_ENDPOINT` without trailing slashes, or undefined when unset; throws unless it is an http(s) URL. */
+function parseHubEndpoint(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const endpoint = raw.replace(/\/+$/, "");
+  let url: URL | null;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = null;
+  }
+  if (url === null || !/^https?:$/.test(url.protocol) || url.search !== "" || url.hash !== "") {
+    throw new ConfigError("config", `HF_ENDPOINT must be the http(s) address of the Hugging Face Hub or a mirror of it, e.g. https://hf-mirror.com, got "${raw}"`);
+  }
+  return endpoint;
+}
+
 /** Parses the app's environment; throws ConfigError naming the first bad variable. */
 export function parseAppConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
   const rawDir = env.WHISPER_MODELS_DIR;
@@ -55,12 +71,13 @@ export function parseAppConfig(env: Readonly<Record<string, string | undefined>>
       throw new ConfigError("config", `WHISPER_MODELS_DIR points at "${modelsDir}", which is not a folder. Fill it with \`npm run models:download\` or unset it to use the Hugging Face Hub.`);
     }
   }
+  const endpoint = parseHubEndpoint(env.HF_ENDPOINT);
   const relayUrl = env.RELAY_PUBLIC_URL === undefined || env.RELAY_PUBLIC_URL === "" ? null : env.RELAY_PUBLIC_URL.replace(/\/+$/, "");
   if (relayUrl !== null && !/^https?:\/\//.test(relayUrl)) throw new ConfigError("config", `RELAY_PUBLIC_URL must start with http:// or https://, got "${relayUrl}"`);
   return {
     modelsDir,
     client: {
-      modelSource: modelsDir === null ? { kind: "hub" } : { kind: "self-hosted", baseUrl: MODELS_URL_PATH },
+      modelSource: modelsDir !== null ? { kind: "self-hosted", baseUrl: MODELS_URL_PATH } : endpoint === undefined ? { kind: "hub" } : { kind: "hub", endpoint },
       relayUrl,
       relayPort: parsePort("RELAY_PORT", env.RELAY_PORT, 3001),
     },

@@ -15,6 +15,14 @@ export const MODEL_CACHE_NAME = "transformers-cache";
 /** transformers.js' default `env.remoteHost`: where Hub models are fetched from. */
 export const HUB_HOST = "https://huggingface.co/";
 
+/**
+ * The `env.remoteHost` for a Hub source: its mirror's endpoint with a trailing slash, else
+ * {@link HUB_HOST}. Use it wherever a Hub URL is built, so a mirror gets every request.
+ */
+export function hubHost(source: Extract<ModelSource, { kind: "hub" }>): string {
+  return source.endpoint === undefined ? HUB_HOST : `${source.endpoint.replace(/\/+$/, "")}/`;
+}
+
 /** One cached file and its size in bytes. */
 export interface CachedFile {
   readonly url: string;
@@ -38,14 +46,14 @@ export interface CachedModel {
 /**
  * The URL transformers.js 4.3 fetches `file` of `model` from, which is also its cache key: for
  * self-hosted models `env.localModelPath` (the absolute `baseUrl`) joined with `<model>/<file>`,
- * for the Hub `https://huggingface.co/<repo>/resolve/main/<file>`.
+ * for the Hub `https://huggingface.co/<repo>/resolve/main/<file>` (or the mirror's endpoint, {@link hubHost}).
  */
 export function modelFileUrl(source: ModelSource, model: ModelId, file: string, origin: string): string {
   if (source.kind === "self-hosted") {
     const base = new URL(source.baseUrl, origin).href.replace(/\/$/, "");
     return `${base}/${model}/${file}`;
   }
-  return `${HUB_HOST}${MODELS[model].hubRepo}/resolve/main/${file}`;
+  return `${hubHost(source)}${MODELS[model].hubRepo}/resolve/main/${file}`;
 }
 
 interface Folder {
@@ -55,7 +63,10 @@ interface Folder {
   readonly name: string;
 }
 
-/** The model folder a cached file belongs to: its URL less the file name, an `onnx/` level and a Hub `resolve/<revision>/` part. */
+/**
+ * The model folder a cached file belongs to: its URL less the file name, an `onnx/` level and a Hub
+ * `resolve/<revision>/` part (on huggingface.co, or on any other origin but the app's: a mirror).
+ */
 export function folderOf(url: string, appOrigin: string): Folder | null {
   let parsed: URL;
   try {
@@ -65,11 +76,12 @@ export function folderOf(url: string, appOrigin: string): Folder | null {
   }
   const parts = parsed.pathname.split("/").filter((part) => part !== "");
   if (parts.length < 2) return null;
-  if (`${parsed.origin}/` === HUB_HOST) {
-    const resolveAt = parts.indexOf("resolve");
+  const hub = `${parsed.origin}/` === HUB_HOST;
+  const resolveAt = parts.indexOf("resolve");
+  if (hub || (parsed.origin !== appOrigin && resolveAt >= 1)) {
     if (resolveAt < 1) return null;
     const repo = parts.slice(0, resolveAt);
-    return { folder: `${parsed.origin}/${repo.join("/")}`, origin: "hub", name: repo.join("/") };
+    return { folder: `${parsed.origin}/${repo.join("/")}`, origin: hub ? "hub" : "other", name: repo.join("/") };
   }
   const dirs = parts.slice(0, -1);
   if (dirs[dirs.length - 1] === "onnx") dirs.pop();
@@ -79,7 +91,7 @@ export function folderOf(url: string, appOrigin: string): Folder | null {
 }
 
 function catalogueId(folder: Folder): ModelId | null {
-  if (folder.origin === "hub") {
+  if (folder.name.includes("/")) {
     const model = Object.values(MODELS).find((info) => info.hubRepo === folder.name);
     return model === undefined ? null : model.id;
   }

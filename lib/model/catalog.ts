@@ -110,6 +110,10 @@ export function attemptFiles(dtype: DtypePair): string[] {
 
 /** Where the worker fetches model files from. */
 export type ModelSource =
-  | { readonly kind: "hub" }
+  /**
+   * The Hugging Face Hub, or a mirror of it at `endpoint` (`HF_ENDPOINT`, no trailing slash; absent:
+   * huggingface.co) that answers the Hub's URLs, `<endpoint>/<repo>/resolve/main/<file>`.
+   */
+  | { readonly kind: "hub"; readonly endpoint?: string }
   /** A folder in the Hugging Face layout served by the app (`<baseUrl><model>/config.json`). */
   | { readonly kind: "self-hosted"; readonly baseUrl: string };

@@ -12,7 +12,7 @@ import {
 } from "@huggingface/transformers";
 import { AppError } from "../errors";
 import { MODELS, type Attempt } from "../model/catalog";
-import { MODEL_CACHE_NAME } from "../model/cache";
+import { hubHost, MODEL_CACHE_NAME } from "../model/cache";
 import { detectLanguage } from "./language-detect";
 import { transcribeWindow } from "./whisper-window";
 import { isWorkerRequest, serializeError, TEST_HOOKS_ENABLED, type ProgressEvent, type RuntimeOptions, type TestFault, type WorkerRequest, type WorkerResponse } from "./worker-protocol";
@@ -85,6 +85,7 @@ function configureRuntime(attempt: Attempt, source: ModelSource, runtime: Runtim
   } else {
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
+    env.remoteHost = hubHost(source);
   }
   env.useBrowserCache = true;
   // One stored copy of everything: model files live in transformers.js' cache (listed and deleted

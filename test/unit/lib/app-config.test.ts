@@ -18,7 +18,17 @@ describe("parseAppConfig", () => {
     expect(config.client).toEqual({ modelSource: { kind: "self-hosted", baseUrl: "/models/" }, relayUrl: "https://relay.example.org", relayPort: 4001 });
   });
 
+  it("points the browser at a Hub mirror with HF_ENDPOINT, unless models are self-hosted", () => {
+    expect(parseAppConfig({ HF_ENDPOINT: "https://hf-mirror.example.org/" }).client.modelSource).toEqual({ kind: "hub", endpoint: "https://hf-mirror.example.org" });
+    expect(parseAppConfig({ HF_ENDPOINT: "http://127.0.0.1:8080" }).client.modelSource).toEqual({ kind: "hub", endpoint: "http://127.0.0.1:8080" });
+    expect(parseAppConfig({ HF_ENDPOINT: "" }).client.modelSource).toEqual({ kind: "hub" });
+    const dir = mkdtempSync(join(tmpdir(), "models-"));
+    expect(parseAppConfig({ HF_ENDPOINT: "https://hf-mirror.example.org", WHISPER_MODELS_DIR: dir }).client.modelSource).toEqual({ kind: "self-hosted", baseUrl: "/models/" });
+  });
+
   it("names the variable that is wrong", () => {
+    expect(() => parseAppConfig({ HF_ENDPOINT: "hf-mirror.example.org" })).toThrow(/HF_ENDPOINT/);
+    expect(() => parseAppConfig({ HF_ENDPOINT: "ftp://hf-mirror.example.org" })).toThrow(ConfigError);
     expect(() => parseAppConfig({ WHISPER_MODELS_DIR: "/no/such/folder" })).toThrow(/WHISPER_MODELS_DIR.*not a folder/);
     expect(() => parseAppConfig({ RELAY_PORT: "http" })).toThrow(ConfigError);
     expect(() => parseAppConfig({ RELAY_PORT: "70000" })).toThrow(/RELAY_PORT/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MODEL_CACHE_NAME, deleteCachedModel, folderOf, groupCachedFiles, listCachedModels, modelFileUrl } from "@/lib/model/cache";
+import { HUB_HOST, MODEL_CACHE_NAME, deleteCachedModel, folderOf, groupCachedFiles, hubHost, listCachedModels, modelFileUrl } from "@/lib/model/cache";
 import { MemoryCacheStorage } from "../../../support/memory-caches";
 
 const ORIGIN = "http://127.0.0.1:3210";
@@ -15,6 +15,18 @@ describe("modelFileUrl mirrors transformers.js 4.3's URLs and cache keys", () =>
   it("Hub: huggingface.co/<repo>/resolve/main/<file>", () => {
     expect(modelFileUrl({ kind: "hub" }, "whisper-tiny", "tokenizer.json", ORIGIN)).toBe("https://huggingface.co/onnx-community/whisper-tiny/resolve/main/tokenizer.json");
   });
+
+  it("Hub mirror: the same path on the mirror's endpoint", () => {
+    expect(modelFileUrl({ kind: "hub", endpoint: "https://hf-mirror.example.org/" }, "whisper-base", "onnx/encoder_model.onnx", ORIGIN)).toBe("https://hf-mirror.example.org/onnx-community/whisper-base/resolve/main/onnx/encoder_model.onnx");
+  });
+});
+
+describe("hubHost", () => {
+  it("is transformers.js' default without a mirror, else the mirror's endpoint with one trailing slash", () => {
+    expect(hubHost({ kind: "hub" })).toBe(HUB_HOST);
+    expect(hubHost({ kind: "hub", endpoint: "http://127.0.0.1:8080" })).toBe("http://127.0.0.1:8080/");
+    expect(hubHost({ kind: "hub", endpoint: "https://mirror.example.org/hf//" })).toBe("https://mirror.example.org/hf/");
+  });
 });
 
 describe("folderOf", () => {
@@ -24,6 +36,7 @@ describe("folderOf", () => {
     [`${ORIGIN}/models/whisper-tiny/onnx/encoder_model_quantized.onnx`, `${ORIGIN}/models/whisper-tiny`, "self-hosted"],
     [`${ORIGIN}/models/whisper-tiny/config.json`, `${ORIGIN}/models/whisper-tiny`, "self-hosted"],
     ["https://models.example.org/m/whisper-small/config.json", "https://models.example.org/m/whisper-small", "other"],
+    ["https://hf-mirror.example.org/onnx-community/whisper-tiny/resolve/main/onnx/encoder_model.onnx", "https://hf-mirror.example.org/onnx-community/whisper-tiny", "other"],
   ])("%s → %s (%s)", (url, folder, origin) => {
     expect(folderOf(url, ORIGIN)).toMatchObject({ folder, origin });
   });
@@ -44,12 +57,14 @@ describe("groupCachedFiles", () => {
         { url: "https://huggingface.co/onnx-community/whisper-base/resolve/main/onnx/encoder_model.onnx", bytes: 80_000_000 },
         { url: "https://huggingface.co/onnx-community/whisper-base/resolve/main/config.json", bytes: 1_000 },
         { url: "https://huggingface.co/someone/whisper-large/resolve/main/config.json", bytes: 500 },
+        { url: "http://127.0.0.1:8080/onnx-community/whisper-tiny/resolve/main/config.json", bytes: 700 },
       ],
       ORIGIN,
     );
     expect(groups.map((group) => [group.label, group.modelId, group.origin, group.bytes, group.files.length])).toEqual([
       ["Whisper base", "whisper-base", "hub", 80_001_000, 2],
       ["Whisper tiny", "whisper-tiny", "self-hosted", 10_002_000, 2],
+      ["Whisper tiny", "whisper-tiny", "other", 700, 1],
       ["whisper-large", null, "hub", 500, 1],
     ]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { contentSecurityPolicy, newNonce } from "@/lib/offline/content-security-policy";
+import { contentSecurityPolicy, HUB_CONNECT_SOURCES, hubConnectSources, newNonce } from "@/lib/offline/content-security-policy";
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(policy.split("; ").map((part) => {
@@ -9,7 +9,7 @@ function directives(policy: string): Map<string, string[]> {
 }
 
 describe("contentSecurityPolicy", () => {
-  const base = { nonce: "abc123==", relayOrigin: "http://127.0.0.1:3001", hub: false, development: false };
+  const base = { nonce: "abc123==", relayOrigin: "http://127.0.0.1:3001", hub: null, development: false };
 
   test("scripts need the nonce; WASM may compile; no eval or inline scripts in production", () => {
     const script = directives(contentSecurityPolicy(base)).get("script-src");
@@ -20,7 +20,13 @@ describe("contentSecurityPolicy", () => {
 
   test("connects to itself and the relay, and to the Hub only when models come from it", () => {
     expect(directives(contentSecurityPolicy(base)).get("connect-src")).toEqual(["'self'", "http://127.0.0.1:3001"]);
-    expect(directives(contentSecurityPolicy({ ...base, hub: true })).get("connect-src")).toContain("https://huggingface.co");
+    expect(directives(contentSecurityPolicy({ ...base, hub: "https://huggingface.co/" })).get("connect-src")).toEqual(["'self'", "http://127.0.0.1:3001", ...HUB_CONNECT_SOURCES]);
+  });
+
+  test("with a Hub mirror, connects to the mirror (and its subdomains) instead of huggingface.co", () => {
+    expect(directives(contentSecurityPolicy({ ...base, hub: "https://hf-mirror.example.org/" })).get("connect-src")).toEqual(["'self'", "http://127.0.0.1:3001", "https://hf-mirror.example.org", "https://*.hf-mirror.example.org"]);
+    expect(hubConnectSources("http://127.0.0.1:8080/")).toEqual(["http://127.0.0.1:8080"]);
+    expect(hubConnectSources("http://mirror.lan:8080")).toEqual(["http://mirror.lan:8080", "http://*.mirror.lan:8080"]);
   });
 
   test("no plugins, no foreign base or forms, framed only by itself and Telegram Web", () => {
