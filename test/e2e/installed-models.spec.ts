@@ -2,13 +2,14 @@
  * A self-hosted model folder that holds only some models: the page plans only what is there, says
  * why, offers only those models, and transcribes with them. Each folder needs its own server (the
  * config's web server has one fixed folder), so each describe starts `next start` on its own port
- * with a temporary WHISPER_MODELS_DIR and stops it by PID.
+ * with a temporary WHISPER_MODELS_DIR (./app-server.ts) and stops it by PID.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
+import { startAppServer, type AppServer } from "./app-server";
+import { emulateMemory } from "./device-emulation";
 import { clip, expect, test, transcribeClip } from "./fixtures";
 
 const FIXTURE_MODELS = join(__dirname, "..", "fixtures", "models");
@@ -26,38 +27,9 @@ function modelFolder(models: Readonly<Record<string, readonly string[]>>): strin
   return dir;
 }
 
-let nextPort = Number(process.env.E2E_PORT ?? 3210) + 20;
-
 /** Starts the production server on a fresh port with `modelsDir`; resolves once it answers. */
-async function startServer(modelsDir: string): Promise<{ readonly url: string; readonly stop: () => void }> {
-  const port = nextPort;
-  nextPort += 1;
-  const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, WHISPER_MODELS_DIR: modelsDir, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "ignore",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = (): void => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
-  };
-  for (let tries = 0; tries < 240; tries += 1) {
-    try {
-      if ((await fetch(`${url}/`)).ok) return { url, stop };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  stop();
-  throw new Error(`next start on port ${port} did not answer`);
-}
-
-/** Emulates `deviceMemory` GB and 8 cores (the test machine may have 2, which alone would plan tiny). */
-async function emulateMemory(page: Page, deviceMemory: number): Promise<void> {
-  await page.addInitScript((memory) => {
-    Object.defineProperty(Navigator.prototype, "deviceMemory", { configurable: true, get: () => memory });
-    Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { configurable: true, get: () => 8 });
-  }, deviceMemory);
+function startServer(modelsDir: string): Promise<AppServer> {
+  return startAppServer({ WHISPER_MODELS_DIR: modelsDir });
 }
 
 async function offeredModels(page: Page): Promise<string[]> {
@@ -68,7 +40,7 @@ async function offeredModels(page: Page): Promise<string[]> {
 /** One folder, one server for the tests inside `body`. */
 function withFolder(title: string, models: Readonly<Record<string, readonly string[]>>, body: (server: () => string) => void): void {
   test.describe(title, () => {
-    let server: { readonly url: string; readonly stop: () => void } | null = null;
+    let server: AppServer | null = null;
     let dir = "";
     test.beforeAll(async () => {
       test.setTimeout(120_000);
@@ -124,7 +96,7 @@ withFolder("a folder holding nothing usable", { "whisper-tiny": ["encoder_model_
 });
 
 test.describe("a folder whose only decoder is damaged", () => {
-  let server: { readonly url: string; readonly stop: () => void } | null = null;
+  let server: AppServer | null = null;
   let dir = "";
   test.beforeAll(async () => {
     test.setTimeout(120_000);
