@@ -1,7 +1,8 @@
 /**
  * A production build of the app for the benchmark and the accuracy evaluation, in its own dist
  * folder so it does not disturb other builds of the same checkout, served by `next start` (the server
- * process itself, stopped by its PID) with WHISPER_MODELS_DIR pointing at the models to measure.
+ * process itself, stopped by its PID) with WHISPER_MODELS_DIR pointing at the models to measure, or
+ * with HF_ENDPOINT pointing at a (stand-in) Hub.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -42,8 +43,11 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+/** Where the app's models come from: a self-hosted folder, or the Hub at an endpoint (a mirror, a stand-in). */
+export type AppModels = string | { readonly hubEndpoint: string };
+
 /** Starts `next start` on 127.0.0.1:`port` and waits until it answers. */
-export async function startApp(root: string, distDir: string, modelsDir: string, port: number): Promise<AppServer> {
+export async function startApp(root: string, distDir: string, models: AppModels, port: number): Promise<AppServer> {
   if (!existsSync(join(root, distDir, "BUILD_ID"))) throw new Error(`${distDir} holds no build; run without --skip-build`);
   const url = `http://127.0.0.1:${port}`;
   const busy = await fetch(`${url}/`).then(
@@ -51,9 +55,11 @@ export async function startApp(root: string, distDir: string, modelsDir: string,
     () => false,
   );
   if (busy) throw new Error(`port ${port} is already in use; pick another with --port`);
+  const { WHISPER_MODELS_DIR: _dir, HF_ENDPOINT: _endpoint, ...inherited } = process.env;
+  const source = typeof models === "string" ? { WHISPER_MODELS_DIR: models } : { HF_ENDPOINT: models.hubEndpoint };
   const child = spawn(process.execPath, [join(root, ...NEXT_BIN), "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", WHISPER_MODELS_DIR: modelsDir },
+    env: { ...inherited, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", ...source },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -5,16 +5,21 @@
 //  1. Makes random-weight models with the real dimensions of whisper-tiny and whisper-base (each
 //     30 s window yields 100 tokens) into .cache/bench-models/, unless already there (~8 min each).
 //  2. Makes 30 s, 2 min and 10 min of speech from test/fixtures/audio/speech-8k.wav.
-//  3. Builds the app into .next-bench and serves it with WHISPER_MODELS_DIR=.cache/bench-models.
-//  4. Per model, one warm-up run fills the browser's model cache; then each measured run starts
+//  3. Builds the app into .next-bench and serves it with WHISPER_MODELS_DIR=.cache/bench-models;
+//     for the default path (scripts/bench/hub-path.ts) writes the same models in the Hub's unslimmed
+//     layout into .cache/bench-models-hub/, serves them from a local stand-in Hub and a second app
+//     server with HF_ENDPOINT pointing at it (port + 1), so its files are slimmed as they are fetched.
+//  4. Per model and lane (scripts/bench/lanes.ts: browser and Node, self-hosted and default path),
+//     one warm-up run is the first visit and fills the lane's cache; then each measured run starts
 //     Chromium afresh (model loaded from the warm Cache API) and picks the file in the UI, and a
-//     fresh Node process does the same job; browser and Node runs alternate so load from other
-//     work on the machine falls on both.
+//     fresh Node process does the same job; the lanes alternate so load from other work on the
+//     machine falls on all of them.
 //  5. Prints one table of medians with each goal met or missed, and writes it as Markdown and JSON
 //     to bench-results/.
 //
 //   npm run bench -- [--quick] [--runs 3] [--lengths 30,120,600] [--models tiny,base]
-//                    [--runtimes browser,node] [--skip-build] [--port 3610] [--max-minutes 90]
+//                    [--runtimes browser,node] [--paths self-hosted,hub] [--skip-build] [--port 3610]
+//                    [--max-minutes 90]
 //
 // --quick is one run of 30 s and 2 min. Missed goals are reported, not an error: the exit status is
 // 0 when the benchmark ran, 2 when it could not.
@@ -25,9 +30,12 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildApp, startApp, type AppServer } from "./app-server";
 import { benchAudio, lengthLabel } from "./bench/audio";
-import { BenchBrowser, type BrowserFacts, type BrowserRunResult } from "./bench/browser-bench";
+import { BenchBrowser, type BrowserFacts } from "./bench/browser-bench";
+import { firstVisitContext, hubRepo, measureRewrite, serveHub, writeHubLayout, type RewriteCost } from "./bench/hub-path";
+import { browserLane, nodeLane, type Lane } from "./bench/lanes";
 import { ensureModel, TOKENS_PER_WINDOW, type BenchModel } from "./bench/models";
-import { bundleNodeRunner, nodeRun } from "./bench/node-bench";
+import { bundleNodeRunner } from "./bench/node-bench";
+import type { HubStandIn } from "../test/support/hub-stand-in";
 import { buildRows, GOALS, markdownReport, median, textTable, type RunSample, type Runtime, type Series } from "./bench/report";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -49,6 +57,7 @@ const { values } = parseArgs({
     lengths: { type: "string" },
     models: { type: "string", default: "tiny,base" },
     runtimes: { type: "string", default: "browser,node" },
+    paths: { type: "string", default: "self-hosted,hub" },
     "skip-build": { type: "boolean", default: false },
     port: { type: "string", default: process.env.BENCH_PORT ?? "3610" },
     "dist-dir": { type: "string", default: ".next-bench" },
@@ -70,6 +79,8 @@ const models: BenchModel[] = values.models.split(",").map((name) => {
 });
 const runtimes = new Set(values.runtimes.split(",").map((name) => name.trim()));
 for (const name of runtimes) if (name !== "browser" && name !== "node") fail(`--runtimes takes browser and/or node, got "${name}"`);
+const paths = new Set(values.paths.split(",").map((name) => name.trim()));
+for (const name of paths) if (name !== "self-hosted" && name !== "hub") fail(`--paths takes self-hosted and/or hub, got "${name}"`);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`);
 const maxMinutes = Number(values["max-minutes"]);
@@ -77,18 +88,12 @@ if (!(maxMinutes > 0)) fail(`--max-minutes must be a positive number, got "${val
 const modelsDir = resolve(values["models-dir"]);
 const outDir = resolve(values.out);
 const workDir = join(ROOT, ".cache", "bench");
+/** The default path's files: the bench models in the Hub's unslimmed layout. */
+const hubDir = join(ROOT, ".cache", "bench-models-hub");
 
 const startedAt = Date.now();
 /** Each model gets an equal share of --max-minutes; the first run of every row always happens. */
 const modelBudgetMs = (maxMinutes * 60_000) / models.length;
-
-function mb(bytes: number): string {
-  return (bytes / 2 ** 20).toFixed(0);
-}
-
-function toSample(result: BrowserRunResult): RunSample {
-  return { loadMs: result.loadMs, transcribeMs: result.transcribeMs, transcribeCpuMs: result.transcribeCpuMs, peakBytes: result.rendererPeak, idleBytes: result.appIdle, windows: result.windows, words: result.words };
-}
 
 async function main(): Promise<number> {
   const load0 = loadavg();
@@ -97,6 +102,13 @@ async function main(): Promise<number> {
   const warmupAudio = audio.get(lengths[0] ?? 30) ?? benchAudio(ROOT, join(workDir, "audio"), 30);
   const runner = join(workDir, "node-run.mjs");
   if (runtimes.has("node")) bundleNodeRunner(ROOT, runner);
+  const rewrites: RewriteCost[] = [];
+  if (paths.has("hub")) {
+    for (const model of models) {
+      writeHubLayout(modelsDir, hubDir, model);
+      rewrites.push(measureRewrite(hubDir, model));
+    }
+  }
 
   const series = new Map<string, { model: BenchModel; runtime: Runtime; audioSeconds: number; runs: RunSample[]; errors: string[]; note?: string }>();
   const seriesFor = (model: BenchModel, runtime: Runtime, seconds: number) => {
@@ -109,42 +121,65 @@ async function main(): Promise<number> {
     return entry;
   };
   const raw: unknown[] = [];
-  const firstLoads: Record<string, number> = {};
+  const firstVisits: { model: BenchModel; runtime: Runtime; loadMs: number; peakBytes: number }[] = [];
   let facts: BrowserFacts | null = null;
   let emptyPage: number | null = null;
   const emptyPageSamples: number[] = [];
   let browser: BenchBrowser | null = null;
-  let server: AppServer | null = null;
+  const servers: AppServer[] = [];
+  let hub: HubStandIn | null = null;
   const skipped: string[] = [];
+  const lanes: Lane[] = [];
 
   try {
+    if (paths.has("hub")) {
+      hub = await serveHub(hubDir, models);
+      say(`stand-in Hub: ${hub.url} (the default path's files, unslimmed, from ${hubDir})`);
+    }
     if (runtimes.has("browser")) {
       if (!values["skip-build"]) buildApp(ROOT, values["dist-dir"], say);
-      server = await startApp(ROOT, values["dist-dir"], modelsDir, port);
-      say(`app: ${server.url} (pid ${server.pid}, ${values["dist-dir"]}, WHISPER_MODELS_DIR=${modelsDir})`);
-      const profile = join(workDir, "chromium-profile");
-      rmSync(profile, { recursive: true, force: true });
-      browser = new BenchBrowser(profile, server.url);
-      facts = await browser.facts();
-      say(`browser: crossOriginIsolated=${String(facts.crossOriginIsolated)}, hardwareConcurrency=${facts.hardwareConcurrency}, WebGPU: ${facts.webgpu.found ? "found" : "none"} (${facts.webgpu.detail})`);
-      for (let i = 0; i < 3; i += 1) emptyPageSamples.push(await browser.emptyPage());
-      emptyPage = median(emptyPageSamples);
-      say(`empty page (about:blank): renderer RSS ${(emptyPage / 2 ** 20).toFixed(0)} MB`);
+      const profile = (name: string): string => {
+        const dir = join(workDir, name);
+        rmSync(dir, { recursive: true, force: true });
+        return dir;
+      };
+      if (paths.has("self-hosted")) {
+        const server = await startApp(ROOT, values["dist-dir"], modelsDir, port);
+        servers.push(server);
+        say(`app: ${server.url} (pid ${server.pid}, ${values["dist-dir"]}, WHISPER_MODELS_DIR=${modelsDir})`);
+        browser = new BenchBrowser(profile("chromium-profile"), server.url);
+        lanes.push(browserLane("browser WASM", browser));
+      }
+      if (hub !== null) {
+        const server = await startApp(ROOT, values["dist-dir"], { hubEndpoint: hub.url }, port + 1);
+        servers.push(server);
+        say(`app on the default path: ${server.url} (pid ${server.pid}, HF_ENDPOINT=${hub.url})`);
+        const hubBrowser = new BenchBrowser(profile("chromium-profile-hub"), server.url);
+        browser ??= hubBrowser;
+        lanes.push(browserLane("browser WASM (Hub)", hubBrowser));
+      }
+      if (browser !== null) {
+        facts = await browser.facts();
+        say(`browser: crossOriginIsolated=${String(facts.crossOriginIsolated)}, hardwareConcurrency=${facts.hardwareConcurrency}, WebGPU: ${facts.webgpu.found ? "found" : "none"} (${facts.webgpu.detail})`);
+        for (let i = 0; i < 3; i += 1) emptyPageSamples.push(await browser.emptyPage());
+        emptyPage = median(emptyPageSamples);
+        say(`empty page (about:blank): renderer RSS ${(emptyPage / 2 ** 20).toFixed(0)} MB`);
+      }
+    }
+    if (runtimes.has("node")) {
+      if (paths.has("self-hosted")) lanes.push(nodeLane("node CPU", runner, { modelsDir }, (model) => model));
+      if (hub !== null) lanes.push(nodeLane("node CPU (Hub)", runner, { hub: hub.url, cacheDir: join(workDir, "hf-file-cache") }, hubRepo));
     }
 
     for (const model of models) {
       const modelStarted = Date.now();
-      /** How long the first run of each length took (browser and Node together). */
+      /** How long the first run of each length took (all lanes together). */
       const firstRunMs = new Map<number, number>();
-      if (browser !== null) {
-        say(`${model}: browser warm-up (fills the model cache; not counted)`);
-        const warm = await browser.run(model, "wasm", warmupAudio, lengths[0] ?? 30);
-        firstLoads[model] = warm.loadMs;
-        say(`${model}: first load (from the server into the Cache API) ${(warm.loadMs / 1000).toFixed(1)} s`);
-      }
-      if (runtimes.has("node")) {
-        say(`${model}: node warm-up (not counted)`);
-        await nodeRun(runner, modelsDir, model, warmupAudio, 600_000);
+      for (const lane of lanes) {
+        say(`${model}: ${lane.runtime} warm-up, the first visit (fills its cache; not counted)`);
+        const warm = await lane.warmUp(model, warmupAudio, lengths[0] ?? 30);
+        firstVisits.push({ model, runtime: lane.runtime, loadMs: warm.sample.loadMs, peakBytes: warm.sample.peakBytes });
+        say(`  first visit: ${warm.line}`);
       }
       for (let run = 1; run <= runs; run += 1) {
         for (const seconds of lengths) {
@@ -156,40 +191,22 @@ async function main(): Promise<number> {
             continue;
           }
           const runStarted = Date.now();
-          if (browser !== null) {
-            const entry = seriesFor(model, "browser WASM", seconds);
+          for (const lane of lanes) {
+            const entry = seriesFor(model, lane.runtime, seconds);
             try {
-              const result = await browser.run(model, "wasm", path, seconds);
-              entry.runs.push(toSample(result));
-              raw.push({ model, runtime: "browser WASM", audioSeconds: seconds, run, ...result });
-              say(
-                `${model} browser ${lengthLabel(seconds)} run ${run}: load ${(result.loadMs / 1000).toFixed(2)} s, transcribe ${(result.transcribeMs / 1000).toFixed(1)} s (CPU ${(result.transcribeCpuMs / 1000).toFixed(1)} s), ` +
-                  `${result.windows} windows, renderer RSS ${mb(result.appIdle)} idle → ${mb(result.rssAtLoaded)} loaded → ${result.rssAtWindows.map(mb).join(", ")} after each window, peak ${mb(result.rendererPeak)} MB — ${result.status}`,
-              );
+              const result = await lane.run(model, path, seconds);
+              entry.runs.push(result.sample);
+              raw.push({ model, runtime: lane.runtime, audioSeconds: seconds, run, ...result.raw });
+              say(`run ${run}: ${result.line}`);
             } catch (error) {
               entry.errors.push(String(error));
-              say(`${model} browser ${lengthLabel(seconds)} run ${run} failed: ${String(error)}`);
-            }
-          }
-          if (runtimes.has("node")) {
-            const entry = seriesFor(model, "node CPU", seconds);
-            try {
-              const result = await nodeRun(runner, modelsDir, model, path, 600_000 + seconds * 2000);
-              entry.runs.push({ loadMs: result.loadMs, transcribeMs: result.transcribeMs, transcribeCpuMs: result.transcribeCpuMs, peakBytes: result.peakRss, idleBytes: result.rssBeforeLoad, windows: result.windows, words: result.words });
-              raw.push({ model, runtime: "node CPU", run, ...result });
-              say(
-                `${model} node ${lengthLabel(seconds)} run ${run}: load ${(result.loadMs / 1000).toFixed(2)} s, transcribe ${(result.transcribeMs / 1000).toFixed(1)} s (CPU ${(result.transcribeCpuMs / 1000).toFixed(1)} s), ` +
-                  `${result.windows} windows, ${result.streamedPieces} tokens, peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MB`,
-              );
-            } catch (error) {
-              entry.errors.push(String(error));
-              say(`${model} node ${lengthLabel(seconds)} run ${run} failed: ${String(error)}`);
+              say(`${model} ${lane.runtime} ${lengthLabel(seconds)} run ${run} failed: ${String(error)}`);
             }
           }
           if (run === 1) firstRunMs.set(seconds, Date.now() - runStarted);
         }
       }
-      if (browser !== null && facts !== null) {
+      if (browser !== null && facts !== null && paths.has("self-hosted")) {
         for (const seconds of lengths) {
           const entry = seriesFor(model, "browser WebGPU", seconds);
           if (!facts.webgpu.found) {
@@ -200,7 +217,7 @@ async function main(): Promise<number> {
           for (let run = 1; run <= runs && path !== undefined && !(run > 1 && Date.now() - modelStarted > modelBudgetMs); run += 1) {
             try {
               const result = await browser.run(model, "webgpu", path, seconds);
-              entry.runs.push(toSample(result));
+              entry.runs.push({ loadMs: result.loadMs, transcribeMs: result.transcribeMs, transcribeCpuMs: result.transcribeCpuMs, peakBytes: result.rendererPeak, idleBytes: result.appIdle, windows: result.windows, words: result.words });
               raw.push({ model, runtime: "browser WebGPU", audioSeconds: seconds, run, ...result });
             } catch (error) {
               entry.errors.push(String(error));
@@ -212,7 +229,8 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    await server?.stop();
+    for (const server of servers) await server.stop();
+    await hub?.close();
   }
 
   const allSeries: Series[] = [...series.values()].map((entry) => ({
@@ -222,7 +240,7 @@ async function main(): Promise<number> {
     runs: entry.runs,
     ...(entry.note !== undefined ? { note: entry.note } : entry.errors.length > 0 && entry.runs.length === 0 ? { note: `failed: ${entry.errors[0]?.split("\n")[0] ?? ""}` } : {}),
   }));
-  const order: Runtime[] = ["browser WASM", "node CPU", "browser WebGPU"];
+  const order: Runtime[] = ["browser WASM", "browser WASM (Hub)", "node CPU", "node CPU (Hub)", "browser WebGPU"];
   allSeries.sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || order.indexOf(a.runtime) - order.indexOf(b.runtime) || a.audioSeconds - b.audioSeconds);
   const rows = buildRows(allSeries, emptyPage);
 
@@ -244,14 +262,8 @@ async function main(): Promise<number> {
     "CPU s": "CPU time (user + system, all threads) over the same span: browser = the renderer processes (/proc stat), node = process.cpuUsage(); less affected by other work on the machine than wall time. CPU ratio = browser CPU s / node CPU s",
     "peak MB": "MB = 2^20 bytes. Browser = highest sum of RSS over Chromium's renderer processes (the page and its worker), sampled every 100 ms from /proc; node = the process's peak RSS (getrusage)",
     "above base MB": `browser = peak minus an empty page (about:blank renderer RSS, ${emptyPage === null ? "—" : (emptyPage / 2 ** 20).toFixed(0)} MB); node = peak minus the process before the model was loaded`,
-    goals: `RTF tiny ≤ ${GOALS.rtf["whisper-tiny"]}, base ≤ ${GOALS.rtf["whisper-base"]}; browser/native ≤ ${GOALS.ratio}; peak above an empty page tiny ≤ ${GOALS.aboveEmptyMb["whisper-tiny"]} MB, base ≤ ${GOALS.aboveEmptyMb["whisper-base"]} MB; growth with audio length ≤ the decoded audio (16 kHz Float32 + the 16-bit WAV, ${GOALS.growthBytesPerSecond / 1000} kB/s) + ${GOALS.growthSlackMb} MB`,
-    ...(Object.keys(firstLoads).length > 0
-      ? {
-          "first load": Object.entries(firstLoads)
-            .map(([model, ms]) => `${model} ${(ms / 1000).toFixed(1)} s`)
-            .join(", "),
-        }
-      : {}),
+    goals: `RTF tiny ≤ ${GOALS.rtf["whisper-tiny"]}, base ≤ ${GOALS.rtf["whisper-base"]}; browser/native ≤ ${GOALS.ratio}; default path's CPU ≤ ${GOALS.vsSlimmed} × the slimmed row's; peak above an empty page tiny ≤ ${GOALS.aboveEmptyMb["whisper-tiny"]} MB, base ≤ ${GOALS.aboveEmptyMb["whisper-base"]} MB; growth with audio length ≤ the decoded audio (16 kHz Float32 + the 16-bit WAV, ${GOALS.growthBytesPerSecond / 1000} kB/s) + ${GOALS.growthSlackMb} MB`,
+    ...firstVisitContext(firstVisits, rewrites),
   };
   mkdirSync(outDir, { recursive: true });
   const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, "-");

@@ -19,10 +19,14 @@ export function bundleNodeRunner(root: string, outFile: string): void {
   if (result.status !== 0) throw new Error(`esbuild failed to bundle scripts/bench/node-run.ts (exit ${String(result.status)})`);
 }
 
-/** Runs one transcription in a fresh Node process. */
-export function nodeRun(runner: string, modelsDir: string, model: string, audioPath: string, timeoutMs: number): Promise<NodeRunResult> {
+/** Where a Node run loads its model from: a local folder, or a (stand-in) Hub with a file cache. */
+export type NodeModels = { readonly modelsDir: string } | { readonly hub: string; readonly cacheDir: string };
+
+/** Runs one transcription in a fresh Node process (`model`: a folder name, or a Hub repo with `hub`). */
+export function nodeRun(runner: string, models: NodeModels, model: string, audioPath: string, timeoutMs: number): Promise<NodeRunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runner, "--models-dir", modelsDir, "--model", model, "--audio", audioPath], { stdio: ["ignore", "pipe", "pipe"] });
+    const source = "hub" in models ? ["--hub", models.hub, "--cache-dir", models.cacheDir] : ["--models-dir", models.modelsDir];
+    const child = spawn(process.execPath, [runner, ...source, "--model", model, "--audio", audioPath], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

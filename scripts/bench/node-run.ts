@@ -2,13 +2,18 @@
  * One native-reference run, in a process of its own so its peak RSS belongs to this run alone:
  * load the model from the local folder, transcribe one WAV through lib/transcription/long-transcription.ts, and
  * print one `BENCH_RESULT {json}` line. Started by scripts/bench/node-bench.ts (bundled with esbuild
- * first, so no TypeScript loader sits in the measured process).
+ * first, so no TypeScript loader sits in the measured process). With `--hub`, the model comes from
+ * that (stand-in) Hub instead, through the app's slimming fetch (lib/model/slim-fetch.ts), and is
+ * cached in transformers.js' file cache under `--cache-dir`: the default path.
  *
  *   node node-run.mjs --models-dir DIR --model whisper-tiny --audio FILE.wav
+ *   node node-run.mjs --hub URL --cache-dir DIR --model onnx-community/whisper-tiny --audio FILE.wav
  */
 import { parseArgs } from "node:util";
 import { env } from "@huggingface/transformers";
 import { monoSource } from "../../lib/audio/source";
+import { MODEL_CACHE_NAME } from "../../lib/model/cache";
+import { installDecoderSlimming } from "../../lib/model/slim-fetch";
 import { transcribeLong } from "../../lib/transcription/long-transcription";
 import { readWav } from "../../test/support/wav";
 import { loadNodePipeline, NodeWindowTranscriber } from "./node-transcriber";
@@ -32,14 +37,26 @@ export interface NodeRunResult {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { "models-dir": { type: "string" }, model: { type: "string" }, audio: { type: "string" } } });
+  const { values } = parseArgs({ options: { "models-dir": { type: "string" }, hub: { type: "string" }, "cache-dir": { type: "string" }, model: { type: "string" }, audio: { type: "string" } } });
   const modelsDir = values["models-dir"];
   const model = values.model;
   const audioPath = values.audio;
-  if (modelsDir === undefined || model === undefined || audioPath === undefined) throw new Error("usage: node-run --models-dir DIR --model NAME --audio FILE.wav");
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = modelsDir.endsWith("/") ? modelsDir : `${modelsDir}/`;
+  const usage = "usage: node-run (--models-dir DIR | --hub URL --cache-dir DIR) --model NAME --audio FILE.wav";
+  if (model === undefined || audioPath === undefined) throw new Error(usage);
+  if (values.hub !== undefined) {
+    if (values["cache-dir"] === undefined) throw new Error(usage);
+    env.allowRemoteModels = true;
+    env.allowLocalModels = false;
+    env.remoteHost = `${values.hub.replace(/\/+$/, "")}/`;
+    env.useFSCache = true;
+    env.cacheDir = values["cache-dir"];
+    installDecoderSlimming(env, MODEL_CACHE_NAME);
+  } else {
+    if (modelsDir === undefined) throw new Error(usage);
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = modelsDir.endsWith("/") ? modelsDir : `${modelsDir}/`;
+  }
   const rssBeforeLoad = process.memoryUsage.rss();
 
   let started = performance.now();

@@ -6,8 +6,16 @@
 import { lengthLabel } from "./audio";
 import type { BenchModel } from "./models";
 
-/** Where a row ran. */
-export type Runtime = "browser WASM" | "browser WebGPU" | "node CPU";
+/**
+ * Where a row ran. "(Hub)" rows are the default path: the same model in the Hub's unslimmed layout,
+ * fetched from a local stand-in Hub and slimmed on the way in (scripts/bench/hub-path.ts).
+ */
+export type Runtime = "browser WASM" | "browser WASM (Hub)" | "browser WebGPU" | "node CPU" | "node CPU (Hub)";
+
+/** The row a runtime's browser/native ratio is taken against. */
+const NATIVE: Partial<Record<Runtime, Runtime>> = { "browser WASM": "node CPU", "browser WebGPU": "node CPU", "browser WASM (Hub)": "node CPU (Hub)" };
+/** The self-hosted, pre-slimmed row a default-path row must keep up with. */
+const SLIMMED: Partial<Record<Runtime, Runtime>> = { "browser WASM (Hub)": "browser WASM", "node CPU (Hub)": "node CPU" };
 
 /** One run's numbers, in milliseconds and bytes. */
 export interface RunSample {
@@ -57,6 +65,8 @@ export interface Row {
   readonly ratio: number | null;
   /** The same ratio over CPU time. */
   readonly cpuRatio: number | null;
+  /** Default-path rows: CPU time over the pre-slimmed row's (same model, runtime and audio). */
+  readonly vsSlimmed: number | null;
   readonly goals: readonly GoalCheck[];
   readonly note?: string;
 }
@@ -66,6 +76,8 @@ export const GOALS = {
   rtf: { "whisper-tiny": 0.15, "whisper-base": 0.25 },
   aboveEmptyMb: { "whisper-tiny": 250, "whisper-base": 400 },
   ratio: 2.0,
+  /** The default path (Hub files, slimmed as fetched) may cost at most this much CPU over pre-slimmed files. */
+  vsSlimmed: 1.1,
   /** Memory may grow with audio length by the audio itself: 16 kHz Float32 decoded plus the 16-bit WAV read to decode it. */
   growthBytesPerSecond: 16_000 * (4 + 2),
   /** Slack for measurement noise on top of that. */
@@ -95,9 +107,14 @@ export function buildRows(series: readonly Series[], emptyPageBytes: number | nu
     const transcribeMs = med(item.runs, (run) => run.transcribeMs);
     const cpuMs = med(item.runs, (run) => run.transcribeCpuMs);
     const peak = med(item.runs, (run) => run.peakBytes);
-    const browser = item.runtime !== "node CPU";
+    const browser = item.runtime.startsWith("browser");
     const baseline = browser ? emptyPageBytes : med(item.runs, (run) => run.idleBytes);
-    const native = browser ? find(item.model, "node CPU", item.audioSeconds) : undefined;
+    const nativeRuntime = NATIVE[item.runtime];
+    const native = nativeRuntime === undefined ? undefined : find(item.model, nativeRuntime, item.audioSeconds);
+    const slimmedRuntime = SLIMMED[item.runtime];
+    const slimmed = slimmedRuntime === undefined ? undefined : find(item.model, slimmedRuntime, item.audioSeconds);
+    const slimmedCpuMs = slimmed === undefined ? null : med(slimmed.runs, (run) => run.transcribeCpuMs);
+    const vsSlimmed = cpuMs === null || slimmedCpuMs === null ? null : cpuMs / slimmedCpuMs;
     const nativeMs = native === undefined ? null : med(native.runs, (run) => run.transcribeMs);
     const nativeCpuMs = native === undefined ? null : med(native.runs, (run) => run.transcribeCpuMs);
     const transcribeS = transcribeMs === null ? null : transcribeMs / 1000;
@@ -109,6 +126,7 @@ export function buildRows(series: readonly Series[], emptyPageBytes: number | nu
       const target = GOALS.rtf[item.model];
       goals.push({ goal: "RTF", target: `≤ ${target}`, value: rtf.toFixed(3), met: rtf <= target });
     }
+    if (vsSlimmed !== null) goals.push({ goal: "CPU vs slimmed", target: `≤ ${GOALS.vsSlimmed}`, value: vsSlimmed.toFixed(2), met: vsSlimmed <= GOALS.vsSlimmed });
     if (browser && ratio !== null) goals.push({ goal: "browser/native", target: `≤ ${GOALS.ratio}`, value: ratio.toFixed(2), met: ratio <= GOALS.ratio });
     if (browser && aboveBaselineMb !== null) {
       const target = GOALS.aboveEmptyMb[item.model];
@@ -138,13 +156,14 @@ export function buildRows(series: readonly Series[], emptyPageBytes: number | nu
       aboveBaselineMb,
       ratio,
       cpuRatio: cpuMs === null || nativeCpuMs === null ? null : cpuMs / nativeCpuMs,
+      vsSlimmed,
       goals,
       ...(item.note === undefined ? {} : { note: item.note }),
     };
   });
 }
 
-const HEADER = ["model", "runtime", "audio", "runs", "load s", "transcribe s", "CPU s", "RTF", "peak MB", "above base MB", "browser/native", "CPU ratio", "goals"];
+const HEADER = ["model", "runtime", "audio", "runs", "load s", "transcribe s", "CPU s", "RTF", "peak MB", "above base MB", "browser/native", "CPU ratio", "CPU vs slimmed", "goals"];
 
 function fixed(value: number | null, digits: number): string {
   return value === null || !Number.isFinite(value) ? "—" : value.toFixed(digits);
@@ -152,7 +171,7 @@ function fixed(value: number | null, digits: number): string {
 
 function goalText(row: Row): string {
   if (row.note !== undefined && row.runs === 0) return row.note;
-  if (row.goals.length === 0) return row.runtime === "node CPU" ? "reference" : "—";
+  if (row.goals.length === 0) return row.runtime.startsWith("node") ? "reference" : "—";
   const missed = row.goals.filter((goal) => !goal.met);
   if (missed.length === 0) return `met (${row.goals.map((goal) => goal.goal).join(", ")})`;
   return `MISSED: ${missed.map((goal) => `${goal.goal} ${goal.value} (${goal.target})`).join("; ")}`;
@@ -172,6 +191,7 @@ function cells(row: Row): string[] {
     fixed(row.aboveBaselineMb, 0),
     fixed(row.ratio, 2),
     fixed(row.cpuRatio, 2),
+    fixed(row.vsSlimmed, 2),
     goalText(row),
   ];
 }
@@ -192,7 +212,7 @@ export function textTable(rows: readonly Row[]): string {
 export function markdownReport(rows: readonly Row[], context: Readonly<Record<string, string>>): string {
   const escape = (cell: string): string => cell.replaceAll("|", "\\|");
   const lines = [
-    "# Benchmark: Whisper tiny and base, browser (WASM q8) against Node (onnxruntime-node)",
+    "# Benchmark: Whisper tiny and base, browser (WASM q8) against Node (onnxruntime-node), self-hosted slimmed files and the default path (Hub files slimmed on fetch)",
     "",
     ...Object.entries(context).map(([key, value]) => `- **${key}**: ${value}`),
     "",
