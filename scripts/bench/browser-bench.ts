@@ -130,6 +130,19 @@ async function settledRenderers(pid: number, count = 8, everyMs = 250): Promise<
   return median(values);
 }
 
+/**
+ * Polls `expression` until it is true. Not `page.waitForFunction` with a string: Playwright turns
+ * that into `new Function` inside the page, which the app's Content-Security-Policy (no
+ * 'unsafe-eval') refuses; `page.evaluate` of a string goes through the debugger protocol instead.
+ */
+async function waitForExpression(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await page.evaluate(expression)) !== true) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await sleep(250);
+  }
+}
+
 /** Chromium with one persistent profile (the Cache API survives restarts), and its main process. */
 export class BenchBrowser {
   private readonly executable = findChromium();
@@ -204,10 +217,7 @@ export class BenchBrowser {
       let origin: number;
       try {
         await page.getByTestId("file-input").setInputFiles(audioPath);
-        await page.waitForFunction(`(window[${JSON.stringify(LOG_KEY)}] || []).some((entry) => entry.kind === "status" && ${FINAL_STATUS.toString()}.test(entry.text))`, undefined, {
-          timeout: 180_000 + audioSeconds * 2000,
-          polling: 250,
-        });
+        await waitForExpression(page, `(window[${JSON.stringify(LOG_KEY)}] || []).some((entry) => entry.kind === "status" && ${FINAL_STATUS.toString()}.test(entry.text))`, 180_000 + audioSeconds * 2000);
         log = (await page.evaluate(`window[${JSON.stringify(LOG_KEY)}]`)) as LogEntry[];
         origin = (await page.evaluate("performance.timeOrigin")) as number;
       } finally {
