@@ -3,7 +3,7 @@
  * fetches the audio, waits until the page is free, hands the file to the transcriber and posts the
  * text (retrying a network failure). A run cancelled (or failed for a reason another device may not
  * share) gives the job back (release) so another device, or a retry, can take it; a file that is not
- * audio, or a model out of memory on every attempt, is posted as a failure so the chat says why. `TelegramJobsRunner` calls {@link runJob} for each job.
+ * audio, or a model out of memory on every attempt, is posted as a failure so the chat says why. `JobScheduler` (job-scheduler.ts) calls {@link runJob} for each job.
  */
 import { describeError } from "../errors";
 import { createLogger } from "../logger";

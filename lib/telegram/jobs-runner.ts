@@ -4,7 +4,8 @@
  * relay's event stream, and — while automatic mode is on and the page is not busy with a file of
  * the user's — takes the oldest waiting job and runs it (claim, lease, audio, transcriber, text:
  * see job-run.ts). A run that is cancelled or fails here gives the job back (release) so nothing
- * is lost: another device, or a retry, can take it.
+ * is lost: another device, or a retry, can take it. Linking is this file's; the event stream is
+ * job-stream.ts's and deciding when to take a job job-scheduler.ts's.
  *
  * It is a small external store (`subscribe` / `getSnapshot`) so React reads it with
  * `useSyncExternalStore`; it has no React in it and runs in Node tests against a real relay.
@@ -16,15 +17,14 @@ import { ExternalStore } from "../external-store";
 import { forgivingStorage, type KeyValueStorage } from "../storage";
 import { createLogger } from "../logger";
 import { RelayClient, type FetchLike } from "../relay/client";
-import type { JobSummary, RelayUser } from "../relay/protocol";
-import { goneAction, inboxReducer, isWorking, nextJobToTake, type InboxAction, type LocalJobState } from "./inbox";
+import type { RelayUser } from "../relay/protocol";
+import { inboxReducer, type InboxAction } from "./inbox";
 import { normalizeLinkCode } from "../relay/link-code";
-import { BusyGate } from "./busy-gate";
-import { runJob, type JobTranscriber } from "./job-run";
+import type { JobTranscriber } from "./job-run";
+import { JobScheduler } from "./job-scheduler";
+import { JobStream } from "./job-stream";
 import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsOptions, type TelegramJobsSnapshot } from "./jobs-snapshot";
 import { fetchRelayHealth, linkFailure, parseAutoSetting, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type RelayHealth } from "./relay-link";
-import { RelayClientError } from "../relay/client-error";
-import type { EventSubscription } from "../relay/event-subscription";
 
 const log = createLogger("telegram");
 
@@ -33,14 +33,9 @@ const SIGNED_OUT_NOTICE = "This browser was signed out (for example with /unlink
 /** See the module comment. */
 export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
   private readonly fetchImpl: FetchLike;
-  private readonly now: () => number;
   private client: RelayClient | null = null;
-  private subscription: EventSubscription | null = null;
-  private transcriber: JobTranscriber | null = null;
-  private unsubscribeTranscriber: (() => void) | null = null;
-  private readonly gate = new BusyGate();
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private pausedUntil = 0;
+  private readonly stream: JobStream;
+  private readonly scheduler: JobScheduler;
   private relinkedAfterSignOut = false;
   private disposed = false;
   private readonly options: TelegramJobsOptions;
@@ -51,7 +46,26 @@ export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
     this.options = options;
     this.storage = forgivingStorage(options.storage, (key, error) => log.warn(`could not keep ${key} on this device`, describeError(error)));
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
-    this.now = options.now ?? Date.now;
+    this.stream = new JobStream(
+      {
+        client: () => this.client,
+        setConnected: (connected) => this.update({ connected }),
+        dispatch: (action) => this.dispatch(action),
+        jobsChanged: () => this.scheduler.pump(),
+        unauthorized: () => this.signedOut(),
+      },
+      options.subscription,
+    );
+    this.scheduler = new JobScheduler(
+      {
+        snapshot: () => this.snapshot,
+        client: () => this.client,
+        setCurrentJob: (currentJobId) => this.update({ currentJobId }),
+        dispatch: (action) => this.dispatch(action),
+        disposed: () => this.disposed,
+      },
+      options,
+    );
   }
 
   private update(patch: Partial<TelegramJobsSnapshot>): void {
@@ -61,10 +75,6 @@ export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
   private dispatch(action: InboxAction): void {
     const inbox = inboxReducer(this.snapshot.inbox, action);
     if (inbox !== this.snapshot.inbox) this.update({ inbox });
-  }
-
-  private setLocal(id: string, local: LocalJobState): void {
-    this.dispatch({ type: "local", id, local });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -178,51 +188,16 @@ export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Events
+  // Events (the stream itself: job-stream.ts)
 
   private connect(): void {
-    const client = this.client;
-    if (client === null || this.disposed) return;
-    this.subscription?.close();
-    this.subscription = client.subscribe(
-      {
-        onOpen: () => {
-          this.update({ connected: true });
-          void this.refreshJobs();
-        },
-        onJob: (job) => {
-          this.dispatch({ type: "job", job });
-          this.pump();
-        },
-        onJobGone: (gone) => this.dispatch(goneAction(gone)),
-        onError: (error) => {
-          log.debug("event stream", describeError(error));
-          if (error.apiCode === "network" || error.status >= 400) this.update({ connected: false });
-        },
-        onUnauthorized: () => this.signedOut(),
-      },
-      this.options.subscription,
-    );
+    if (this.disposed) return;
+    this.stream.open();
   }
 
   private disconnect(): void {
-    this.subscription?.close();
-    this.subscription = null;
+    this.stream.close();
     this.update({ connected: false });
-  }
-
-  private async refreshJobs(): Promise<void> {
-    const client = this.client;
-    if (client === null) return;
-    try {
-      const jobs = await client.listJobs();
-      if (client !== this.client) return;
-      this.dispatch({ type: "listed", jobs });
-      this.pump();
-    } catch (error) {
-      if (error instanceof RelayClientError && error.status === 401) this.signedOut();
-      else log.debug("listing jobs failed", describeError(error));
-    }
   }
 
   /** The relay no longer knows our token (signed out with /unlink, or its store was reset). */
@@ -241,94 +216,30 @@ export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Work
+  // Work (when to take a job: job-scheduler.ts)
 
   /** Gives the runner the page's transcriber (null while there is none); it follows its busy state. */
   setTranscriber(transcriber: JobTranscriber | null): void {
-    if (transcriber === this.transcriber) return;
-    this.unsubscribeTranscriber?.();
-    this.unsubscribeTranscriber = null;
-    this.transcriber = transcriber;
-    if (transcriber !== null) this.unsubscribeTranscriber = transcriber.subscribe(() => this.setBusy(transcriber.isBusy()));
-    this.setBusy(transcriber?.isBusy() ?? false);
-    this.pump();
+    this.scheduler.setTranscriber(transcriber);
   }
-
-  private setBusy(busy: boolean): void {
-    if (this.gate.set(busy) && !busy) this.pump();
-  }
-
 
   /** Turns automatic transcription on or off (kept on this device). */
   setAuto(auto: boolean): void {
     this.storage.setItem(TELEGRAM_AUTO_KEY, auto ? "on" : "off");
     this.update({ auto });
-    this.pump();
+    this.scheduler.pump();
   }
 
   /** Transcribes one job now, at the user's request (automatic mode off, or a job cancelled or failed here). */
   takeJob(id: string): void {
-    if (this.snapshot.currentJobId !== null || this.transcriber === null || this.gate.isBusy) return;
-    const entry = this.snapshot.inbox.entries.find((candidate) => candidate.job.id === id);
-    if (entry === undefined || entry.job.state !== "pending" || isWorking(entry.local)) return;
-    void this.run(entry.job);
+    this.scheduler.takeJob(id);
   }
 
   /** Stops everything (tests; a page simply closes). A job in progress keeps its lease until it expires. */
   dispose(): void {
     this.disposed = true;
-    this.unsubscribeTranscriber?.();
-    this.unsubscribeTranscriber = null;
-    this.subscription?.close();
-    this.subscription = null;
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.gate.wakeAll();
+    this.scheduler.dispose();
+    this.stream.close();
     this.dropListeners();
-  }
-
-  private pump(): void {
-    const snapshot = this.snapshot;
-    if (this.disposed || !snapshot.auto || snapshot.link.kind !== "linked" || this.transcriber === null || this.gate.isBusy || snapshot.currentJobId !== null) return;
-    if (this.now() < this.pausedUntil) return;
-    const job = nextJobToTake(snapshot.inbox, this.now());
-    if (job !== null) void this.run(job);
-  }
-
-  private pauseAutomatic(): void {
-    const delay = this.options.retryDelayMs ?? 5000;
-    this.pausedUntil = this.now() + delay;
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.pump();
-    }, delay);
-  }
-
-  private waitUntilIdle(): Promise<void> {
-    return this.disposed ? Promise.resolve() : this.gate.whenIdle();
-  }
-
-  private async run(summary: JobSummary): Promise<void> {
-    const client = this.client;
-    if (client === null) return;
-    this.update({ currentJobId: summary.id });
-    try {
-      await runJob(
-        {
-          client,
-          setLocal: (id, local) => this.setLocal(id, local),
-          transcriber: () => this.transcriber,
-          isTranscribing: (id) => this.snapshot.inbox.entries.some((entry) => entry.job.id === id && entry.local.kind === "transcribing"),
-          waitUntilIdle: () => this.waitUntilIdle(),
-          pauseAutomatic: () => this.pauseAutomatic(),
-          disposed: () => this.disposed,
-          onFinished: this.options.onFinished,
-        },
-        summary,
-      );
-    } finally {
-      this.update({ currentJobId: null });
-      this.pump();
-    }
   }
 }

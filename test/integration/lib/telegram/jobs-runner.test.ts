@@ -1,66 +1,16 @@
 /**
  * The page's Telegram runner against a real relay over sockets (the harness's in-process relay and
- * stand-in Bot API), with a scripted transcriber in place of Whisper.
+ * stand-in Bot API), with a scripted transcriber in place of Whisper: linking, resuming, signing out.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { FetchLike } from "../../../../lib/relay/client";
-import { parseInitData } from "../../../../lib/telegram/init-data";
-import { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
+import type { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
+import type { FetchLike } from "../../../../lib/relay/client";
 import { createMemoryStorage } from "../../../../lib/storage";
-import { FINAL_FAILURES, type FinishedJob, type JobRunOutcome, type JobTranscriber } from "../../../../lib/telegram/job-run";
-import { entryStatusText } from "../../../../lib/telegram/inbox";
-import { texts } from "../../../../relay/texts";
-import type { TelegramJobsOptions } from "../../../../lib/telegram/jobs-snapshot";
-import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/relay-link";
-
-/**
- * A transcriber that answers each run with the next scripted outcome, recording the files it got;
- * `setBusy` plays the page being busy with a file of the user's.
- */
-function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; cancelled: number; setBusy(busy: boolean): void } {
-  const files: File[] = [];
-  const listeners = new Set<() => void>();
-  let busy = false;
-  const self = {
-    files,
-    cancelled: 0,
-    async transcribeFile(file: File): Promise<JobRunOutcome> {
-      files.push(file);
-      return outcomes.shift() ?? { kind: "failed", message: "no outcome scripted" };
-    },
-    cancel() {
-      self.cancelled += 1;
-    },
-    isBusy: () => busy,
-    subscribe(listener: () => void) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    setBusy(next: boolean) {
-      busy = next;
-      for (const listener of listeners) listener();
-    },
-  };
-  return self;
-}
-
-/** The launch a Mini App page would read from its hash for `initData`. */
-function launchOf(initData: string | null): TelegramJobsOptions["launch"] {
-  if (initData === null) return null;
-  const parsed = parseInitData(initData);
-  const user = parsed.ok ? parsed.value.user : null;
-  return user === null ? { initData } : { initData, user };
-}
-
-const done = (text: string): JobRunOutcome => ({
-  kind: "done",
-  result: { text, segments: [{ start: 0, end: 1, text }], language: "en", duration: 1 },
-  attempt: { model: "whisper-tiny" },
-});
+import type { FinishedJob } from "../../../../lib/telegram/job-run";
+import { RELAY_SESSION_KEY, serializeSession } from "../../../../lib/telegram/relay-link";
+import { done, runnerFor, scripted, type RunnerOptions } from "./runner-fixtures";
 
 describe("TelegramJobsRunner against a relay", () => {
   let h: Harness;
@@ -74,19 +24,7 @@ describe("TelegramJobsRunner against a relay", () => {
     await h.close();
   });
 
-  function runner(options: { initData?: string | null; storage?: ReturnType<typeof createMemoryStorage>; fetch?: FetchLike; onFinished?: (f: FinishedJob) => void } = {}): TelegramJobsRunner {
-    const created = new TelegramJobsRunner({
-      baseUrl: h.relay.url,
-      storage: options.storage ?? createMemoryStorage(),
-      launch: launchOf(options.initData ?? null),
-      subscription: { initialRetryMs: 50, maxRetryMs: 200 },
-      retryDelayMs: 50,
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      ...(options.onFinished === undefined ? {} : { onFinished: options.onFinished }),
-    });
-    runners.push(created);
-    return created;
-  }
+  const runner = (options?: RunnerOptions): TelegramJobsRunner => runnerFor(h, runners, options);
 
   it("links from init data, transcribes a voice message automatically and posts it once", async () => {
     const ada = testUser(2001, "Ada");
@@ -111,80 +49,6 @@ describe("TelegramJobsRunner against a relay", () => {
     const entry = jobs.getSnapshot().inbox.entries[0];
     expect(entry?.local).toEqual({ kind: "sent", text: "hello from the runner" });
     expect(h.api.callsTo("editMessageText")).toHaveLength(1);
-  });
-
-  it("gives back a job cancelled or failed here, leaves it for the user, and takes it on request", async () => {
-    const bo = testUser(2002, "Bo");
-    const jobs = runner({ initData: initDataFor(h.api.token, bo) });
-    const transcriber = scripted([{ kind: "cancelled" }, { kind: "failed", message: "out of memory" }, done("third time lucky")]);
-    jobs.setTranscriber(transcriber);
-    jobs.start();
-    await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
-
-    h.api.sendVoice({ from: bo, size: 2048 });
-    const released = await eventually(() => {
-      const entry = jobs.getSnapshot().inbox.entries[0];
-      return entry?.local.kind === "released" && entry.job.state === "pending" ? entry : undefined;
-    }, 5000, "released after cancel");
-    expect(released.local).toEqual({ kind: "released", reason: "cancelled", message: null });
-    // Automatic mode does not take it again by itself.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(transcriber.files).toHaveLength(1);
-
-    jobs.takeJob(released.job.id);
-    await eventually(() => {
-      const entry = jobs.getSnapshot().inbox.entries[0];
-      return entry?.local.kind === "released" && entry.local.reason === "failed" && jobs.getSnapshot().currentJobId === null ? entry : undefined;
-    }, 5000, "released after failure");
-    expect(jobs.getSnapshot().inbox.entries[0]?.local).toMatchObject({ message: "out of memory" });
-
-    jobs.takeJob(released.job.id);
-    await h.api.waitForCall("editMessageText", (call) => call.params.text === "third time lucky", 10_000);
-    // Each give-back told the chat the job waits for a device again; each claim that it is being transcribed.
-    const waiting = texts.statusWaiting(86_400);
-    expect(h.api.callsTo("editMessageText").map((call) => call.params.text)).toEqual([waiting, texts.statusWorking, waiting, texts.statusWorking, "third time lucky"]);
-  });
-
-  it("posts a failure no device would overcome, so the chat says why with Retry, and the inbox shows the reason", async () => {
-    const cy = testUser(2005, "Cy");
-    const jobs = runner({ initData: initDataFor(h.api.token, cy) });
-    jobs.setTranscriber(scripted([{ kind: "failed", message: "Could not decode", reason: "input" }]));
-    jobs.start();
-    await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
-
-    h.api.sendVoice({ from: cy, size: 2048 });
-    const edit = await h.api.waitForCall("editMessageText", (call) => call.params.text === texts.failed(FINAL_FAILURES.input), 10_000);
-    expect(JSON.stringify(edit.params.reply_markup)).toContain(texts.retry);
-    const entry = await eventually(() => {
-      const first = jobs.getSnapshot().inbox.entries[0];
-      return first?.local.kind === "failed" && first.job.state === "failed" ? first : undefined;
-    }, 5000, "failed in the inbox");
-    expect(entryStatusText(entry)).toContain(FINAL_FAILURES.input);
-  });
-
-  it("waits while the page is busy, and with automatic mode off until asked", async () => {
-    const cy = testUser(2003, "Cy");
-    const storage = createMemoryStorage();
-    storage.setItem(TELEGRAM_AUTO_KEY, "off");
-    const jobs = runner({ initData: initDataFor(h.api.token, cy), storage });
-    const transcriber = scripted([done("one"), done("two")]);
-    jobs.setTranscriber(transcriber);
-    jobs.start();
-    expect(jobs.getSnapshot().auto).toBe(false);
-    await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
-
-    h.api.sendVoice({ from: cy, size: 1024 });
-    await eventually(() => (jobs.getSnapshot().inbox.entries.length === 1 ? true : undefined), 5000, "job listed");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(transcriber.files).toHaveLength(0);
-
-    transcriber.setBusy(true);
-    jobs.setAuto(true);
-    expect(storage.getItem(TELEGRAM_AUTO_KEY)).toBe("on");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(transcriber.files).toHaveLength(0);
-    transcriber.setBusy(false);
-    await h.api.waitForCall("editMessageText", (call) => call.params.text === "one", 10_000);
   });
 
   it("outside Telegram with nothing stored, contacts nothing; a stored session resumes; a revoked one says so", async () => {

@@ -1,0 +1,44 @@
+/**
+ * One Telegram job run to its end, through the runner against a real relay over sockets, with a
+ * scripted transcriber.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
+import { initDataFor, testUser } from "../../../support/fake-bot-api";
+import { eventually, startHarness, type Harness } from "../../relay/harness";
+import { FINAL_FAILURES } from "../../../../lib/telegram/job-run";
+import { entryStatusText } from "../../../../lib/telegram/inbox";
+import { texts } from "../../../../relay/texts";
+import { runnerFor, scripted, type RunnerOptions } from "./runner-fixtures";
+
+describe("runJob (through TelegramJobsRunner) against a relay", () => {
+  let h: Harness;
+  const runners: TelegramJobsRunner[] = [];
+
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    for (const runner of runners.splice(0)) runner.dispose();
+    await h.close();
+  });
+
+  const runner = (options?: RunnerOptions): TelegramJobsRunner => runnerFor(h, runners, options);
+
+  it("posts a failure no device would overcome, so the chat says why with Retry, and the inbox shows the reason", async () => {
+    const cy = testUser(2005, "Cy");
+    const jobs = runner({ initData: initDataFor(h.api.token, cy) });
+    jobs.setTranscriber(scripted([{ kind: "failed", message: "Could not decode", reason: "input" }]));
+    jobs.start();
+    await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
+
+    h.api.sendVoice({ from: cy, size: 2048 });
+    const edit = await h.api.waitForCall("editMessageText", (call) => call.params.text === texts.failed(FINAL_FAILURES.input), 10_000);
+    expect(JSON.stringify(edit.params.reply_markup)).toContain(texts.retry);
+    const entry = await eventually(() => {
+      const first = jobs.getSnapshot().inbox.entries[0];
+      return first?.local.kind === "failed" && first.job.state === "failed" ? first : undefined;
+    }, 5000, "failed in the inbox");
+    expect(entryStatusText(entry)).toContain(FINAL_FAILURES.input);
+  });
+});

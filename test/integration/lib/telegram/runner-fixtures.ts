@@ -1,0 +1,82 @@
+/**
+ * What the Telegram runner's integration tests share: a scripted transcriber in place of Whisper,
+ * the launch a Mini App page would read, a finished outcome, and runners on the harness's relay.
+ */
+import type { FetchLike } from "../../../../lib/relay/client";
+import { parseInitData } from "../../../../lib/telegram/init-data";
+import { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
+import { createMemoryStorage } from "../../../../lib/storage";
+import type { FinishedJob, JobRunOutcome, JobTranscriber } from "../../../../lib/telegram/job-run";
+import type { TelegramJobsOptions } from "../../../../lib/telegram/jobs-snapshot";
+import type { Harness } from "../../relay/harness";
+
+/**
+ * A transcriber that answers each run with the next scripted outcome, recording the files it got;
+ * `setBusy` plays the page being busy with a file of the user's.
+ */
+export function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; cancelled: number; setBusy(busy: boolean): void } {
+  const files: File[] = [];
+  const listeners = new Set<() => void>();
+  let busy = false;
+  const self = {
+    files,
+    cancelled: 0,
+    async transcribeFile(file: File): Promise<JobRunOutcome> {
+      files.push(file);
+      return outcomes.shift() ?? { kind: "failed", message: "no outcome scripted" };
+    },
+    cancel() {
+      self.cancelled += 1;
+    },
+    isBusy: () => busy,
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    setBusy(next: boolean) {
+      busy = next;
+      for (const listener of listeners) listener();
+    },
+  };
+  return self;
+}
+
+/** The launch a Mini App page would read from its hash for `initData`. */
+export function launchOf(initData: string | null): TelegramJobsOptions["launch"] {
+  if (initData === null) return null;
+  const parsed = parseInitData(initData);
+  const user = parsed.ok ? parsed.value.user : null;
+  return user === null ? { initData } : { initData, user };
+}
+
+export const done = (text: string): JobRunOutcome => ({
+  kind: "done",
+  result: { text, segments: [{ start: 0, end: 1, text }], language: "en", duration: 1 },
+  attempt: { model: "whisper-tiny" },
+});
+
+
+/** How a test sets up one runner (everything else is fixed: fast retries, the harness's relay). */
+export interface RunnerOptions {
+  initData?: string | null;
+  storage?: ReturnType<typeof createMemoryStorage>;
+  fetch?: FetchLike;
+  onFinished?: (f: FinishedJob) => void;
+}
+
+/** A runner on `h`'s relay, kept in `runners` so the test's afterEach disposes it. */
+export function runnerFor(h: Harness, runners: TelegramJobsRunner[], options: RunnerOptions = {}): TelegramJobsRunner {
+  const created = new TelegramJobsRunner({
+    baseUrl: h.relay.url,
+    storage: options.storage ?? createMemoryStorage(),
+    launch: launchOf(options.initData ?? null),
+    subscription: { initialRetryMs: 50, maxRetryMs: 200 },
+    retryDelayMs: 50,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.onFinished === undefined ? {} : { onFinished: options.onFinished }),
+  });
+  runners.push(created);
+  return created;
+}
