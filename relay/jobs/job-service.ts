@@ -3,13 +3,12 @@
  * under leases, streams their audio, records results once, and tells the chat — exactly once — how
  * each job ended. The bot and the HTTP API are thin layers over this class; a sweeper calls
  * {@link JobService.sweep} to expire leases and jobs and to redeliver results a crash left unsent.
+ * Its parts live beside it: leases (`job-leases.ts`), chat delivery (`job-delivery.ts`), sweeps.
  */
 import { randomUUID } from "node:crypto";
-import type { Readable } from "node:stream";
 import { createLogger } from "../../lib/logger";
 import { describeError } from "../../lib/errors";
 import type { ClaimResponse, JobSummary } from "../../lib/relay/protocol";
-import { newLeaseToken } from "../auth/secrets";
 import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
 import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
@@ -17,20 +16,14 @@ import type { JobInput } from "../telegram/message-to-job";
 import { texts } from "../texts";
 import { RateLimiter } from "../rate-limiter";
 import { appButtonFor, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
-import { publicState, toJobSummary } from "./job-summary";
+import { toJobSummary } from "./job-summary";
+import { JobLeases, type AudioStream, type SessionActor } from "./job-leases";
 import { JobSweeper } from "./job-sweeper";
 import { JobDelivery } from "./job-delivery";
 import type { Presence } from "../ports/presence";
 import type { ChatButton, ChatGateway } from "../ports/chat-gateway";
 
 const log = createLogger("relay:jobs");
-
-/** The caller of a session API: which Telegram user, which session. */
-export interface SessionActor {
-  readonly userId: number;
-  /** Stable per session, not secret (derived from the token hash). */
-  readonly sessionId: string;
-}
 
 /** What the service needs. */
 export interface JobServiceOptions {
@@ -54,13 +47,6 @@ export type SubmitOutcome =
   | { readonly kind: "duplicate"; readonly job: JobRecord }
   | { readonly kind: "rate-limited"; readonly retryAfterSeconds: number };
 
-/** An audio stream ready to send to the browser. */
-export interface AudioStream {
-  readonly body: Readable;
-  readonly contentType: string;
-  readonly contentLength: number | null;
-}
-
 /** See the module comment. */
 export class JobService {
   private readonly store: RelayStore;
@@ -68,13 +54,13 @@ export class JobService {
   private readonly presence: Presence;
   private readonly gateway: ChatGateway | null;
   private readonly publicUrl: string | null;
-  private readonly leaseMs: number;
   private readonly expirySeconds: number;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly jobLimiter: RateLimiter;
   private readonly sweeper: JobSweeper;
   private readonly delivery: JobDelivery | null;
+  private readonly leases: JobLeases;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -82,7 +68,6 @@ export class JobService {
     this.presence = options.presence;
     this.gateway = options.gateway;
     this.publicUrl = options.publicUrl;
-    this.leaseMs = options.leaseSeconds * 1000;
     this.expirySeconds = options.jobExpirySeconds;
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
@@ -100,6 +85,7 @@ export class JobService {
             onDeliveryFailed: (job) => this.feed.gone(job, job.state === "done" || job.state === "failed" ? job.state : "expired"),
           });
     const delivery = this.delivery;
+    this.leases = new JobLeases({ store: this.store, feed: this.feed, gateway: this.gateway, delivery, leaseMs: options.leaseSeconds * 1000, now: this.now });
     this.sweeper = new JobSweeper({
       store: this.store,
       feed: this.feed,
@@ -194,62 +180,24 @@ export class JobService {
     return (await this.store.listOpenJobs(actor.userId)).map((job) => toJobSummary(job, now));
   }
 
-  /** Claims a job for this session: 404 when not the user's, 409 when another session holds it or it is finished. */
-  async claim(actor: SessionActor, jobId: string): Promise<ClaimResponse> {
-    const now = this.now();
-    const outcome = await this.store.claimJob(jobId, actor.userId, { token: newLeaseToken(), sessionId: actor.sessionId, expiresAt: now + this.leaseMs }, now);
-    switch (outcome.kind) {
-      case "not-found":
-        throw new NotFoundError("no such job");
-      case "taken":
-        throw new ConflictError("another session is transcribing this job");
-      case "finished":
-        throw new ConflictError(`this job is already ${outcome.job.state}`);
-      case "claimed":
-        break;
-    }
-    const job = outcome.job;
-    const lease = job.lease;
-    if (lease === null) throw new ConflictError("the claim did not stick; try again");
-    await this.delivery?.showStatus(job, true);
-    await this.feed.job(job);
-    return { lease: lease.token, expiresAt: new Date(lease.expiresAt).toISOString(), leaseSeconds: this.leaseMs / 1000, job: toJobSummary(job, now) };
+  /** Claims a job for this session (see `job-leases.ts`): 404 when not the user's, 409 when held or finished. */
+  claim(actor: SessionActor, jobId: string): Promise<ClaimResponse> {
+    return this.leases.claim(actor, jobId);
   }
 
   /** Extends the lease; 409 when it was lost to another session. */
-  async heartbeat(actor: SessionActor, jobId: string, lease: string): Promise<{ expiresAt: string }> {
-    const job = await this.store.renewLease(jobId, actor.userId, lease, this.now() + this.leaseMs);
-    if (job === null) throw await this.leaseProblem(actor, jobId);
-    return { expiresAt: new Date(job.lease?.expiresAt ?? this.now()).toISOString() };
+  heartbeat(actor: SessionActor, jobId: string, lease: string): Promise<{ expiresAt: string }> {
+    return this.leases.heartbeat(actor, jobId, lease);
   }
 
   /** Gives the job back to the queue (the tab is closing, or the user cancelled). */
-  async release(actor: SessionActor, jobId: string, lease: string): Promise<boolean> {
-    const job = await this.store.releaseJob(jobId, actor.userId, lease);
-    if (job === null) {
-      const current = await this.store.getJob(jobId);
-      if (current === null || current.ownerId !== actor.userId) throw new NotFoundError("no such job");
-      return false;
-    }
-    await this.delivery?.showWaiting(job);
-    await this.feed.job(job);
-    return true;
+  release(actor: SessionActor, jobId: string, lease: string): Promise<boolean> {
+    return this.leases.release(actor, jobId, lease);
   }
 
   /** Opens the job's audio from Telegram for the lease holder. The caller pipes `body` to the browser. */
-  async openAudio(actor: SessionActor, jobId: string, lease: string, signal: AbortSignal): Promise<AudioStream> {
-    const gateway = this.requireGateway();
-    const job = await this.store.getJob(jobId);
-    if (job === null || job.ownerId !== actor.userId) throw new NotFoundError("no such job");
-    if (publicState(job, this.now()) !== "claimed" || job.lease?.token !== lease) {
-      throw new ConflictError("this lease does not hold the job; claim it first");
-    }
-    const file = await gateway.openFile(job.media.fileId, signal);
-    return {
-      body: file.body,
-      contentType: job.media.mime ?? "application/octet-stream",
-      contentLength: file.contentLength ?? job.media.size,
-    };
+  openAudio(actor: SessionActor, jobId: string, lease: string, signal: AbortSignal): Promise<AudioStream> {
+    return this.leases.openAudio(actor, jobId, lease, signal);
   }
 
   /**
@@ -301,11 +249,5 @@ export class JobService {
   private requireGateway(): ChatGateway {
     if (this.gateway === null) throw new BotDisabledError();
     return this.gateway;
-  }
-
-  private async leaseProblem(actor: SessionActor, jobId: string): Promise<Error> {
-    const job = await this.store.getJob(jobId);
-    if (job === null || job.ownerId !== actor.userId) return new NotFoundError("no such job");
-    return new ConflictError(job.state === "done" || job.state === "failed" || job.state === "expired" ? `this job is already ${job.state}` : "this lease no longer holds the job");
   }
 }

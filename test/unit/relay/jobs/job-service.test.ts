@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SessionHub } from "../../../../relay/events/session-hub";
-import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
+import { JobService } from "../../../../relay/jobs/job-service";
 import type { SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { texts } from "../../../../relay/texts";
 import { input, type FakeGateway } from "./fake-gateway";
 import { jobServiceFixture } from "./job-service-fixture";
 import type { SseMessage } from "../../../../relay/ports/local-streams";
+import type { SessionActor } from "../../../../relay/jobs/job-leases";
 
 describe("JobService", () => {
   let now = 1_000_000;
@@ -38,14 +39,6 @@ describe("JobService", () => {
     expect(events[0]?.name).toBe("job");
     expect(JSON.parse(events[0]?.data ?? "{}")).toMatchObject({ id, state: "pending", kind: "voice" });
     expect(gateway.texts("send")).toEqual([texts.statusWorking]);
-  });
-
-  it("on claim, turns an 'open the app' status into 'transcribing'", async () => {
-    const id = await queued();
-    expect(gateway.texts("send")).toEqual([texts.statusWaiting(600)]);
-    await jobs.claim(actor, id);
-    expect(gateway.texts("edit")).toEqual([texts.statusWorking]);
-    expect((await store.getJob(id))?.statusKind).toBe("working");
   });
 
   it("splits long transcripts: the first part edits the status, the rest are replies", async () => {
@@ -91,20 +84,6 @@ describe("JobService", () => {
     await jobs.sweep();
     await jobs.sweep();
     expect(gateway.texts("edit").filter((text) => text === "hello")).toHaveLength(1);
-  });
-
-  it("guards the session API: other users' jobs are 404, held jobs 409, stale leases 409", async () => {
-    const id = await queued();
-    await expect(jobs.claim({ userId: 8, sessionId: "x" }, id)).rejects.toMatchObject({ status: 404 });
-    const claim = await jobs.claim(actor, id);
-    await expect(jobs.claim({ userId: 7, sessionId: "s2" }, id)).rejects.toMatchObject({ status: 409 });
-    await expect(jobs.openAudio(actor, id, "wrong", new AbortController().signal)).rejects.toMatchObject({ status: 409 });
-    await expect(jobs.heartbeat(actor, id, "wrong")).rejects.toMatchObject({ status: 409 });
-    await expect(jobs.openAudio({ userId: 8, sessionId: "x" }, id, claim.lease, new AbortController().signal)).rejects.toMatchObject({ status: 404 });
-    const audio = await jobs.openAudio(actor, id, claim.lease, new AbortController().signal);
-    expect(audio).toMatchObject({ contentType: "audio/ogg", contentLength: 5 });
-    expect(await jobs.release(actor, id, claim.lease)).toBe(true);
-    await expect(jobs.openAudio(actor, id, claim.lease, new AbortController().signal)).rejects.toMatchObject({ status: 409 });
   });
 
   it("makes one job per chat message", async () => {
