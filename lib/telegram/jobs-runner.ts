@@ -17,7 +17,7 @@ import { forgivingStorage, type KeyValueStorage } from "../storage";
 import { createLogger } from "../logger";
 import { RelayClient, type FetchLike } from "../relay/client";
 import type { JobSummary, RelayUser } from "../relay/protocol";
-import { goneAction, inboxReducer, isWorking, nextJobToTake, type InboxAction, type LocalJobState } from "./inbox";
+import { goneAction, inboxReducer, isWorking, nextJobToTake, retryAction, type InboxAction, type LocalJobState } from "./inbox";
 import { normalizeLinkCode } from "../relay/link-code";
 import { BusyGate } from "./busy-gate";
 import { runJob, type JobTranscriber } from "./job-run";
@@ -272,6 +272,18 @@ export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
     const entry = this.snapshot.inbox.entries.find((candidate) => candidate.job.id === id);
     if (entry === undefined || entry.job.state !== "pending" || isWorking(entry.local)) return;
     void this.run(entry.job);
+  }
+
+  /**
+   * The inbox's Retry (offered where `retryAction` says): a job waiting at the relay is taken again
+   * here; a failed, expired or undelivered one is retried by the relay, which updates the chat as its
+   * own Retry button would, and the job comes back through the event stream.
+   */
+  retryJob(id: string): void {
+    const entry = this.snapshot.inbox.entries.find((candidate) => candidate.job.id === id);
+    const action = entry === undefined ? null : retryAction(entry);
+    if (action === "take") this.takeJob(id);
+    if (action === "relay") this.client?.retry(id).catch((error: unknown) => log.warn(`the relay did not retry job ${id}`, describeError(error)));
   }
 
   /** Stops everything (tests; a page simply closes). A job in progress keeps its lease until it expires. */

@@ -17,6 +17,8 @@ import { texts } from "../texts";
 import { RateLimiter } from "../rate-limiter";
 import { appButtonFor, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
 import { toJobSummary } from "./job-summary";
+import { failureKindOf } from "./job-failure-kind";
+import { retryHelps } from "../../lib/relay/failure-kinds";
 import { JobLeases, type AudioStream, type SessionActor } from "./job-leases";
 import { JobSweeper } from "./job-sweeper";
 import { JobDelivery } from "./job-delivery";
@@ -158,17 +160,35 @@ export class JobService {
     return job === null ? { kind: "none" } : subtitlesOf(job);
   }
 
-  /** The Retry button: a failed or expired job goes back to the queue. Only its owner may. */
-  async retry(jobId: string, userId: number): Promise<"requeued" | "not-yours" | "not-requeueable"> {
+  /**
+   * Retry, from the chat's button or the app's inbox; only the owner may, and only where retrying can
+   * help (`retryHelps` of the job's failure kind: not for a file that is not audio, empty or too
+   * large). A failed or expired job goes back to the queue (`requeued`); one whose outcome Telegram
+   * would not take is shown again, resuming its parts (`resent`).
+   */
+  async retry(jobId: string, userId: number): Promise<"requeued" | "resent" | "not-yours" | "not-requeueable"> {
     const current = await this.store.getJob(jobId);
     if (current === null) return "not-requeueable";
     if (current.ownerId !== userId) return "not-yours";
+    const kind = failureKindOf(current);
+    if (kind === null || !retryHelps(kind)) return "not-requeueable";
+    if (kind === "delivery-failed") return this.resend(jobId);
     const job = await this.store.requeueJob(jobId, this.now() + this.expirySeconds * 1000);
     if (job === null) return "not-requeueable";
     // The status message shows the outcome now, so it always changes back.
     if (this.delivery !== null) await this.delivery.showStatus({ ...job, statusKind: null }, await this.presence.isOnline(job.ownerId));
     await this.feed.job(job);
     return "requeued";
+  }
+
+  private async resend(jobId: string): Promise<"resent" | "not-requeueable"> {
+    const job = await this.store.redeliver(jobId);
+    if (job === null || (job.state !== "done" && job.state !== "failed" && job.state !== "expired")) return "not-requeueable";
+    await this.deliver(jobId);
+    // The inbox learns the delivery is no longer failed (or, should it fail again, it is told again).
+    const after = (await this.store.getJob(jobId)) ?? job;
+    if (!after.deliveryFailed) await this.feed.gone(after, job.state);
+    return "resent";
   }
 
   // -------------------------------------------------------------------------------------------

@@ -207,7 +207,7 @@ export class SqliteStore implements RelayStore {
       const row =
         finish.kind === "done"
           ? this.stmt.finishDone.get(finish.result.text, JSON.stringify(finish.result.segments), finish.result.language, now, id, ownerId, token)
-          : this.stmt.finishFailed.get(finish.message, now, id, ownerId, token);
+          : this.stmt.finishFailed.get(finish.message, finish.failureKind ?? null, now, id, ownerId, token);
       if (row !== undefined) return { kind: "finished", job: toJob(row) };
       const current = this.stmt.jobById.get(id);
       if (current === undefined || current.owner_id !== ownerId) return { kind: "not-found" };
@@ -245,6 +245,10 @@ export class SqliteStore implements RelayStore {
 
   async markDeliveryFailed(id: string): Promise<void> {
     this.stmt.markDeliveryFailed.run(id);
+  }
+
+  async redeliver(id: string): Promise<JobRecord | null> {
+    return this.jobOrNull(this.stmt.redeliver.get(id));
   }
 
   async deferDelivery(id: string, until: number): Promise<void> {

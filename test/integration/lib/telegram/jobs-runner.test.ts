@@ -10,7 +10,8 @@ import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
 import { createMemoryStorage } from "../../../../lib/storage";
 import { FINAL_FAILURES, type FinishedJob, type JobRunOutcome, type JobTranscriber } from "../../../../lib/telegram/job-run";
-import { entryStatusText } from "../../../../lib/telegram/inbox";
+import { entryStatusText, retryAction } from "../../../../lib/telegram/inbox";
+import { insteadOfRetry } from "../../../../lib/relay/failure-kinds";
 import { texts } from "../../../../relay/texts";
 import type { TelegramJobsOptions } from "../../../../lib/telegram/jobs-snapshot";
 import { RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/relay-link";
@@ -145,7 +146,7 @@ describe("TelegramJobsRunner against a relay", () => {
     expect(h.api.callsTo("editMessageText").map((call) => call.params.text)).toEqual([waiting, texts.statusWorking, waiting, texts.statusWorking, "third time lucky"]);
   });
 
-  it("posts a failure no device would overcome, so the chat says why with Retry, and the inbox shows the reason", async () => {
+  it("posts a failure no device would overcome, so the chat says why and what to do instead, and the inbox shows the reason", async () => {
     const cy = testUser(2005, "Cy");
     const jobs = runner({ initData: initDataFor(h.api.token, cy) });
     jobs.setTranscriber(scripted([{ kind: "failed", message: "Could not decode", reason: "input" }]));
@@ -153,13 +154,38 @@ describe("TelegramJobsRunner against a relay", () => {
     await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
 
     h.api.sendVoice({ from: cy, size: 2048 });
-    const edit = await h.api.waitForCall("editMessageText", (call) => call.params.text === texts.failed(FINAL_FAILURES.input), 10_000);
-    expect(JSON.stringify(edit.params.reply_markup)).toContain(texts.retry);
+    const edit = await h.api.waitForCall("editMessageText", (call) => String(call.params.text).startsWith(texts.failed(FINAL_FAILURES.input)), 10_000);
+    // Retrying cannot help a file that is not audio: no Retry, and the message says what to do.
+    expect(String(edit.params.text)).toBe(`${texts.failed(FINAL_FAILURES.input)}\n\n${insteadOfRetry("not-audio") ?? ""}`);
+    expect(JSON.stringify(edit.params.reply_markup ?? null)).not.toContain(texts.retry);
     const entry = await eventually(() => {
       const first = jobs.getSnapshot().inbox.entries[0];
       return first?.local.kind === "failed" && first.job.state === "failed" ? first : undefined;
     }, 5000, "failed in the inbox");
     expect(entryStatusText(entry)).toContain(FINAL_FAILURES.input);
+    expect(retryAction(entry)).toBeNull();
+  });
+
+  it("retries from the inbox a job that ran out of memory: the chat's status changes as for its own Retry, and it is transcribed", async () => {
+    const di = testUser(2006, "Di");
+    const jobs = runner({ initData: initDataFor(h.api.token, di) });
+    jobs.setTranscriber(scripted([{ kind: "failed", message: "out of memory", reason: "memory" }, done("second try")]));
+    jobs.start();
+    await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
+
+    h.api.sendVoice({ from: di, size: 2048 });
+    const edit = await h.api.waitForCall("editMessageText", (call) => call.params.text === texts.failed(FINAL_FAILURES.memory), 10_000);
+    expect(JSON.stringify(edit.params.reply_markup)).toContain(texts.retry);
+    const entry = await eventually(() => {
+      const first = jobs.getSnapshot().inbox.entries[0];
+      return first?.job.state === "failed" && first.local.kind === "failed" ? first : undefined;
+    }, 5000, "failed in the inbox");
+    expect(retryAction(entry)).toBe("relay");
+    jobs.retryJob(entry.job.id);
+    await h.api.waitForCall("editMessageText", (call) => call.params.text === "second try", 10_000);
+    const shown = h.api.callsTo("editMessageText").map((call) => call.params.text);
+    // As for the chat's Retry: this user's device is online, so the status says it is being transcribed.
+    expect(shown.slice(shown.indexOf(texts.failed(FINAL_FAILURES.memory)) + 1)).toEqual([texts.statusWorking, "second try"]);
   });
 
   it("waits while the page is busy, and with automatic mode off until asked", async () => {

@@ -185,6 +185,6 @@ describe("JobDelivery (through JobService)", () => {
     expect(await store.listUndeliveredIds(now + 1_000_000)).toEqual([]);
     // The app's inbox hears of it.
     const gone = events.filter((event) => event.name === "job-gone").map((event) => JSON.parse(event.data));
-    expect(gone.at(-1)).toEqual({ id, reason: "done", deliveryFailed: true });
+    expect(gone.at(-1)).toEqual({ id, reason: "done", deliveryFailed: true, failureKind: "delivery-failed" });
   });
 });

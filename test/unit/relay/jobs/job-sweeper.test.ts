@@ -50,6 +50,6 @@ describe("JobSweeper (through JobService.sweep)", () => {
     await jobs.sweep();
     expect(gateway.texts("edit")).toEqual([texts.expired(600)]);
     expect(events.map((e) => e.name)).toEqual(["job-gone"]);
-    expect(JSON.parse(events[0]?.data ?? "{}")).toEqual({ id, reason: "expired" });
+    expect(JSON.parse(events[0]?.data ?? "{}")).toEqual({ id, reason: "expired", failureKind: "expired" });
   });
 });
