@@ -39,6 +39,8 @@ export interface JobServiceOptions {
   readonly leaseSeconds: number;
   readonly jobExpirySeconds: number;
   readonly jobsPerMinute: number;
+  /** See `RelayConfig.deliveryLockMs`; 30 s when not given. */
+  readonly deliveryLockMs?: number;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
@@ -83,6 +85,7 @@ export class JobService {
             gateway: this.gateway,
             publicUrl: this.publicUrl,
             expirySeconds: this.expirySeconds,
+            ...(options.deliveryLockMs === undefined ? {} : { lockMs: options.deliveryLockMs }),
             now: this.now,
             onDeliveryFailed: (job) => this.feed.gone(job, job.state === "done" || job.state === "failed" ? job.state : "expired"),
           });
