@@ -199,6 +199,7 @@ interface Intercept {
   readonly predicate: (call: RecordedCall) => boolean;
   readonly at: "before" | "during" | "after";
   readonly onReached: () => void;
+  readonly onAnswering?: () => void;
 }
 
 /** See the module comment. */
@@ -311,10 +312,11 @@ export class FakeBotApi {
    * Stops at the next call of `method` matching `predicate`, at one step, and runs `onReached` there
    * (synchronously, e.g. to SIGKILL the relay): `before` — the call is never carried out nor
    * answered; `during` — it is carried out (a message exists) but never answered; `after` — it is
-   * carried out and answered, and `onReached` runs right after the answer is written.
+   * carried out and answered: `onAnswering` runs just before the answer is written (e.g. SIGSTOP the
+   * relay, so it cannot act on the answer), `onReached` once the answer has left for the socket.
    */
-  interceptNext(method: string, predicate: (call: RecordedCall) => boolean, at: Intercept["at"], onReached: () => void): void {
-    this.intercepts.push({ method, predicate, at, onReached });
+  interceptNext(method: string, predicate: (call: RecordedCall) => boolean, at: Intercept["at"], onReached: () => void, onAnswering?: () => void): void {
+    this.intercepts.push({ method, predicate, at, onReached, ...(onAnswering === undefined ? {} : { onAnswering }) });
   }
 
   /**
@@ -436,9 +438,9 @@ export class FakeBotApi {
     const held = this.heldAnswers.get(res);
     if (held?.at === "during") return held.onReached();
     const text = JSON.stringify(body);
+    if (held?.at === "after") held.onAnswering?.();
     res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.end(text);
-    if (held?.at === "after") held.onReached();
+    res.end(text, held?.at === "after" ? held.onReached : undefined);
   }
 
   private ok(res: ServerResponse, result: unknown): void {

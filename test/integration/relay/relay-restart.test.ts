@@ -157,7 +157,8 @@ describe("relay killed with SIGKILL mid-job", () => {
  * Item 2 of the issue, step by step: a 3-part transcript's delivery, with the relay killed (SIGKILL,
  * from inside the stand-in Bot API, so the moment is exact) before a part's message is sent, while
  * it is in flight (Telegram made it, the answer never came back), and after the answer arrived but
- * before the relay recorded it. After a restart every part is in the chat exactly once; a message
+ * before the relay recorded it (the relay is stopped with SIGSTOP before the answer is written and
+ * killed once it has left, so it cannot record it whatever the scheduler does). After a restart every part is in the chat exactly once; a message
  * the relay never learnt the id of stays as one stray placeholder, never as a second copy of a part.
  */
 describe("relay killed with SIGKILL at each step of sending a part", () => {
@@ -213,10 +214,18 @@ describe("relay killed with SIGKILL at each step of sending a part", () => {
       call.params.chat_id === user.id &&
       (method === "sendMessage" ? call.params.text === texts.partPlaceholder(part, 3) : call.params.text === parts[part - 1]);
     let reached = false;
-    api.interceptNext(method, matches, at, () => {
-      reached = true;
-      first.process.kill("SIGKILL");
-    });
+    api.interceptNext(
+      method,
+      matches,
+      at,
+      () => {
+        reached = true;
+        first.process.kill("SIGKILL");
+      },
+      // `after`: stopped before the answer is written, so it reaches the relay's socket but the relay
+      // can never act on it, however the machine schedules the two processes.
+      () => first.process.kill("SIGSTOP"),
+    );
     await client.postResult(job.id, claim.lease, { text, segments: [], language: "en" }).catch(() => null);
     await kill(first);
     expect(reached).toBe(true);
