@@ -13,20 +13,7 @@ import { toEvent, toJob, type JobRow, type SessionRow } from "./sqlite-rows";
 import { ADDED_JOB_COLUMNS, MIGRATE_FROM_1, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
 import { isRecord } from "../../lib/guards";
 import { prepareStatements, type Statements } from "./sqlite-statements";
-import type {
-  ChatSettings,
-  ClaimOutcome,
-  Finish,
-  FinishOutcome,
-  JobRecord,
-  Lease,
-  LinkCodeRecord,
-  NewJob,
-  RelayStore,
-  SessionRecord,
-  StatusKind,
-  StoredEvent,
-} from "../ports/relay-store";
+import type { ChatSettings, ClaimOutcome, Finish, FinishOutcome, JobRecord, Lease, LinkCodeRecord, NewJob, RelayStore, SessionRecord, StatusKind, StoredEvent } from "../ports/relay-store";
 
 /** Opens (and creates or migrates) the SQLite store at `path`; `":memory:"` keeps it in memory. */
 export function openSqliteStore(path: string): SqliteStore {
