@@ -50,6 +50,11 @@ export interface RelayConfig extends SecurityConfig {
   /** How often leases, expiries and undelivered results are checked, in milliseconds. */
   readonly sweepIntervalMs: number;
   /**
+   * How long one relay holds the right to tell a chat about a job, in milliseconds (paced calls
+   * add to it): after a crash mid-delivery, that delivery resumes this long after it started.
+   */
+  readonly deliveryLockMs: number;
+  /**
    * With Redis and long polling: how long the polling instance's lease lasts without renewal,
    * in milliseconds. It is renewed every third of that; a standby takes over within about this long
    * after the polling instance dies.
@@ -99,6 +104,7 @@ const DEFAULTS = {
   linksPerMinute: 20,
   gcEveryBytes: 2 * 1024 * 1024,
   sweepIntervalMs: 1000,
+  deliveryLockMs: 30_000,
   redisPrefix: "relay:",
   redisCommandTimeoutMs: 10_000,
   leaderLeaseMs: 5000,
@@ -163,7 +169,7 @@ function parseBotMode(reader: Reader): BotMode {
  * Variables: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, RELAY_HOST, RELAY_PORT, RELAY_STORE, PUBLIC_URL,
  * WEBHOOK_URL, WEBHOOK_SECRET, INIT_DATA_MAX_AGE_S, JOB_EXPIRY_S, JOB_LEASE_S, RELAY_CORS_ORIGIN,
  * TELEGRAM_MAX_FILE_BYTES, RELAY_JOBS_PER_MIN, RELAY_REQUESTS_PER_MIN, RELAY_LINKS_PER_MIN, RELAY_GC_EVERY_BYTES, RELAY_SWEEP_INTERVAL_MS,
- * RELAY_REDIS_PREFIX, RELAY_REDIS_TIMEOUT_MS, RELAY_LEADER_LEASE_MS, RELAY_INSTANCE_ID, and those of
+ * RELAY_DELIVERY_LOCK_MS, RELAY_REDIS_PREFIX, RELAY_REDIS_TIMEOUT_MS, RELAY_LEADER_LEASE_MS, RELAY_INSTANCE_ID, and those of
  * {@link parseSecurity}: PORT, RELAY_ALLOW_PRIVATE_NETWORK, RELAY_TRUST_PROXY, SESSION_IDLE_S,
  * SESSION_MAX_AGE_S, RELAY_SESSIONS_PER_USER, RELAY_CODE_GUESSES_PER_MIN, RELAY_CODE_GUESSES_GLOBAL_PER_MIN,
  * RELAY_RETENTION_S.
@@ -196,6 +202,7 @@ export function parseConfig(env: Env): RelayConfig {
   const linksPerMinute = reader.integer("RELAY_LINKS_PER_MIN", DEFAULTS.linksPerMinute, 1, 1_000_000);
   const gcEveryBytes = reader.integer("RELAY_GC_EVERY_BYTES", DEFAULTS.gcEveryBytes, 0, 1024 * 1024 * 1024);
   const sweepIntervalMs = reader.integer("RELAY_SWEEP_INTERVAL_MS", DEFAULTS.sweepIntervalMs, 50, 60_000);
+  const deliveryLockMs = reader.integer("RELAY_DELIVERY_LOCK_MS", DEFAULTS.deliveryLockMs, 1000, 600_000);
   const leaderLeaseMs = reader.integer("RELAY_LEADER_LEASE_MS", DEFAULTS.leaderLeaseMs, 300, 120_000);
   const instanceId = reader.raw("RELAY_INSTANCE_ID");
   if (instanceId !== null && !/^[A-Za-z0-9:_.-]{1,100}$/.test(instanceId)) {
@@ -225,6 +232,7 @@ export function parseConfig(env: Env): RelayConfig {
     linksPerMinute,
     gcEveryBytes,
     sweepIntervalMs,
+    deliveryLockMs,
     leaderLeaseMs,
     instanceId,
   };

@@ -106,6 +106,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     leaseSeconds: config.leaseSeconds,
     jobExpirySeconds: config.jobExpirySeconds,
     jobsPerMinute: config.jobsPerMinute,
+    deliveryLockMs: config.deliveryLockMs,
     now,
   });
   const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds,

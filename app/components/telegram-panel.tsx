@@ -2,7 +2,7 @@
 
 import { useId, useState, type FormEvent } from "react";
 import type { ClientConfig } from "@/lib/app-config";
-import { canTakeByHand, entryStateName, entryStatusText, jobTitle, type InboxEntry } from "@/lib/telegram/inbox";
+import { entryStateName, entryStatusText, jobTitle, retryAction, type InboxEntry } from "@/lib/telegram/inbox";
 import { useRelay } from "../hooks/use-relay";
 import styles from "./telegram-panel.module.css";
 import type { JobTranscriber } from "@/lib/telegram/job-run";
@@ -33,20 +33,36 @@ function linkText(link: LinkState, inTelegram: boolean, connected: boolean): str
   }
 }
 
-function JobItem({ entry, canTake, onTake }: { readonly entry: InboxEntry; readonly canTake: boolean; readonly onTake: (id: string) => void }) {
+function JobItem({
+  entry,
+  canTake,
+  onTake,
+  onRetry,
+}: {
+  readonly entry: InboxEntry;
+  readonly canTake: boolean;
+  readonly onTake: (id: string) => void;
+  readonly onRetry: (id: string) => void;
+}) {
   const local = entry.local;
-  const again = local.kind === "released";
+  const retry = retryAction(entry);
+  const failed = (local.kind === "released" && local.reason === "failed") || local.kind === "failed" || entry.job.state === "failed" || entry.deliveryFailed === true;
   return (
     <li className={styles.job} data-testid="telegram-job" data-job-id={entry.job.id} data-state={entryStateName(entry)}>
       <div className={styles.jobHead}>
         <span className={styles.jobTitle}>{jobTitle(entry.job)}</span>
-        {canTakeByHand(entry) && (local.kind === "none" || again) && (
+        {entry.job.state === "pending" && local.kind === "none" && (
           <button type="button" className="button small" disabled={!canTake} onClick={() => onTake(entry.job.id)}>
-            {again ? "Try again" : "Transcribe"}
+            Transcribe
+          </button>
+        )}
+        {retry !== null && (
+          <button type="button" className="button small" data-testid="telegram-job-retry" disabled={retry === "take" && !canTake} onClick={() => onRetry(entry.job.id)}>
+            Retry
           </button>
         )}
       </div>
-      <p className={local.kind === "released" && local.reason === "failed" ? `${styles.jobStatus} ${styles.error}` : styles.jobStatus}>{entryStatusText(entry)}</p>
+      <p className={failed ? `${styles.jobStatus} ${styles.error}` : styles.jobStatus}>{entryStatusText(entry)}</p>
       {local.kind === "sent" && local.text.trim() !== "" && (
         <p className={styles.jobText} data-testid="telegram-job-text">
           {local.text}
@@ -73,7 +89,7 @@ export function TelegramPanel({
   /** The page is transcribing (a file of the user's or a Telegram job). */
   readonly busy: boolean;
 }) {
-  const { state, linkWithCode, linkWithTelegram, checkRelay, unlink, setAuto, takeJob } = useRelay(config, transcriber);
+  const { state, linkWithCode, linkWithTelegram, checkRelay, unlink, setAuto, takeJob, retryJob } = useRelay(config, transcriber);
   const [code, setCode] = useState("");
   const codeId = useId();
   const autoId = useId();
@@ -167,7 +183,7 @@ export function TelegramPanel({
           ) : (
             <ul className={styles.inbox} data-testid="telegram-inbox" aria-label="Telegram messages">
               {entries.map((entry) => (
-                <JobItem key={entry.job.id} entry={entry} canTake={!busy && currentJobId === null} onTake={takeJob} />
+                <JobItem key={entry.job.id} entry={entry} canTake={!busy && currentJobId === null} onTake={takeJob} onRetry={retryJob} />
               ))}
             </ul>
           )}

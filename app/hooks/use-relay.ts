@@ -53,6 +53,8 @@ export interface RelayControls {
   readonly unlink: () => void;
   readonly setAuto: (auto: boolean) => void;
   readonly takeJob: (id: string) => void;
+  /** The inbox's Retry button (see `retryAction` in `lib/telegram/inbox.ts`). */
+  readonly retryJob: (id: string) => void;
 }
 
 /**
@@ -85,5 +87,6 @@ export function useRelay(config: ClientConfig, transcriber: JobTranscriber): Rel
     unlink: useCallback(() => void runnerFor(config).unlink(), [config]),
     setAuto: useCallback((auto: boolean) => runnerFor(config).setAuto(auto), [config]),
     takeJob: useCallback((id: string) => runnerFor(config).takeJob(id), [config]),
+    retryJob: useCallback((id: string) => runnerFor(config).retryJob(id), [config]),
   };
 }

@@ -11,7 +11,18 @@ import type { Segment } from "../transcript/types";
 import { RelayClientError, relayErrorFrom } from "./client-error";
 import { subscribeToEvents, type EventSubscription, type SubscriptionHandlers, type SubscriptionOptions } from "./event-subscription";
 import { parseJobSummary, parseRelayUser, type Parsed } from "./parse";
-import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobSummary, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "./protocol";
+import type { PostedFailureKind } from "./failure-kinds";
+import {
+  RELAY_PATHS,
+  type ClaimResponse,
+  type FinishResponse,
+  type HeartbeatResponse,
+  type JobSummary,
+  type ReleaseResponse,
+  type RetryResponse,
+  type SessionInfoResponse,
+  type SessionResponse,
+} from "./protocol";
 
 /** The `fetch` the client uses; inject one in tests. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -135,9 +146,17 @@ export class RelayClient {
     return this.finish(RELAY_PATHS.result(jobId), { lease, text: result.text, segments: result.segments, language: result.language });
   }
 
-  /** Reports that this device could not transcribe the job; the chat is told `message`. */
-  async postFailure(jobId: string, lease: string, message: string): Promise<FinishResponse> {
-    return this.finish(RELAY_PATHS.failure(jobId), { lease, message });
+  /** Reports that this device could not transcribe the job; the chat is told `message` (and, by `failureKind`, whether Retry can help). */
+  async postFailure(jobId: string, lease: string, message: string, failureKind?: PostedFailureKind): Promise<FinishResponse> {
+    return this.finish(RELAY_PATHS.failure(jobId), { lease, message, ...(failureKind === undefined ? {} : { failureKind }) });
+  }
+
+  /** The inbox's Retry of a failed, expired or undelivered job (the chat's status follows); 409 where retrying cannot help. */
+  async retry(jobId: string): Promise<RetryResponse> {
+    const body = await this.request("POST", RELAY_PATHS.retry(jobId));
+    const status = isRecord(body) ? body.status : undefined;
+    if (status !== "requeued" && status !== "resent") throw new RelayClientError(200, "bad_response", "unexpected relay response: no status");
+    return { status };
   }
 
   /** Follows the session's job events until closed, reconnecting with backoff and `Last-Event-ID`. */

@@ -4,6 +4,7 @@
  */
 import { isRecord } from "../guards";
 import type { Segment } from "../transcript/types";
+import { POSTED_FAILURE_KINDS, isFailureKind, isPostedFailureKind } from "./failure-kinds";
 import {
   JOB_KINDS,
   JOB_STATES,
@@ -123,7 +124,9 @@ export function parseFailureRequest(body: unknown): Parsed<FailureRequest> {
   if (!lease.ok) return fail(lease.error);
   const { message } = body;
   if (typeof message !== "string" || message.trim().length === 0) return fail(`"message" must be a non-empty string`);
-  return ok({ lease: lease.value, message: message.slice(0, RELAY_LIMITS.maxFailureMessageChars) });
+  const { failureKind } = body;
+  if (failureKind !== undefined && !isPostedFailureKind(failureKind)) return fail(`"failureKind" must be one of ${POSTED_FAILURE_KINDS.join(", ")} when present`);
+  return ok({ lease: lease.value, message: message.slice(0, RELAY_LIMITS.maxFailureMessageChars), ...(failureKind === undefined ? {} : { failureKind }) });
 }
 
 /** Checks a user object sent by the relay. */
@@ -156,12 +159,19 @@ export function parseJobSummary(value: unknown): Parsed<JobSummary> {
 /** Checks the data of a `job-gone` event. */
 export function parseJobGoneData(value: unknown): Parsed<JobGoneData> {
   if (!isRecord(value)) return fail("job-gone data must be an object");
-  const { id, reason, message, deliveryFailed } = value;
+  const { id, reason, message, deliveryFailed, failureKind } = value;
   if (typeof id !== "string" || id.length === 0) return fail("job-gone id must be a non-empty string");
   if (reason !== "done" && reason !== "failed" && reason !== "expired") return fail("job-gone reason must be done, failed or expired");
   if (message !== undefined && typeof message !== "string") return fail("job-gone message must be a string when present");
   if (deliveryFailed !== undefined && deliveryFailed !== true) return fail("job-gone deliveryFailed must be true when present");
-  return ok({ id, reason, ...(message === undefined ? {} : { message }), ...(deliveryFailed === true ? { deliveryFailed } : {}) });
+  // An unknown kind (a newer relay) is dropped rather than refusing the event.
+  return ok({
+    id,
+    reason,
+    ...(message === undefined ? {} : { message }),
+    ...(deliveryFailed === true ? { deliveryFailed } : {}),
+    ...(isFailureKind(failureKind) ? { failureKind } : {}),
+  });
 }
 
 /** Checks an error body; anything else yields null. */

@@ -5,6 +5,7 @@
  * untrusted JSON against it are in ./parse.
  */
 import type { Segment } from "../transcript/types";
+import type { FailureKind, PostedFailureKind } from "./failure-kinds";
 
 
 /** What kind of Telegram media a job was made from. */
@@ -108,6 +109,8 @@ export interface ResultRequest {
 export interface FailureRequest {
   readonly lease: string;
   readonly message: string;
+  /** Which failure it is, so the chat and the inbox offer Retry only where it can help; absent from older apps. */
+  readonly failureKind?: PostedFailureKind;
 }
 
 /** Answer to result and failure: `duplicate` means an earlier identical post already counted. */
@@ -118,6 +121,15 @@ export interface FinishResponse {
 /** POST /api/jobs/:id/release. */
 export interface ReleaseResponse {
   readonly released: boolean;
+}
+
+/**
+ * POST /api/jobs/:id/retry (no body): the inbox's Retry. `requeued`: the job waits for a device
+ * again; `resent`: its outcome is being shown in the chat again (a delivery that had failed).
+ * 404 when the job is not the user's, 409 when it cannot be retried (see `failure-kinds.ts`).
+ */
+export interface RetryResponse {
+  readonly status: "requeued" | "resent";
 }
 
 /** Stable error codes of the relay API; switch on these, not on messages. */
@@ -186,6 +198,8 @@ export interface JobGoneData {
   readonly message?: string;
   /** Present (true) when the outcome could not be shown in the chat even after retries. */
   readonly deliveryFailed?: true;
+  /** Why it fell short (failed, expired, or not shown in the chat); absent for a transcript shown. */
+  readonly failureKind?: FailureKind;
 }
 
 /**
@@ -229,6 +243,7 @@ export const RELAY_PATHS = {
   result: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/result`,
   failure: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/failure`,
   release: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/release`,
+  retry: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/retry`,
   /** The patterns the relay's router matches for the job paths above (`:id` is the job id). */
   routes: {
     claim: "/api/jobs/:id/claim",
@@ -237,5 +252,6 @@ export const RELAY_PATHS = {
     result: "/api/jobs/:id/result",
     failure: "/api/jobs/:id/failure",
     release: "/api/jobs/:id/release",
+    retry: "/api/jobs/:id/retry",
   },
 } as const;

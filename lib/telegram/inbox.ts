@@ -3,6 +3,7 @@
  * this device did, which job to take next, and the words the panel shows. Browser-safe and free of
  * I/O, so it is unit-tested in Node; `lib/telegram/jobs-runner.ts` drives it against the relay.
  */
+import { insteadOfRetry, retryHelps, type FailureKind } from "../relay/failure-kinds";
 import type { JobGoneData, JobGoneReason, JobKind, JobSummary } from "../relay/protocol";
 
 // ---------------------------------------------------------------------------------------------
@@ -19,8 +20,8 @@ export type LocalJobState =
   | { readonly kind: "sent"; readonly text: string }
   /** Cancelled or failed here and given back to the relay, so another device (or a retry) can take it. */
   | { readonly kind: "released"; readonly reason: "cancelled" | "failed"; readonly message: string | null }
-  /** Failed here for a reason no device would overcome; the relay was told, so the chat shows it with Retry. */
-  | { readonly kind: "failed"; readonly message: string }
+  /** Failed here for a reason no other device would overcome; the relay was told, so the chat shows it. */
+  | { readonly kind: "failed"; readonly message: string; readonly failureKind?: FailureKind }
   /** Another session holds it (our claim lost, or our lease expired). */
   | { readonly kind: "taken" };
 
@@ -32,6 +33,8 @@ export interface InboxEntry {
   readonly failure?: string;
   /** The relay could not show the outcome in the chat, even after retries. */
   readonly deliveryFailed?: boolean;
+  /** Why it failed or fell short, as the relay judged it when it ended. */
+  readonly failureKind?: FailureKind;
 }
 
 /** The inbox, oldest job first. */
@@ -46,7 +49,14 @@ export type InboxAction =
   /** A `job` event: a job appeared or changed state. */
   | { readonly type: "job"; readonly job: JobSummary }
   /** A `job-gone` event. */
-  | { readonly type: "gone"; readonly id: string; readonly reason: JobGoneReason; readonly message?: string; readonly deliveryFailed?: boolean }
+  | {
+      readonly type: "gone";
+      readonly id: string;
+      readonly reason: JobGoneReason;
+      readonly message?: string;
+      readonly deliveryFailed?: boolean;
+      readonly failureKind?: FailureKind;
+    }
   /** This device started, progressed or ended work on a job. */
   | { readonly type: "local"; readonly id: string; readonly local: LocalJobState }
   /** Signed out: forget everything. */
@@ -60,6 +70,7 @@ export function goneAction(gone: JobGoneData): InboxAction {
     reason: gone.reason,
     ...(gone.message === undefined ? {} : { message: gone.message }),
     ...(gone.deliveryFailed === true ? { deliveryFailed: true } : {}),
+    ...(gone.failureKind === undefined ? {} : { failureKind: gone.failureKind }),
   };
 }
 
@@ -88,8 +99,9 @@ function byCreation(a: InboxEntry, b: InboxEntry): number {
 function merge(entry: InboxEntry | undefined, job: JobSummary): InboxEntry {
   if (entry === undefined) return { job, local: { kind: "none" } };
   const local = entry.local;
-  // A job offered again (a lease expired, the chat's Retry) may be taken again, unless the user cancelled it here.
-  if (job.state === "pending" && (local.kind === "taken" || (local.kind === "sent" && entry.job.state !== "pending"))) return { job, local: { kind: "none" } };
+  // A job offered again (a lease expired, a Retry) may be taken again, unless the user cancelled it here.
+  const again = entry.job.state !== "pending" && (local.kind === "sent" || local.kind === "failed");
+  if (job.state === "pending" && (local.kind === "taken" || again)) return { job, local: { kind: "none" } };
   return { job, local };
 }
 
@@ -133,11 +145,14 @@ export function inboxReducer(state: InboxState, action: InboxAction): InboxState
       const entries = state.entries.map((entry) => {
         if (entry.job.id !== action.id) return entry;
         found = true;
+        // Each job-gone says the whole truth: one without `deliveryFailed` follows a delivery resent.
+        const { deliveryFailed: _was, failureKind: _before, ...rest } = entry;
         return {
-          ...entry,
+          ...rest,
           job: { ...entry.job, state: action.reason },
           ...(action.message === undefined ? {} : { failure: action.message }),
           ...(action.deliveryFailed === true ? { deliveryFailed: true } : {}),
+          ...(action.failureKind === undefined ? {} : { failureKind: action.failureKind }),
         };
       });
       return found ? { entries: trimFinished(entries) } : state;
@@ -171,6 +186,30 @@ export function nextJobToTake(state: InboxState, now: number): JobSummary | null
 /** True when the user may start this job by hand (pending at the relay, and nothing running here on it). */
 export function canTakeByHand(entry: InboxEntry): boolean {
   return entry.job.state === "pending" && !isWorking(entry.local);
+}
+
+/**
+ * Why the entry failed or fell short, or null: what the relay said when it ended (a delivery that
+ * failed, a failure's kind, expiry), else what happened on this device (cancelled, failed here).
+ */
+export function entryFailureKind(entry: InboxEntry): FailureKind | null {
+  const { job, local } = entry;
+  if (entry.deliveryFailed === true) return "delivery-failed";
+  if (job.state === "expired") return "expired";
+  if (job.state === "failed" || local.kind === "failed") return entry.failureKind ?? (local.kind === "failed" ? (local.failureKind ?? "other") : "other");
+  if (job.state === "pending" && local.kind === "released") return local.reason === "cancelled" ? "cancelled" : "other";
+  return null;
+}
+
+/**
+ * What the entry's Retry button does, or null for none (the same table as the chat's:
+ * `failure-kinds.ts`). `take`: the job waits at the relay, so this device takes it again;
+ * `relay`: the relay requeues it (or resends its outcome) through the retry route.
+ */
+export function retryAction(entry: InboxEntry): "take" | "relay" | null {
+  const kind = entryFailureKind(entry);
+  if (kind === null || !retryHelps(kind) || isWorking(entry.local)) return null;
+  return entry.job.state === "pending" ? "take" : "relay";
 }
 
 /** One word for the entry's state, for `data-state` attributes and styling. */
@@ -221,7 +260,8 @@ export function entryStatusText(entry: InboxEntry): string {
         ? "Cancelled here; it waits in Telegram for you or another device."
         : `Failed on this device (${local.message ?? "unknown error"}); it waits in Telegram for another try.`;
     case "failed":
-      return `Failed: ${local.message}. Tap Retry in the chat to try again.`;
+      if (entry.job.state === "failed" || entry.job.state === "claimed") return failedText(local.message, entryFailureKind(entry) ?? "other");
+      break;
     case "taken":
       if (entry.job.state !== "pending" && entry.job.state !== "claimed") break;
       return "Another device or tab is transcribing it.";
@@ -236,8 +276,12 @@ export function entryStatusText(entry: InboxEntry): string {
     case "done":
       return "Done.";
     case "failed":
-      return entry.failure === undefined ? "Failed; Telegram has a Retry button." : `Failed: ${entry.failure}. Tap Retry in the chat to try again.`;
+      return entry.failure === undefined ? "Failed; tap Retry to try again." : failedText(entry.failure, entryFailureKind(entry) ?? "other");
     case "expired":
       return "Expired: nobody transcribed it in time.";
   }
+}
+
+function failedText(message: string, kind: FailureKind): string {
+  return `Failed: ${message}. ${insteadOfRetry(kind) ?? "Tap Retry to try again."}`;
 }

@@ -3,13 +3,16 @@
  * fetches the audio, waits until the page is free, hands the file to the transcriber and posts the
  * text (retrying a network failure). A run cancelled (or failed for a reason another device may not
  * share) gives the job back (release) so another device, or a retry, can take it; a file that is not
- * audio, or a model out of memory on every attempt, is posted as a failure so the chat says why. `JobScheduler` (job-scheduler.ts) calls {@link runJob} for each job.
+ * audio, one that is empty or cut short, or a model out of memory on every attempt, is posted as a
+ * failure with its kind, so the chat says why (with Retry only where it can help).
+ * `JobScheduler` (job-scheduler.ts) calls {@link runJob} for each job.
  */
 import { describeError } from "../errors";
 import { createLogger } from "../logger";
 import { type RelayClient } from "../relay/client";
 import type { ClaimResponse, JobSummary } from "../relay/protocol";
 import type { Segment } from "../transcript/types";
+import type { PostedFailureKind } from "../relay/failure-kinds";
 import { type LocalJobState } from "./inbox";
 import { audioFileName, audioMimeType, heartbeatIntervalMs } from "./job-audio";
 import { RelayClientError } from "../relay/client-error";
@@ -25,13 +28,21 @@ export type JobRunOutcome =
       readonly attempt?: { readonly model: string };
     }
   | { readonly kind: "cancelled" }
-  | { readonly kind: "failed"; readonly message: string; readonly reason?: "input" | "memory" | "other" };
+  | { readonly kind: "failed"; readonly message: string; readonly reason?: "input" | "empty" | "memory" | "other" };
 
 /** What the chat is told when a job cannot succeed on any device, by the run's failure reason. */
 export const FINAL_FAILURES = {
   input: "this file is not audio the app can read",
+  empty: "this file is empty or cut short",
   memory: "the model ran out of memory on every device",
 } as const;
+
+/** The failure kind posted with each final failure (it decides whether the chat offers Retry). */
+const FINAL_FAILURE_KINDS: Readonly<Record<keyof typeof FINAL_FAILURES, PostedFailureKind>> = {
+  input: "not-audio",
+  empty: "empty",
+  memory: "memory",
+};
 
 /**
  * The page's transcriber, as the runner uses it: one run at a time, cancellable, and a store the
@@ -151,7 +162,7 @@ export async function runJob(context: JobRunContext, summary: JobSummary): Promi
         await giveBack(context, client, id, held, "cancelled", null);
         return;
       case "failed":
-        if (outcome.reason === "input" || outcome.reason === "memory") await postFailure(context, client, id, held, FINAL_FAILURES[outcome.reason], outcome.message);
+        if (outcome.reason === "input" || outcome.reason === "empty" || outcome.reason === "memory") await postFailure(context, client, id, held, outcome.reason, outcome.message);
         else await giveBack(context, client, id, held, "failed", outcome.message);
         return;
       case "done":
@@ -197,10 +208,12 @@ async function deliver(context: JobRunContext, client: RelayClient, job: JobSumm
  * Ends the job as failed at the relay, so the chat says why (with Retry) instead of waiting for a
  * device that would fail the same way. When the post does not get through, the job is given back.
  */
-async function postFailure(context: JobRunContext, client: RelayClient, id: string, lease: string, reason: string, detail: string): Promise<void> {
+async function postFailure(context: JobRunContext, client: RelayClient, id: string, lease: string, final: keyof typeof FINAL_FAILURES, detail: string): Promise<void> {
   log.warn(`job ${id} cannot be transcribed: ${detail}`);
+  const reason = FINAL_FAILURES[final];
+  const failureKind = FINAL_FAILURE_KINDS[final];
   try {
-    await client.postFailure(id, lease, reason);
+    await client.postFailure(id, lease, reason, failureKind);
   } catch (error) {
     if (isConflict(error)) {
       context.setLocal(id, { kind: "taken" });
@@ -210,7 +223,7 @@ async function postFailure(context: JobRunContext, client: RelayClient, id: stri
     await giveBack(context, client, id, lease, "failed", detail);
     return;
   }
-  context.setLocal(id, { kind: "failed", message: reason });
+  context.setLocal(id, { kind: "failed", message: reason, failureKind });
 }
 
 /** Releases the lease so the job waits for another device or a retry; the inbox says why. */

@@ -18,7 +18,7 @@ import { forgivingStorage, type KeyValueStorage } from "../storage";
 import { createLogger } from "../logger";
 import { RelayClient, type FetchLike } from "../relay/client";
 import type { RelayUser } from "../relay/protocol";
-import { inboxReducer, type InboxAction } from "./inbox";
+import { inboxReducer, retryAction, type InboxAction } from "./inbox";
 import { normalizeLinkCode } from "../relay/link-code";
 import type { JobTranscriber } from "./job-run";
 import { JobScheduler } from "./job-scheduler";
@@ -233,6 +233,18 @@ export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
   /** Transcribes one job now, at the user's request (automatic mode off, or a job cancelled or failed here). */
   takeJob(id: string): void {
     this.scheduler.takeJob(id);
+  }
+
+  /**
+   * The inbox's Retry (offered where `retryAction` says): a job waiting at the relay is taken again
+   * here; a failed, expired or undelivered one is retried by the relay, which updates the chat as its
+   * own Retry button would, and the job comes back through the event stream.
+   */
+  retryJob(id: string): void {
+    const entry = this.snapshot.inbox.entries.find((candidate) => candidate.job.id === id);
+    const action = entry === undefined ? null : retryAction(entry);
+    if (action === "take") this.takeJob(id);
+    if (action === "relay") this.client?.retry(id).catch((error: unknown) => log.warn(`the relay did not retry job ${id}`, describeError(error)));
   }
 
   /** Stops everything (tests; a page simply closes). A job in progress keeps its lease until it expires. */

@@ -24,8 +24,11 @@ export type RunOutcome =
   | {
       readonly kind: "failed";
       readonly message: string;
-      /** `input`: the file is not audio we can read; `memory`: every attempt of the plan ran out of memory. */
-      readonly reason?: "input" | "memory" | "other";
+      /**
+       * `input`: the file is not audio we can read; `empty`: it is empty, cut short or damaged, or
+       * has no sound; `memory`: every attempt of the plan ran out of memory.
+       */
+      readonly reason?: "input" | "empty" | "memory" | "other";
     };
 
 /** True while a run is decoding, loading or transcribing: the page should not start another. */

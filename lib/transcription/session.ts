@@ -8,6 +8,7 @@
 import { ExternalStore } from "../external-store";
 import { createLogger } from "../logger";
 import type { AudioSource } from "../audio/source";
+import { AudioDecodeError } from "../audio/decode";
 import { monoSource } from "../audio/source";
 import { describeAttempt, type Attempt } from "../model/catalog";
 import type { DeviceProfile } from "../model/device-profile";
@@ -200,7 +201,8 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
       log.warn(`could not decode ${label}`, error);
       const message = inputFailureMessage(error);
       this.setPhase({ kind: "error", message, details: errorDetails(error) });
-      return this.finish({ kind: "failed", message, reason: "input" });
+      const reason = error instanceof AudioDecodeError && error.code !== "not-audio" ? "empty" : "input";
+      return this.finish({ kind: "failed", message, reason });
     }
     const found = this.snapshot.profile ?? (await (this.ready ?? this.deps.probeDevice()));
     const attempts = (this.snapshot.plan ?? this.planFor(found, this.snapshot)).attempts;

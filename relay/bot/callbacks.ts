@@ -24,7 +24,7 @@ export function callbacksComposer(services: BotServices): Composer<Context> {
     }
     if (data.startsWith(CALLBACK.retry)) {
       const outcome = await jobs.retry(data.slice(CALLBACK.retry.length), ctx.from.id);
-      const text = outcome === "requeued" ? texts.requeued : outcome === "not-yours" ? texts.notYours : texts.notRequeueable;
+      const text = outcome === "requeued" || outcome === "resent" ? texts.requeued : outcome === "not-yours" ? texts.notYours : texts.notRequeueable;
       await ctx.answerCallbackQuery({ text });
       return;
     }

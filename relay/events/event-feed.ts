@@ -6,6 +6,7 @@
 import { RELAY_EVENT_NAMES, type JobGoneData, type JobGoneReason } from "../../lib/relay/protocol";
 import { createLogger } from "../../lib/logger";
 import { toJobSummary } from "../jobs/job-summary";
+import { failureKindOf } from "../jobs/job-failure-kind";
 import type { JobRecord } from "../ports/relay-store";
 import type { EventBus } from "../ports/event-bus";
 
@@ -26,13 +27,16 @@ export class EventFeed {
   /**
    * Tells the owner's sessions the job is finished and can be forgotten, with the failure's reason;
    * sent again with `deliveryFailed` when the chat could not be told, so the app's inbox shows it.
+   * `failureKind` lets the inbox offer Retry exactly where the chat does.
    */
   async gone(job: JobRecord, reason: JobGoneReason): Promise<void> {
+    const failureKind = failureKindOf(job);
     const data: JobGoneData = {
       id: job.id,
       reason,
       ...(reason === "failed" && job.failureMessage !== null ? { message: job.failureMessage } : {}),
       ...(job.deliveryFailed ? { deliveryFailed: true } : {}),
+      ...(failureKind === null ? {} : { failureKind }),
     };
     await this.append(job.ownerId, RELAY_EVENT_NAMES.jobGone, JSON.stringify(data));
   }

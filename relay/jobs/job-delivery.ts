@@ -14,7 +14,7 @@ import { appButtonFor, outcomeMessages, waitingMessage } from "./job-messages";
 
 const log = createLogger("relay:jobs");
 
-/** How long one relay may hold the right to tell the chat about a job (a crash mid-delivery frees it after this). */
+/** How long one relay may hold the right to tell the chat about a job by default (a crash mid-delivery frees it after this). */
 const DELIVERY_LOCK_MS = 30_000;
 /** Give up telling the chat after this many failed attempts (the result stays stored). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -26,6 +26,8 @@ export interface JobDeliveryOptions {
   readonly gateway: ChatGateway;
   readonly publicUrl: string | null;
   readonly expirySeconds: number;
+  /** How long the delivery lock lasts before paced calls are added; {@link DELIVERY_LOCK_MS} when not given. */
+  readonly lockMs?: number;
   readonly now: () => number;
   /** Called once when telling the chat failed for good (the app's inbox is told). */
   readonly onDeliveryFailed?: (job: JobRecord) => Promise<void>;
@@ -94,7 +96,7 @@ export class JobDelivery {
     if (peek === null) return;
     const now = this.options.now();
     const estimate = outcomeMessages(peek, null, this.options.expirySeconds).length;
-    const job = await store.lockDelivery(jobId, now, now + DELIVERY_LOCK_MS + 2 * estimate * (gateway.paceMs?.(peek.chatId) ?? 0));
+    const job = await store.lockDelivery(jobId, now, now + (this.options.lockMs ?? DELIVERY_LOCK_MS) + 2 * estimate * (gateway.paceMs?.(peek.chatId) ?? 0));
     if (job === null) return;
     try {
       const messages = outcomeMessages(job, this.appButton(job.chatId), this.options.expirySeconds);

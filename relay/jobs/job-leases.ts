@@ -1,19 +1,25 @@
 /**
- * The session side of holding a job: a browser session claims a job under a lease, keeps it with
- * heartbeats, streams its audio while it holds it, or gives it back. Other users' jobs are 404, a job
- * another session holds (or a stale lease) 409. `JobService` owns one and forwards to it; nothing
- * else calls it.
+ * The lease side of the job service: a browser session claims a job, keeps its lease alive, streams
+ * its audio and gives it back, and the chat's status message follows ("transcribing" while a session
+ * holds it, "waiting for your device" once it is given back). `JobService` owns one and forwards
+ * its session API to it; nothing else calls it.
  */
 import type { Readable } from "node:stream";
 import type { ClaimResponse } from "../../lib/relay/protocol";
 import { newLeaseToken } from "../auth/secrets";
-import { ConflictError, NotFoundError } from "../errors";
+import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
 import type { ChatGateway } from "../ports/chat-gateway";
 import type { RelayStore } from "../ports/relay-store";
 import type { JobDelivery } from "./job-delivery";
 import { publicState, toJobSummary } from "./job-summary";
-import type { SessionActor } from "./job-service";
+
+/** The caller of a session API: which Telegram user, which session. */
+export interface SessionActor {
+  readonly userId: number;
+  /** Stable per session, not secret (derived from the token hash). */
+  readonly sessionId: string;
+}
 
 /** An audio stream ready to send to the browser. */
 export interface AudioStream {
@@ -26,26 +32,22 @@ export interface AudioStream {
 export interface JobLeasesOptions {
   readonly store: RelayStore;
   readonly feed: EventFeed;
-  /** Null when the relay runs without the bot (no status messages to update). */
+  /** Null when the relay runs without the bot (no audio to open, no chat to tell). */
+  readonly gateway: ChatGateway | null;
   readonly delivery: JobDelivery | null;
-  /** The chat, for the audio; throws when the relay runs without the bot. */
-  readonly requireGateway: () => ChatGateway;
-  readonly leaseSeconds: number;
+  readonly leaseMs: number;
   readonly now: () => number;
 }
 
 /** See the module comment. */
 export class JobLeases {
-  private readonly leaseMs: number;
-
-  constructor(private readonly options: JobLeasesOptions) {
-    this.leaseMs = options.leaseSeconds * 1000;
-  }
+  constructor(private readonly options: JobLeasesOptions) {}
 
   /** Claims a job for this session: 404 when not the user's, 409 when another session holds it or it is finished. */
   async claim(actor: SessionActor, jobId: string): Promise<ClaimResponse> {
+    const { store, feed, delivery, leaseMs } = this.options;
     const now = this.options.now();
-    const outcome = await this.options.store.claimJob(jobId, actor.userId, { token: newLeaseToken(), sessionId: actor.sessionId, expiresAt: now + this.leaseMs }, now);
+    const outcome = await store.claimJob(jobId, actor.userId, { token: newLeaseToken(), sessionId: actor.sessionId, expiresAt: now + leaseMs }, now);
     switch (outcome.kind) {
       case "not-found":
         throw new NotFoundError("no such job");
@@ -59,34 +61,37 @@ export class JobLeases {
     const job = outcome.job;
     const lease = job.lease;
     if (lease === null) throw new ConflictError("the claim did not stick; try again");
-    await this.options.delivery?.showStatus(job, true);
-    await this.options.feed.job(job);
-    return { lease: lease.token, expiresAt: new Date(lease.expiresAt).toISOString(), leaseSeconds: this.leaseMs / 1000, job: toJobSummary(job, now) };
+    await delivery?.showStatus(job, true);
+    await feed.job(job);
+    return { lease: lease.token, expiresAt: new Date(lease.expiresAt).toISOString(), leaseSeconds: leaseMs / 1000, job: toJobSummary(job, now) };
   }
 
   /** Extends the lease; 409 when it was lost to another session. */
   async heartbeat(actor: SessionActor, jobId: string, lease: string): Promise<{ expiresAt: string }> {
-    const job = await this.options.store.renewLease(jobId, actor.userId, lease, this.options.now() + this.leaseMs);
+    const now = this.options.now();
+    const job = await this.options.store.renewLease(jobId, actor.userId, lease, now + this.options.leaseMs);
     if (job === null) throw await this.leaseProblem(actor, jobId);
-    return { expiresAt: new Date(job.lease?.expiresAt ?? this.options.now()).toISOString() };
+    return { expiresAt: new Date(job.lease?.expiresAt ?? now).toISOString() };
   }
 
   /** Gives the job back to the queue (the tab is closing, or the user cancelled). */
   async release(actor: SessionActor, jobId: string, lease: string): Promise<boolean> {
-    const job = await this.options.store.releaseJob(jobId, actor.userId, lease);
+    const { store, feed, delivery } = this.options;
+    const job = await store.releaseJob(jobId, actor.userId, lease);
     if (job === null) {
-      const current = await this.options.store.getJob(jobId);
+      const current = await store.getJob(jobId);
       if (current === null || current.ownerId !== actor.userId) throw new NotFoundError("no such job");
       return false;
     }
-    await this.options.delivery?.showWaiting(job);
-    await this.options.feed.job(job);
+    await delivery?.showWaiting(job);
+    await feed.job(job);
     return true;
   }
 
   /** Opens the job's audio from Telegram for the lease holder. The caller pipes `body` to the browser. */
   async openAudio(actor: SessionActor, jobId: string, lease: string, signal: AbortSignal): Promise<AudioStream> {
-    const gateway = this.options.requireGateway();
+    const gateway = this.options.gateway;
+    if (gateway === null) throw new BotDisabledError();
     const job = await this.options.store.getJob(jobId);
     if (job === null || job.ownerId !== actor.userId) throw new NotFoundError("no such job");
     if (publicState(job, this.options.now()) !== "claimed" || job.lease?.token !== lease) {

@@ -1,9 +1,11 @@
 /**
  * What the chat is shown about a job: the status message while it waits, the outcome it ends
- * with (transcript parts with the SRT button, failure or expiry with Retry), the app button, and
+ * with (transcript parts with the SRT button, failure or expiry with Retry where retrying can help,
+ * otherwise what to do instead), the app button, and
  * the subtitles file. Pure functions of the job, so the job service only decides when to send.
  */
 import { toSrt } from "../../lib/transcript/formats";
+import { insteadOfRetry, retryHelps } from "../../lib/relay/failure-kinds";
 import type { JobRecord } from "../ports/relay-store";
 import { splitMessage } from "../split-message";
 import { texts } from "../texts";
@@ -42,10 +44,16 @@ export function outcomeMessages(job: JobRecord, app: ChatButton | null, expirySe
       const srt: ChatButton = { kind: "callback", text: texts.srtButton, data: `${CALLBACK.srt}${job.id}` };
       return [{ text: first ?? text, buttons: [[srt]] }, ...rest.map((part) => ({ text: part }))];
     }
-    case "failed":
-      return [{ text: texts.failed(job.failureMessage ?? "unknown error"), buttons: [[retry]] }];
-    case "expired":
-      return [{ text: texts.expired(expirySeconds), buttons: [app === null ? [retry] : [app, retry]] }];
+    case "failed": {
+      const kind = job.failureKind ?? "other";
+      const failed = texts.failed(job.failureMessage ?? "unknown error");
+      const instead = insteadOfRetry(kind);
+      return [{ text: instead === null ? failed : `${failed}\n\n${instead}`, ...(retryHelps(kind) ? { buttons: [[retry]] } : {}) }];
+    }
+    case "expired": {
+      const row = [...(app === null ? [] : [app]), ...(retryHelps("expired") ? [retry] : [])];
+      return [{ text: texts.expired(expirySeconds), ...(row.length === 0 ? {} : { buttons: [row] }) }];
+    }
     case "new":
     case "pending":
     case "claimed":

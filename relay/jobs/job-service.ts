@@ -3,29 +3,29 @@
  * under leases, streams their audio, records results once, and tells the chat — exactly once — how
  * each job ended. The bot and the HTTP API are thin layers over this class; a sweeper calls
  * {@link JobService.sweep} to expire leases and jobs and to redeliver results a crash left unsent.
- * Making a job is `job-intake.ts`'s, holding one under a lease `job-leases.ts`'s, telling the chat
- * `job-delivery.ts`'s and the sweep `job-sweeper.ts`'s; this class wires them and forwards.
+ * Its parts live beside it: leases (`job-leases.ts`), chat delivery (`job-delivery.ts`), sweeps.
  */
+import { randomUUID } from "node:crypto";
+import { createLogger } from "../../lib/logger";
+import { describeError } from "../../lib/errors";
 import type { ClaimResponse, JobSummary } from "../../lib/relay/protocol";
 import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
-import type { Finish, RelayStore } from "../ports/relay-store";
+import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
 import type { JobInput } from "../telegram/message-to-job";
-import { appButtonFor, subtitlesOf, type SubtitlesOutcome } from "./job-messages";
+import { texts } from "../texts";
+import { RateLimiter } from "../rate-limiter";
+import { appButtonFor, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
 import { toJobSummary } from "./job-summary";
+import { failureKindOf } from "./job-failure-kind";
+import { retryHelps } from "../../lib/relay/failure-kinds";
+import { JobLeases, type AudioStream, type SessionActor } from "./job-leases";
 import { JobSweeper } from "./job-sweeper";
 import { JobDelivery } from "./job-delivery";
-import { JobIntake, type SubmitOutcome } from "./job-intake";
-import { JobLeases, type AudioStream } from "./job-leases";
 import type { Presence } from "../ports/presence";
 import type { ChatButton, ChatGateway } from "../ports/chat-gateway";
 
-/** The caller of a session API: which Telegram user, which session. */
-export interface SessionActor {
-  readonly userId: number;
-  /** Stable per session, not secret (derived from the token hash). */
-  readonly sessionId: string;
-}
+const log = createLogger("relay:jobs");
 
 /** What the service needs. */
 export interface JobServiceOptions {
@@ -39,9 +39,17 @@ export interface JobServiceOptions {
   readonly leaseSeconds: number;
   readonly jobExpirySeconds: number;
   readonly jobsPerMinute: number;
+  /** See `RelayConfig.deliveryLockMs`; 30 s when not given. */
+  readonly deliveryLockMs?: number;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
+
+/** Answer of {@link JobService.submit}. */
+export type SubmitOutcome =
+  | { readonly kind: "queued"; readonly job: JobRecord }
+  | { readonly kind: "duplicate"; readonly job: JobRecord }
+  | { readonly kind: "rate-limited"; readonly retryAfterSeconds: number };
 
 /** See the module comment. */
 export class JobService {
@@ -52,9 +60,10 @@ export class JobService {
   private readonly publicUrl: string | null;
   private readonly expirySeconds: number;
   private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly jobLimiter: RateLimiter;
   private readonly sweeper: JobSweeper;
   private readonly delivery: JobDelivery | null;
-  private readonly intake: JobIntake;
   private readonly leases: JobLeases;
 
   constructor(options: JobServiceOptions) {
@@ -65,6 +74,8 @@ export class JobService {
     this.publicUrl = options.publicUrl;
     this.expirySeconds = options.jobExpirySeconds;
     this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? randomUUID;
+    this.jobLimiter = new RateLimiter(options.jobsPerMinute, 60_000);
     this.delivery =
       this.gateway === null
         ? null
@@ -74,10 +85,12 @@ export class JobService {
             gateway: this.gateway,
             publicUrl: this.publicUrl,
             expirySeconds: this.expirySeconds,
+            ...(options.deliveryLockMs === undefined ? {} : { lockMs: options.deliveryLockMs }),
             now: this.now,
             onDeliveryFailed: (job) => this.feed.gone(job, job.state === "done" || job.state === "failed" ? job.state : "expired"),
           });
     const delivery = this.delivery;
+    this.leases = new JobLeases({ store: this.store, feed: this.feed, gateway: this.gateway, delivery, leaseMs: options.leaseSeconds * 1000, now: this.now });
     this.sweeper = new JobSweeper({
       store: this.store,
       feed: this.feed,
@@ -87,19 +100,6 @@ export class JobService {
       expirySeconds: this.expirySeconds,
       now: this.now,
     });
-    const requireGateway = (): ChatGateway => this.requireGateway();
-    this.intake = new JobIntake({
-      store: this.store,
-      feed: this.feed,
-      presence: this.presence,
-      requireGateway,
-      appButton: (chatId) => this.appButton(chatId),
-      expirySeconds: this.expirySeconds,
-      jobsPerMinute: options.jobsPerMinute,
-      now: this.now,
-      newId: options.newId,
-    });
-    this.leases = new JobLeases({ store: this.store, feed: this.feed, delivery: this.delivery, requireGateway, leaseSeconds: options.leaseSeconds, now: this.now });
   }
 
   /** The button that opens the app: a Mini App button in private chats, a link in groups; none without an https URL. */
@@ -115,8 +115,39 @@ export class JobService {
    * your device…" when a session is online, otherwise "open the app"), then offers it to sessions.
    * The same Telegram message twice (a redelivered update, two people asking) yields one job.
    */
-  submit(input: JobInput, ownerId: number): Promise<SubmitOutcome> {
-    return this.intake.submit(input, ownerId);
+  async submit(input: JobInput, ownerId: number): Promise<SubmitOutcome> {
+    const gateway = this.requireGateway();
+    const now = this.now();
+    const existing = await this.store.findJobByMessage(input.chatId, input.messageId);
+    if (existing !== null && existing.sourceMessageId === input.messageId) return { kind: "duplicate", job: existing };
+    const decision = this.jobLimiter.take(String(ownerId), now);
+    if (!decision.ok) return { kind: "rate-limited", retryAfterSeconds: decision.retryAfterSeconds };
+
+    const settings = await this.store.getChatSettings(input.chatId);
+    const inserted = await this.store.insertJob({
+      id: this.newId(),
+      ownerId,
+      chatId: input.chatId,
+      sourceMessageId: input.messageId,
+      media: input.media,
+      languageHint: settings.languageHint,
+      createdAt: now,
+      expiresAt: now + this.expirySeconds * 1000,
+    });
+    if (!inserted.created) return { kind: "duplicate", job: inserted.job };
+
+    const online = await this.presence.isOnline(ownerId);
+    let statusMessageId: number | null = null;
+    try {
+      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : waitingMessage(this.appButton(input.chatId), this.expirySeconds));
+    } catch (error) {
+      // The job still counts: the transcript will be sent as a new reply instead of an edit.
+      log.warn(`could not send the status message for job ${inserted.job.id}: ${describeError(error)}`);
+    }
+    const job = (await this.store.activateJob(inserted.job.id, statusMessageId, online ? "working" : "waiting")) ?? inserted.job;
+    await this.feed.job(job);
+    log.info(`job ${job.id} queued (${job.media.kind}, ${job.media.size ?? "?"} bytes) for user ${ownerId}`);
+    return { kind: "queued", job };
   }
 
   /** The SRT file for the job behind a chat message (the voice message or the status message). */
@@ -132,17 +163,35 @@ export class JobService {
     return job === null ? { kind: "none" } : subtitlesOf(job);
   }
 
-  /** The Retry button: a failed or expired job goes back to the queue. Only its owner may. */
-  async retry(jobId: string, userId: number): Promise<"requeued" | "not-yours" | "not-requeueable"> {
+  /**
+   * Retry, from the chat's button or the app's inbox; only the owner may, and only where retrying can
+   * help (`retryHelps` of the job's failure kind: not for a file that is not audio, empty or too
+   * large). A failed or expired job goes back to the queue (`requeued`); one whose outcome Telegram
+   * would not take is shown again, resuming its parts (`resent`).
+   */
+  async retry(jobId: string, userId: number): Promise<"requeued" | "resent" | "not-yours" | "not-requeueable"> {
     const current = await this.store.getJob(jobId);
     if (current === null) return "not-requeueable";
     if (current.ownerId !== userId) return "not-yours";
+    const kind = failureKindOf(current);
+    if (kind === null || !retryHelps(kind)) return "not-requeueable";
+    if (kind === "delivery-failed") return this.resend(jobId);
     const job = await this.store.requeueJob(jobId, this.now() + this.expirySeconds * 1000);
     if (job === null) return "not-requeueable";
     // The status message shows the outcome now, so it always changes back.
     if (this.delivery !== null) await this.delivery.showStatus({ ...job, statusKind: null }, await this.presence.isOnline(job.ownerId));
     await this.feed.job(job);
     return "requeued";
+  }
+
+  private async resend(jobId: string): Promise<"resent" | "not-requeueable"> {
+    const job = await this.store.redeliver(jobId);
+    if (job === null || (job.state !== "done" && job.state !== "failed" && job.state !== "expired")) return "not-requeueable";
+    await this.deliver(jobId);
+    // The inbox learns the delivery is no longer failed (or, should it fail again, it is told again).
+    const after = (await this.store.getJob(jobId)) ?? job;
+    if (!after.deliveryFailed) await this.feed.gone(after, job.state);
+    return "resent";
   }
 
   // -------------------------------------------------------------------------------------------
@@ -154,7 +203,7 @@ export class JobService {
     return (await this.store.listOpenJobs(actor.userId)).map((job) => toJobSummary(job, now));
   }
 
-  /** Claims a job for this session: 404 when not the user's, 409 when another session holds it or it is finished (see `job-leases.ts`). */
+  /** Claims a job for this session (see `job-leases.ts`): 404 when not the user's, 409 when held or finished. */
   claim(actor: SessionActor, jobId: string): Promise<ClaimResponse> {
     return this.leases.claim(actor, jobId);
   }

@@ -10,6 +10,7 @@
  */
 import type { JobKind, JobState, RelayUser } from "../../lib/relay/protocol";
 import type { Segment } from "../../lib/transcript/types";
+import type { FailureKind } from "../../lib/relay/failure-kinds";
 
 /** The Telegram file behind a job, as the mapping at the bot's edge produced it. */
 export interface JobMedia {
@@ -68,6 +69,8 @@ export interface JobRecord extends NewJob {
   readonly lease: Lease | null;
   readonly result: JobResult | null;
   readonly failureMessage: string | null;
+  /** What kind of failure the browser reported (decides Retry); null when not failed or not told. */
+  readonly failureKind: FailureKind | null;
   readonly finishedAt: number | null;
   /** True once the chat shows the final outcome. */
   readonly delivered: boolean;
@@ -123,7 +126,7 @@ export type ClaimOutcome =
 /** How the browser ended its work on a job. */
 export type Finish =
   | { readonly kind: "done"; readonly result: JobResult }
-  | { readonly kind: "failed"; readonly message: string };
+  | { readonly kind: "failed"; readonly message: string; readonly failureKind?: FailureKind };
 
 /** Answer of {@link RelayStore.finishJob}. */
 export type FinishOutcome =
@@ -201,6 +204,11 @@ export interface RelayStore {
   markDelivered(id: string): Promise<void>;
   /** Telling the chat failed for good: the job leaves the delivery queue, marked failed, not delivered. */
   markDeliveryFailed(id: string): Promise<void>;
+  /**
+   * A job whose delivery failed for good goes back to the delivery queue with its attempts reset and
+   * the parts already in the chat kept (the Retry of a delivery); null when its delivery had not failed.
+   */
+  redeliver(id: string): Promise<JobRecord | null>;
   /** After a failed attempt: the next attempt is due at `until` (backoff), by any relay. */
   deferDelivery(id: string, until: number): Promise<void>;
   /** The chat asked us to wait (HTTP 429): the next attempt is due at `until`, and this one is not counted. */

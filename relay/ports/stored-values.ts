@@ -8,6 +8,7 @@ import { StoreError } from "../errors";
 import type { JobRecordState } from "./relay-store";
 import type { Segment } from "../../lib/transcript/types";
 import { parseRelayUser, parseSegment } from "../../lib/relay/parse";
+import { isFailureKind, type FailureKind } from "../../lib/relay/failure-kinds";
 
 const JOB_KIND_VALUES: readonly JobKind[] = ["voice", "audio", "video_note", "document"];
 const STATE_VALUES: readonly JobRecordState[] = ["new", "pending", "claimed", "done", "failed", "expired"];
@@ -22,6 +23,11 @@ export function toState(value: string, id: string): JobRecordState {
   const state = STATE_VALUES.find((candidate) => candidate === value);
   if (state === undefined) throw new StoreError(`job ${id} has an unknown state "${value}"`);
   return state;
+}
+
+/** A stored failure kind; unknown or absent values read as null (the job then counts as an unknown failure). */
+export function toFailureKind(value: string | null | undefined): FailureKind | null {
+  return isFailureKind(value) ? value : null;
 }
 
 function parseJson(text: string, what: string): unknown {

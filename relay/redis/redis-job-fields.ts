@@ -5,7 +5,7 @@
  */
 import { StoreError } from "../errors";
 import type { JobRecord, JobResult, Lease, NewJob } from "../ports/relay-store";
-import { toDeliveryParts, toKind, toSegments, toState } from "../ports/stored-values";
+import { toDeliveryParts, toFailureKind, toKind, toSegments, toState } from "../ports/stored-values";
 
 /** A Redis hash as field → value. */
 type Fields = Readonly<Record<string, string>>;
@@ -93,6 +93,7 @@ export function toJob(fields: Fields): JobRecord {
     lease,
     result,
     failureMessage: text(fields, "failMsg"),
+    failureKind: toFailureKind(fields.failKind),
     finishedAt: num(fields, "finishedAt"),
     delivered: fields.delivered === "1",
     deliveryFailed: fields.delivered === "2",

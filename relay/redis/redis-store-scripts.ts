@@ -6,7 +6,7 @@
  * same behaviour. The script texts and the key layout are in `scripts/`, one file per concern.
  */
 import { RedisScript } from "./redis-script";
-import { DEFER_DELIVERY, LOCK_DELIVERY, MARK_DELIVERED, MARK_DELIVERY_FAILED, POSTPONE_DELIVERY, RECORD_DELIVERY_PART } from "./scripts/delivery-scripts";
+import { DEFER_DELIVERY, LOCK_DELIVERY, MARK_DELIVERED, MARK_DELIVERY_FAILED, POSTPONE_DELIVERY, RECORD_DELIVERY_PART, REDELIVER } from "./scripts/delivery-scripts";
 import { APPEND_EVENT, PRUNE } from "./scripts/event-scripts";
 import {
   ACTIVATE_JOB,
@@ -43,6 +43,7 @@ export const STORE_SCRIPTS = {
   markDelivered: new RedisScript("markDelivered", MARK_DELIVERED),
   deferDelivery: new RedisScript("deferDelivery", DEFER_DELIVERY),
   markDeliveryFailed: new RedisScript("markDeliveryFailed", MARK_DELIVERY_FAILED),
+  redeliver: new RedisScript("redeliver", REDELIVER),
   postponeDelivery: new RedisScript("postponeDelivery", POSTPONE_DELIVERY),
   recordDeliveryPart: new RedisScript("recordDeliveryPart", RECORD_DELIVERY_PART),
   deleteSession: new RedisScript("deleteSession", DELETE_SESSION),

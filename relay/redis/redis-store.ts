@@ -133,7 +133,7 @@ export class RedisStore extends RedisSessionStore implements RelayStore {
     const args =
       finish.kind === "done"
         ? ["done", finish.result.text, JSON.stringify(finish.result.segments), finish.result.language ?? "", finish.result.language === null ? "0" : "1"]
-        : ["failed", finish.message];
+        : ["failed", finish.message, finish.failureKind ?? ""];
     const answer = outcome(await this.run(scripts.finishJob, id, ownerId, token, now, ...args), "finish answer");
     switch (answer.kind) {
       case "not-found":
@@ -173,6 +173,10 @@ export class RedisStore extends RedisSessionStore implements RelayStore {
 
   async markDeliveryFailed(id: string): Promise<void> {
     await this.run(scripts.markDeliveryFailed, id);
+  }
+
+  async redeliver(id: string): Promise<JobRecord | null> {
+    return jobOrNull(await this.run(scripts.redeliver, id));
   }
 
   async deferDelivery(id: string, until: number): Promise<void> {

@@ -10,10 +10,10 @@ import type { RelayUser, SessionResponse } from "../../lib/relay/protocol";
 import { hashSecret, newLinkCode, newSessionToken } from "../auth/secrets";
 import { verifyInitData } from "../auth/verify-init-data";
 import { BotDisabledError, UnauthorizedError } from "../errors";
-import type { SessionActor } from "../jobs/job-service";
 import type { RelayStore, SessionRecord } from "../ports/relay-store";
 import { normalizeLinkCode } from "../../lib/relay/link-code";
 import type { EventBus } from "../ports/event-bus";
+import type { SessionActor } from "../jobs/job-leases";
 
 const log = createLogger("relay:sessions");
 

@@ -1,6 +1,6 @@
 /** The SQLite store's row shapes and their mapping to the store's records. */
 import type { JobRecord, JobResult, Lease, StatusKind, StoredEvent } from "../ports/relay-store";
-import { toDeliveryParts, toKind, toSegments, toState } from "../ports/stored-values";
+import { toDeliveryParts, toFailureKind, toKind, toSegments, toState } from "../ports/stored-values";
 
 /** A row of the SQLite store, as better-sqlite3 returns it. */
 export interface JobRow {
@@ -28,6 +28,7 @@ export interface JobRow {
   result_segments: string | null;
   result_language: string | null;
   failure_message: string | null;
+  failure_kind: string | null;
   finished_at: number | null;
   delivered: number;
   delivery_attempts: number;
@@ -102,6 +103,7 @@ export function toJob(row: JobRow): JobRecord {
     lease,
     result,
     failureMessage: row.failure_message,
+    failureKind: toFailureKind(row.failure_kind),
     finishedAt: row.finished_at,
     delivered: row.delivered === 1,
     deliveryFailed: row.delivered === 2,

@@ -4,7 +4,10 @@
 export const SCHEMA_VERSION = 2;
 
 /** Columns added to `jobs` after version 1 was first written; added on open where missing. */
-export const ADDED_JOB_COLUMNS: ReadonlyArray<{ readonly name: string; readonly definition: string }> = [{ name: "delivery_parts", definition: "TEXT" }];
+export const ADDED_JOB_COLUMNS: ReadonlyArray<{ readonly name: string; readonly definition: string }> = [
+  { name: "delivery_parts", definition: "TEXT" },
+  { name: "failure_kind", definition: "TEXT" },
+];
 
 /** Creates every table and index if missing (idempotent, run at every open). */
 export const SCHEMA = `
@@ -59,6 +62,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   result_segments TEXT,
   result_language TEXT,
   failure_message TEXT,
+  failure_kind TEXT,
   finished_at INTEGER,
   delivered INTEGER NOT NULL DEFAULT 0,
   delivery_lock_until INTEGER,

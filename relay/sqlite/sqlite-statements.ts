@@ -66,14 +66,14 @@ export function prepareStatements(db: Database.Database) {
          lease_expires_at = NULL, delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, delivery_parts = NULL
        WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
     ),
-    finishFailed: db.prepare<[string, number, string, number, string], JobRow>(
-      `UPDATE jobs SET state = 'failed', failure_message = ?, finished_at = ?, lease_expires_at = NULL,
+    finishFailed: db.prepare<[string, string | null, number, string, number, string], JobRow>(
+      `UPDATE jobs SET state = 'failed', failure_message = ?, failure_kind = ?, finished_at = ?, lease_expires_at = NULL,
          delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, delivery_parts = NULL
        WHERE id = ? AND owner_id = ? AND lease_token = ? AND state IN ('pending', 'claimed') RETURNING *`,
     ),
     requeue: db.prepare<[number, string], JobRow>(
       `UPDATE jobs SET state = 'pending', expires_at = ?, lease_token = NULL, lease_session = NULL, lease_expires_at = NULL,
-         result_text = NULL, result_segments = NULL, result_language = NULL, failure_message = NULL, finished_at = NULL,
+         result_text = NULL, result_segments = NULL, result_language = NULL, failure_message = NULL, failure_kind = NULL, finished_at = NULL,
          delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0, delivery_parts = NULL, status_kind = 'waiting'
        WHERE id = ? AND state IN ('failed', 'expired') RETURNING *`,
     ),
@@ -99,6 +99,9 @@ export function prepareStatements(db: Database.Database) {
     deferDelivery: db.prepare<[number, string]>("UPDATE jobs SET delivery_lock_until = ? WHERE id = ? AND delivered = 0"),
     // `delivered` 2: telling the chat failed for good (0 = not yet, 1 = shown).
     markDeliveryFailed: db.prepare<[string]>("UPDATE jobs SET delivered = 2, delivery_lock_until = NULL WHERE id = ? AND delivered = 0"),
+    redeliver: db.prepare<[string], JobRow>(
+      "UPDATE jobs SET delivered = 0, delivery_lock_until = NULL, delivery_attempts = 0 WHERE id = ? AND delivered = 2 RETURNING *",
+    ),
     postponeDelivery: db.prepare<[number, string]>(
       "UPDATE jobs SET delivery_lock_until = ?, delivery_attempts = MAX(0, delivery_attempts - 1) WHERE id = ? AND delivered = 0",
     ),

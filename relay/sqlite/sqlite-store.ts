@@ -13,20 +13,7 @@ import { toEvent, toJob, type JobRow, type SessionRow } from "./sqlite-rows";
 import { ADDED_JOB_COLUMNS, MIGRATE_FROM_1, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
 import { isRecord } from "../../lib/guards";
 import { prepareStatements, type Statements } from "./sqlite-statements";
-import type {
-  ChatSettings,
-  ClaimOutcome,
-  Finish,
-  FinishOutcome,
-  JobRecord,
-  Lease,
-  LinkCodeRecord,
-  NewJob,
-  RelayStore,
-  SessionRecord,
-  StatusKind,
-  StoredEvent,
-} from "../ports/relay-store";
+import type { ChatSettings, ClaimOutcome, Finish, FinishOutcome, JobRecord, Lease, LinkCodeRecord, NewJob, RelayStore, SessionRecord, StatusKind, StoredEvent } from "../ports/relay-store";
 
 /** Opens (and creates or migrates) the SQLite store at `path`; `":memory:"` keeps it in memory. */
 export function openSqliteStore(path: string): SqliteStore {
@@ -207,7 +194,7 @@ export class SqliteStore implements RelayStore {
       const row =
         finish.kind === "done"
           ? this.stmt.finishDone.get(finish.result.text, JSON.stringify(finish.result.segments), finish.result.language, now, id, ownerId, token)
-          : this.stmt.finishFailed.get(finish.message, now, id, ownerId, token);
+          : this.stmt.finishFailed.get(finish.message, finish.failureKind ?? null, now, id, ownerId, token);
       if (row !== undefined) return { kind: "finished", job: toJob(row) };
       const current = this.stmt.jobById.get(id);
       if (current === undefined || current.owner_id !== ownerId) return { kind: "not-found" };
@@ -245,6 +232,10 @@ export class SqliteStore implements RelayStore {
 
   async markDeliveryFailed(id: string): Promise<void> {
     this.stmt.markDeliveryFailed.run(id);
+  }
+
+  async redeliver(id: string): Promise<JobRecord | null> {
+    return this.jobOrNull(this.stmt.redeliver.get(id));
   }
 
   async deferDelivery(id: string, until: number): Promise<void> {

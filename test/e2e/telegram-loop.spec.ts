@@ -101,6 +101,39 @@ test.describe("Telegram loop: bot → relay → browser → relay → chat", () 
     expect(api.callsTo("sendMessage")).toHaveLength(1);
   });
 
+  test("Retry where retrying can help: the inbox's button requeues the job as the chat's would; a file that is not audio gets none", async ({ page }) => {
+    const user = testUser(4343, "Bea");
+    const mine = (call: RecordedCall): boolean => Number(call.params.chat_id) === user.id;
+    // The first failure is posted as one a retry can overcome (a device out of memory); after that
+    // the page's own verdict on this file (not audio) goes through unchanged.
+    let rewrite = true;
+    await page.route(`${relay.url}/api/jobs/*/failure`, async (route) => {
+      const body: unknown = route.request().postDataJSON();
+      if (!rewrite || typeof body !== "object" || body === null) return route.continue();
+      rewrite = false;
+      await route.continue({ postData: JSON.stringify({ ...body, message: "the model ran out of memory on every device", failureKind: "memory" }) });
+    });
+    await page.goto(`/${launchHash(initDataFor(api.token, user))}`);
+    await linkedAs(page, /Bea \(@user4343\)/);
+    await expect.poll(async () => (await health(relay)).connectedSessions, { timeout: 10_000 }).toBeGreaterThan(0);
+
+    api.sendVoice({ from: user, content: Buffer.from("this is not audio at all, only some words in a file"), duration: 2 });
+    const job = page.getByTestId("telegram-job");
+    const retry = page.getByTestId("telegram-job-retry");
+    await expect(retry).toBeVisible({ timeout: 30_000 });
+    const memory = await api.waitForCall("editMessageText", (call) => mine(call) && textOf(call).includes("ran out of memory"), 10_000);
+    expect(JSON.stringify(memory.params.reply_markup)).toContain("Retry");
+
+    await retry.click();
+    // Taken again at once (automatic mode), and this time the page's verdict stands: no Retry anywhere.
+    const notAudio = await api.waitForCall("editMessageText", (call) => mine(call) && textOf(call).includes("Retrying will not help"), 30_000);
+    expect(JSON.stringify(notAudio.params.reply_markup ?? null)).not.toContain("Retry");
+    await expect(job).toContainText("Retrying will not help", { timeout: 15_000 });
+    await expect(retry).toHaveCount(0);
+    // The status message went the way the chat's own Retry takes it: failed, transcribing again, failed.
+    expect(api.callsTo("editMessageText").filter(mine).map(textOf)).toEqual([textOf(memory), "Transcribing on your device…", textOf(notAudio)]);
+  });
+
   test("forged init data: the panel says linking failed (401) and the app keeps working", async ({ page, problems }) => {
     // Chromium logs the refused POST /api/session/telegram itself.
     problems.allow(/status of 401/);

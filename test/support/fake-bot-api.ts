@@ -193,6 +193,15 @@ export function groupChat(id: number, title = "Test group"): UserChat {
   return { id, type: "supergroup", title };
 }
 
+/** A stop armed by `FakeBotApi.interceptNext`. */
+interface Intercept {
+  readonly method: string;
+  readonly predicate: (call: RecordedCall) => boolean;
+  readonly at: "before" | "during" | "after";
+  readonly onReached: () => void;
+  readonly onAnswering?: () => void;
+}
+
 /** See the module comment. */
 export class FakeBotApi {
   readonly calls: RecordedCall[] = [];
@@ -215,6 +224,9 @@ export class FakeBotApi {
   /** Updates some getUpdates call returned; only these are confirmed by a later offset. */
   private readonly handedOut = new WeakSet<Update>();
   private readonly callWaiters = new Set<() => void>();
+  /** One-shot stops armed by {@link interceptNext}, and the answers they hold back. */
+  private readonly intercepts: Intercept[] = [];
+  private readonly heldAnswers = new WeakMap<ServerResponse, Intercept>();
   private queue: Update[] = [];
   private nextUpdateId = 1;
   private pollWaiters = new Set<() => void>();
@@ -294,6 +306,17 @@ export class FakeBotApi {
     for (let i = 0; i < pass; i += 1) list.push(null);
     list.push({ code, description, ...(retryAfter === undefined ? {} : { retryAfter }) });
     this.failures.set(method, list);
+  }
+
+  /**
+   * Stops at the next call of `method` matching `predicate`, at one step, and runs `onReached` there
+   * (synchronously, e.g. to SIGKILL the relay): `before` — the call is never carried out nor
+   * answered; `during` — it is carried out (a message exists) but never answered; `after` — it is
+   * carried out and answered: `onAnswering` runs just before the answer is written (e.g. SIGSTOP the
+   * relay, so it cannot act on the answer), `onReached` once the answer has left for the socket.
+   */
+  interceptNext(method: string, predicate: (call: RecordedCall) => boolean, at: Intercept["at"], onReached: () => void, onAnswering?: () => void): void {
+    this.intercepts.push({ method, predicate, at, onReached, ...(onAnswering === undefined ? {} : { onAnswering }) });
   }
 
   /**
@@ -412,9 +435,12 @@ export class FakeBotApi {
   }
 
   private reply(res: ServerResponse, status: number, body: unknown): void {
+    const held = this.heldAnswers.get(res);
+    if (held?.at === "during") return held.onReached();
     const text = JSON.stringify(body);
+    if (held?.at === "after") held.onAnswering?.();
     res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.end(text);
+    res.end(text, held?.at === "after" ? held.onReached : undefined);
   }
 
   private ok(res: ServerResponse, result: unknown): void {
@@ -439,6 +465,14 @@ export class FakeBotApi {
     const { params, files } = await this.parseParams(req, url);
     const call: RecordedCall = { method, params, files, at: Date.now(), status: 0 };
     this.calls.push(call);
+    const stop = this.intercepts.findIndex((intercept) => intercept.method === method && intercept.predicate(call));
+    const intercept = stop === -1 ? undefined : this.intercepts.splice(stop, 1)[0];
+    if (intercept?.at === "before") {
+      intercept.onReached();
+      for (const wake of [...this.callWaiters]) wake();
+      return;
+    }
+    if (intercept !== undefined) this.heldAnswers.set(res, intercept);
     const failure = this.failures.get(method)?.shift();
     if (failure !== undefined && failure !== null) this.error(res, failure.code, failure.description, failure.retryAfter);
     else await this.dispatch(method, params, files, req, res);

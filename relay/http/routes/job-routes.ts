@@ -1,8 +1,8 @@
-/** The job routes: list, claim, heartbeat, release, the streamed audio, result and failure. */
+/** The job routes: list, claim, heartbeat, release, the streamed audio, result, failure and retry. */
 import { pipeline } from "node:stream/promises";
-import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobListResponse, type ReleaseResponse } from "../../../lib/relay/protocol";
+import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobListResponse, type ReleaseResponse, type RetryResponse } from "../../../lib/relay/protocol";
 import { createLogger } from "../../../lib/logger";
-import { BadRequestError } from "../../errors";
+import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import type { JobService } from "../../jobs/job-service";
 import type { MemoryGovernor } from "../../memory-governor";
 import { sendJson } from "../respond";
@@ -73,8 +73,22 @@ export function addJobRoutes(router: Router, kit: RouteKit, jobs: JobService, me
   router.on("POST", RELAY_PATHS.routes.failure, async (ctx) => {
     const session = await kit.authed(ctx);
     const request = required(parseFailureRequest(await kit.body(ctx)));
-    const status = await jobs.finish(session, param(ctx, "id"), request.lease, { kind: "failed", message: request.message });
+    const status = await jobs.finish(session, param(ctx, "id"), request.lease, {
+      kind: "failed",
+      message: request.message,
+      ...(request.failureKind === undefined ? {} : { failureKind: request.failureKind }),
+    });
     const response: FinishResponse = { status };
+    sendJson(ctx.res, 200, response);
+  });
+
+  // The inbox's Retry: the same decision and the same chat update as the chat's Retry button.
+  router.on("POST", RELAY_PATHS.routes.retry, async (ctx) => {
+    const session = await kit.authed(ctx);
+    const outcome = await jobs.retry(param(ctx, "id"), session.userId);
+    if (outcome === "not-yours") throw new NotFoundError("no such job");
+    if (outcome === "not-requeueable") throw new ConflictError("this job cannot be retried: it is not finished, or retrying cannot help");
+    const response: RetryResponse = { status: outcome };
     sendJson(ctx.res, 200, response);
   });
 }

@@ -49,6 +49,19 @@ save(id, m)
 return 1
 `;
 
+/** ARGV: P, id. A delivery that failed for good goes back to the queue, attempts reset, parts kept. → job or nil */
+export const REDELIVER = `${JOB_PRELUDE}
+local id = ARGV[2]
+local m = load(id)
+if not m or m.delivered ~= '2' then return false end
+unindex(id, m)
+m.delivered = '0'
+m.lockUntil = nil
+m.attempts = '0'
+save(id, m)
+return flatten(m)
+`;
+
 /** ARGV: P, id, until. Like DEFER_DELIVERY, and the attempt the lock counted is given back (a 429). */
 export const POSTPONE_DELIVERY = `${JOB_PRELUDE}
 local id = ARGV[2]

@@ -113,7 +113,8 @@ return flatten(m)
 
 /**
  * ARGV: P, id, owner, lease token, now, 'done' | 'failed', then for done: text, segments JSON,
- * language, '1' when the language is not null; for failed: the message. → {outcome, job?}
+ * language, '1' when the language is not null; for failed: the message and the failure kind ('' when
+ * unknown). → {outcome, job?}
  */
 export const FINISH_JOB = `${JOB_PRELUDE}
 local id = ARGV[2]
@@ -128,6 +129,7 @@ if m and m.owner == ARGV[3] and m.leaseToken == ARGV[4] and (m.state == 'pending
   else
     m.state = 'failed'
     m.failMsg = ARGV[7]
+    if ARGV[8] ~= '' then m.failKind = ARGV[8] else m.failKind = nil end
   end
   m.finishedAt = ARGV[5]
   m.leaseExp = nil
@@ -159,6 +161,7 @@ m.resText = nil
 m.resSegs = nil
 m.resLang = nil
 m.failMsg = nil
+m.failKind = nil
 m.finishedAt = nil
 m.delivered = '0'
 m.parts = nil

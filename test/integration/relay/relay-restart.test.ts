@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RelayClient } from "../../../lib/relay/client";
-import { FakeBotApi, initDataFor, testUser } from "../../support/fake-bot-api";
+import { FakeBotApi, initDataFor, testUser, type RecordedCall } from "../../support/fake-bot-api";
+import { splitMessage } from "../../../relay/split-message";
+import { texts } from "../../../relay/texts";
 import { eventually } from "./harness";
 import { startRelayProcess as startChild, stopRelayProcess as kill, type RelayProcess as Child } from "./relay-process";
 
@@ -122,6 +124,8 @@ describe("relay killed with SIGKILL mid-job", () => {
       RELAY_STORE: `sqlite:${join(dir, "parts.sqlite")}`,
       JOB_LEASE_S: "2",
       RELAY_SWEEP_INTERVAL_MS: "200",
+      // The dead relay's delivery lock runs out sooner, so the test does not wait 30 s for it.
+      RELAY_DELIVERY_LOCK_MS: "1000",
     };
     const first = await startChild(env);
     children.push(first);
@@ -147,4 +151,90 @@ describe("relay killed with SIGKILL mid-job", () => {
     expect(new Set(parts).size).toBe(parts.length);
     await kill(second);
   }, 120_000);
+});
+
+/**
+ * Item 2 of the issue, step by step: a 3-part transcript's delivery, with the relay killed (SIGKILL,
+ * from inside the stand-in Bot API, so the moment is exact) before a part's message is sent, while
+ * it is in flight (Telegram made it, the answer never came back), and after the answer arrived but
+ * before the relay recorded it (the relay is stopped with SIGSTOP before the answer is written and
+ * killed once it has left, so it cannot record it whatever the scheduler does). After a restart every part is in the chat exactly once; a message
+ * the relay never learnt the id of stays as one stray placeholder, never as a second copy of a part.
+ */
+describe("relay killed with SIGKILL at each step of sending a part", () => {
+  let dir: string;
+  const children: Child[] = [];
+  const apis: FakeBotApi[] = [];
+  const text = Array.from({ length: 1200 }, (_, i) => `word${i}`).join(" ");
+  const parts = splitMessage(text);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "relay-kill-steps-"));
+  });
+  afterAll(async () => {
+    for (const child of children) await kill(child);
+    for (const api of apis) await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const steps = [
+    { at: "before", where: "the placeholder of part 2", method: "sendMessage", part: 2, stray: false },
+    { at: "during", where: "the placeholder of part 2", method: "sendMessage", part: 2, stray: true },
+    { at: "after", where: "the placeholder of part 2", method: "sendMessage", part: 2, stray: true },
+    { at: "before", where: "the placeholder of part 3", method: "sendMessage", part: 3, stray: false },
+    { at: "during", where: "the text of part 3", method: "editMessageText", part: 3, stray: false },
+    { at: "after", where: "the text of part 1", method: "editMessageText", part: 1, stray: false },
+  ] as const;
+
+  // Each case has its own stand-in Bot API, relay and file, so they run side by side: most of their
+  // time is the chat's pacing and the dead relay's delivery lock running out.
+  it.concurrent.each(steps)("killed $at $where: every part once after restart", async ({ at, method, part, stray }) => {
+    expect(parts).toHaveLength(3);
+    const api = await FakeBotApi.start();
+    apis.push(api);
+    const env = {
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.url,
+      RELAY_HOST: "127.0.0.1",
+      RELAY_PORT: "0",
+      RELAY_STORE: `sqlite:${join(dir, `${at}-${method}-${part}.sqlite`)}`,
+      RELAY_SWEEP_INTERVAL_MS: "200",
+      RELAY_DELIVERY_LOCK_MS: "1000",
+    };
+    const first = await startChild(env);
+    children.push(first);
+    const user = testUser(4100 + steps.findIndex((step) => step.at === at && step.part === part && step.method === method));
+    const client = new RelayClient({ baseUrl: first.url });
+    await client.linkWithInitData(initDataFor(api.token, user));
+    api.sendVoice({ from: user, size: 1000 });
+    const job = await eventually(async () => (await client.listJobs())[0], 10_000, "the job");
+    const claim = await client.claim(job.id);
+
+    const matches = (call: RecordedCall): boolean =>
+      call.params.chat_id === user.id &&
+      (method === "sendMessage" ? call.params.text === texts.partPlaceholder(part, 3) : call.params.text === parts[part - 1]);
+    let reached = false;
+    api.interceptNext(
+      method,
+      matches,
+      at,
+      () => {
+        reached = true;
+        first.process.kill("SIGKILL");
+      },
+      // `after`: stopped before the answer is written, so it reaches the relay's socket but the relay
+      // can never act on it, however the machine schedules the two processes.
+      () => first.process.kill("SIGSTOP"),
+    );
+    await client.postResult(job.id, claim.lease, { text, segments: [], language: "en" }).catch(() => null);
+    await kill(first);
+    expect(reached).toBe(true);
+
+    const second = await startChild(env);
+    children.push(second);
+    await eventually(() => (api.chatTexts(user.id).filter((shown) => shown.startsWith("word")).length === 3 ? true : undefined), 30_000, "every part shown");
+    await new Promise((r) => setTimeout(r, 600)); // a few sweeps: nothing more may be sent
+    expect(api.chatTexts(user.id)).toEqual(stray ? [parts[0], texts.partPlaceholder(part, 3), parts[1], parts[2]] : parts);
+    await kill(second);
+  }, 60_000);
 });

@@ -136,6 +136,7 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
       lease: null,
       result: null,
       failureMessage: null,
+      failureKind: null,
       finishedAt: null,
       delivered: false,
       deliveryFailed: false,
@@ -327,6 +328,33 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     await store.recordDeliveryPart("j3", 0, 31);
     await store.markDeliveryFailed("j3");
     expect(await store.requeueJob("j3", 300_000)).toMatchObject({ deliveryFailed: false, delivered: false, deliveryParts: {} });
+  });
+
+  it("keeps a failure's kind until a retry, and redelivers a failed delivery with its parts", async () => {
+    const other = await peer();
+    await store.claimJob("j1", 1, lease("a", "s1", 5000), 2000);
+    expect(await store.finishJob("j1", 1, "a", { kind: "failed", message: "not audio", failureKind: "not-audio" }, 3000)).toMatchObject({
+      kind: "finished",
+      job: { state: "failed", failureMessage: "not audio", failureKind: "not-audio" },
+    });
+    expect((await other.getJob("j1"))?.failureKind).toBe("not-audio");
+    // Only a delivery that failed for good can be redelivered.
+    expect(await store.redeliver("j1")).toBeNull();
+    await store.lockDelivery("j1", 3000, 33_000);
+    await store.recordDeliveryPart("j1", 0, 11);
+    await store.markDeliveryFailed("j1");
+    expect(await store.listUndeliveredIds(100_000)).toEqual([]);
+    expect(await other.redeliver("j1")).toMatchObject({ delivered: false, deliveryFailed: false, deliveryAttempts: 0, deliveryParts: { 0: 11 }, failureKind: "not-audio" });
+    expect(await store.listUndeliveredIds(100_000)).toEqual(["j1"]);
+    expect((await store.lockDelivery("j1", 100_000, 130_000))?.deliveryAttempts).toBe(1);
+    expect(await store.redeliver("j1")).toBeNull();
+    // A failure without a kind (an older app) reads as null; a requeue forgets the kind.
+    await store.insertJob(newJob("j2", 20));
+    await store.activateJob("j2", 21, "waiting");
+    await store.claimJob("j2", 1, lease("b", "s1", 5000), 2000);
+    await store.finishJob("j2", 1, "b", { kind: "failed", message: "old app" }, 3000);
+    expect((await store.getJob("j2"))?.failureKind).toBeNull();
+    expect((await store.requeueJob("j1", 300_000))?.failureKind).toBeNull();
   });
 
   it("lists waiting jobs due for a reminder, and not once reminded or claimed", async () => {

@@ -66,6 +66,7 @@ describe("parseConfig", () => {
       RELAY_CODE_GUESSES_PER_MIN: "4",
       RELAY_CODE_GUESSES_GLOBAL_PER_MIN: "40",
       RELAY_RETENTION_S: "600",
+      RELAY_DELIVERY_LOCK_MS: "5000",
     });
     expect(config).toEqual({
       botToken: "123:abc_DEF-ghi",
@@ -85,6 +86,7 @@ describe("parseConfig", () => {
       linksPerMinute: 7,
       gcEveryBytes: 0,
       sweepIntervalMs: 250,
+      deliveryLockMs: 5000,
       leaderLeaseMs: 1500,
       instanceId: "relay-1",
       allowPrivateNetwork: true,

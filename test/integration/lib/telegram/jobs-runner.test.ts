@@ -8,7 +8,9 @@ import { initDataFor, testUser } from "../../../support/fake-bot-api";
 import { eventually, startHarness, type Harness } from "../../relay/harness";
 import type { FetchLike } from "../../../../lib/relay/client";
 import { createMemoryStorage } from "../../../../lib/storage";
-import type { FinishedJob } from "../../../../lib/telegram/job-run";
+import { FINAL_FAILURES, type FinishedJob } from "../../../../lib/telegram/job-run";
+import { retryAction } from "../../../../lib/telegram/inbox";
+import { texts } from "../../../../relay/texts";
 import { RELAY_SESSION_KEY, serializeSession } from "../../../../lib/telegram/relay-link";
 import { done, runnerFor, scripted, type RunnerOptions } from "./runner-fixtures";
 
@@ -91,5 +93,27 @@ describe("TelegramJobsRunner against a relay", () => {
     typed.start();
     await typed.linkWithCode("ABCD-EFGH");
     expect(typed.getSnapshot().link).toMatchObject({ kind: "failed", message: expect.stringContaining("code") });
+  });
+
+  it("retries from the inbox a job that ran out of memory: the chat's status changes as for its own Retry, and it is transcribed", async () => {
+    const di = testUser(2006, "Di");
+    const jobs = runner({ initData: initDataFor(h.api.token, di) });
+    jobs.setTranscriber(scripted([{ kind: "failed", message: "out of memory", reason: "memory" }, done("second try")]));
+    jobs.start();
+    await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
+
+    h.api.sendVoice({ from: di, size: 2048 });
+    const edit = await h.api.waitForCall("editMessageText", (call) => call.params.text === texts.failed(FINAL_FAILURES.memory), 10_000);
+    expect(JSON.stringify(edit.params.reply_markup)).toContain(texts.retry);
+    const entry = await eventually(() => {
+      const first = jobs.getSnapshot().inbox.entries[0];
+      return first?.job.state === "failed" && first.local.kind === "failed" ? first : undefined;
+    }, 5000, "failed in the inbox");
+    expect(retryAction(entry)).toBe("relay");
+    jobs.retryJob(entry.job.id);
+    await h.api.waitForCall("editMessageText", (call) => call.params.text === "second try", 10_000);
+    const shown = h.api.callsTo("editMessageText").map((call) => call.params.text);
+    // As for the chat's Retry: this user's device is online, so the status says it is being transcribed.
+    expect(shown.slice(shown.indexOf(texts.failed(FINAL_FAILURES.memory)) + 1)).toEqual([texts.statusWorking, "second try"]);
   });
 });

@@ -1,6 +1,21 @@
 import { describe, expect, it } from "vitest";
 import type { JobSummary } from "../../../../lib/relay/protocol";
-import { canTakeByHand, EMPTY_INBOX, entryStateName, entryStatusText, goneAction, inboxReducer, jobTitle, MAX_FINISHED_ENTRIES, nextJobToTake, type InboxState } from "../../../../lib/telegram/inbox";
+import {
+  canTakeByHand,
+  EMPTY_INBOX,
+  entryFailureKind,
+  entryStateName,
+  entryStatusText,
+  goneAction,
+  inboxReducer,
+  jobTitle,
+  MAX_FINISHED_ENTRIES,
+  nextJobToTake,
+  retryAction,
+  type InboxEntry,
+  type InboxState,
+} from "../../../../lib/telegram/inbox";
+import { FAILURE_KINDS, retryHelps } from "../../../../lib/relay/failure-kinds";
 
 import { job, NOW } from "./job-fixtures";
 
@@ -12,7 +27,7 @@ describe("inboxReducer", () => {
     state = inboxReducer(state, goneAction({ id: "j1", reason: "failed", message: "this file is not audio the app can read" }));
     const failed = state.entries[0];
     expect(failed?.job.state).toBe("failed");
-    expect(failed === undefined ? "" : entryStatusText(failed)).toBe("Failed: this file is not audio the app can read. Tap Retry in the chat to try again.");
+    expect(failed === undefined ? "" : entryStatusText(failed)).toBe("Failed: this file is not audio the app can read. Tap Retry to try again.");
     state = inboxReducer(state, goneAction({ id: "j2", reason: "done" }));
     state = inboxReducer(state, goneAction({ id: "j2", reason: "done", deliveryFailed: true }));
     const undelivered = state.entries[1];
@@ -101,5 +116,52 @@ describe("labels and files", () => {
     expect(entryStatusText(failed)).toContain("out of memory");
     expect(entryStateName(failed)).toBe("released");
     expect(entryStatusText({ job: job("j1", { state: "expired" }), local: { kind: "taken" } })).toMatch(/^Expired/);
+  });
+});
+
+describe("Retry in the inbox", () => {
+  const one = (state: InboxState): InboxEntry => state.entries[0] ?? { job: job("none"), local: { kind: "none" } };
+  const listedOne = inboxReducer(EMPTY_INBOX, { type: "listed", jobs: [job("j1")] });
+
+  it("follows the shared table for every kind the relay reports", () => {
+    for (const failureKind of FAILURE_KINDS) {
+      const entry = one(inboxReducer(listedOne, goneAction({ id: "j1", reason: "failed", message: "m", failureKind })));
+      expect(entryFailureKind(entry)).toBe(failureKind);
+      expect(retryAction(entry), failureKind).toBe(retryHelps(failureKind) ? "relay" : null);
+    }
+  });
+
+  it("offers none for a file that is not audio, and says what to do instead", () => {
+    const entry = one(inboxReducer(listedOne, goneAction({ id: "j1", reason: "failed", message: "this file is not audio the app can read", failureKind: "not-audio" })));
+    expect(retryAction(entry)).toBeNull();
+    expect(entryStatusText(entry)).toMatch(/^Failed: this file is not audio the app can read\. Retrying will not help: /);
+    // Also before the relay's event arrives, from what this device posted.
+    const local = one(inboxReducer(inboxReducer(listedOne, { type: "job", job: job("j1", { state: "claimed" }) }), { type: "local", id: "j1", local: { kind: "failed", message: "x", failureKind: "empty" } }));
+    expect([entryFailureKind(local), retryAction(local)]).toEqual(["empty", null]);
+  });
+
+  it("retries at the relay an expired job and a delivery Telegram refused; clears the refusal once resent", () => {
+    expect(retryAction(one(inboxReducer(listedOne, goneAction({ id: "j1", reason: "expired", failureKind: "expired" }))))).toBe("relay");
+    let state = inboxReducer(listedOne, goneAction({ id: "j1", reason: "done", deliveryFailed: true, failureKind: "delivery-failed" }));
+    expect(retryAction(one(state))).toBe("relay");
+    state = inboxReducer(state, goneAction({ id: "j1", reason: "done" }));
+    expect([one(state).deliveryFailed, retryAction(one(state))]).toEqual([undefined, null]);
+  });
+
+  it("takes again here a job cancelled or failed here, and nothing while it runs", () => {
+    const cancelled = one(inboxReducer(listedOne, { type: "local", id: "j1", local: { kind: "released", reason: "cancelled", message: null } }));
+    expect([entryFailureKind(cancelled), retryAction(cancelled)]).toEqual(["cancelled", "take"]);
+    const running = one(inboxReducer(listedOne, { type: "local", id: "j1", local: { kind: "transcribing" } }));
+    expect(retryAction(running)).toBeNull();
+    expect(retryAction(one(listedOne))).toBeNull();
+  });
+
+  it("a job retried (here or in the chat) is offered again, even one that failed on this device", () => {
+    let state = inboxReducer(listedOne, { type: "local", id: "j1", local: { kind: "failed", message: "oom", failureKind: "memory" } });
+    state = inboxReducer(state, goneAction({ id: "j1", reason: "failed", message: "oom", failureKind: "memory" }));
+    state = inboxReducer(state, { type: "job", job: job("j1") });
+    expect(one(state).local.kind).toBe("none");
+    expect(one(state).failureKind).toBeUndefined();
+    expect(nextJobToTake(state, NOW)?.id).toBe("j1");
   });
 });

@@ -181,6 +181,13 @@ describe("TranscriptionSession", () => {
     expect(phase.kind === "error" ? phase.message.endsWith(message) : false).toBe(true);
   });
 
+  it("tells an empty or cut-short file from one that is not audio", async () => {
+    for (const code of ["empty", "undecodable", "silent-track"] as const) {
+      const { session: s } = session(fakeWorkers(), { decodeFile: () => Promise.reject(new AudioDecodeError(code, "This file is empty.")) });
+      expect(await s.transcribeFile(file(), OPTIONS)).toMatchObject({ kind: "failed", reason: "empty" });
+    }
+  });
+
   it("does not step down for bad input: the decode error is the message", async () => {
     const workers = fakeWorkers();
     const { session: s } = session(workers, { decodeFile: () => Promise.reject(new AudioDecodeError("not-audio", "This file has no audio track.")) });

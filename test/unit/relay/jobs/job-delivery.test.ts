@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SessionHub } from "../../../../relay/events/session-hub";
-import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
+import { JobService } from "../../../../relay/jobs/job-service";
 import type { SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { texts } from "../../../../relay/texts";
 import { input, type FakeGateway } from "./fake-gateway";
 import { jobServiceFixture } from "./job-service-fixture";
 import { ChatRateLimitError } from "../../../../relay/ports/chat-gateway";
 import type { SseMessage } from "../../../../relay/ports/local-streams";
+import type { SessionActor } from "../../../../relay/jobs/job-leases";
 
 describe("JobDelivery (through JobService)", () => {
   let now = 1_000_000;
@@ -184,6 +185,6 @@ describe("JobDelivery (through JobService)", () => {
     expect(await store.listUndeliveredIds(now + 1_000_000)).toEqual([]);
     // The app's inbox hears of it.
     const gone = events.filter((event) => event.name === "job-gone").map((event) => JSON.parse(event.data));
-    expect(gone.at(-1)).toEqual({ id, reason: "done", deliveryFailed: true });
+    expect(gone.at(-1)).toEqual({ id, reason: "done", deliveryFailed: true, failureKind: "delivery-failed" });
   });
 });

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
+import { JobService } from "../../../../relay/jobs/job-service";
 import type { SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { texts } from "../../../../relay/texts";
 import { input, type FakeGateway } from "./fake-gateway";
 import { jobServiceFixture } from "./job-service-fixture";
+import type { SessionActor } from "../../../../relay/jobs/job-leases";
 
-describe("JobLeases (through JobService)", () => {
+describe("JobService leases", () => {
   let now = 1_000_000;
   let store: SqliteStore;
   let gateway: FakeGateway;

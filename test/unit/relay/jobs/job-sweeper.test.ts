@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SessionHub } from "../../../../relay/events/session-hub";
-import { JobService, type SessionActor } from "../../../../relay/jobs/job-service";
+import { JobService } from "../../../../relay/jobs/job-service";
 import type { SqliteStore } from "../../../../relay/sqlite/sqlite-store";
 import { texts } from "../../../../relay/texts";
 import { input, type FakeGateway } from "./fake-gateway";
 import { jobServiceFixture } from "./job-service-fixture";
 import type { SseMessage } from "../../../../relay/ports/local-streams";
+import type { SessionActor } from "../../../../relay/jobs/job-leases";
 
 describe("JobSweeper (through JobService.sweep)", () => {
   let now = 1_000_000;
@@ -49,6 +50,6 @@ describe("JobSweeper (through JobService.sweep)", () => {
     await jobs.sweep();
     expect(gateway.texts("edit")).toEqual([texts.expired(600)]);
     expect(events.map((e) => e.name)).toEqual(["job-gone"]);
-    expect(JSON.parse(events[0]?.data ?? "{}")).toEqual({ id, reason: "expired" });
+    expect(JSON.parse(events[0]?.data ?? "{}")).toEqual({ id, reason: "expired", failureKind: "expired" });
   });
 });
