@@ -35,7 +35,7 @@ Usage:
     python scripts/make-fixture-model.py --preset fixture-tiny --out test/fixtures/models/whisper-tiny
     python scripts/make-fixture-model.py --out DIR --d-model 64 --encoder-layers 2 \\
         --decoder-layers 2 --heads 4 --vocab-merges 300 --seed 0 --tokens-per-window 20 \\
-        --dtypes fp32,q8
+        --dtypes fp32,q8,fp32+q4,fp16+q4f16
 
 Requirements: scripts/requirements-fixture.txt (CPU torch, transformers, onnx, onnxruntime).
 """

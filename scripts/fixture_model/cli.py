@@ -13,11 +13,22 @@ import torch
 
 from . import __doc__ as PACKAGE_DOC
 from .configs import make_configs, write_json
-from .constants import BIAS_BAD_TEXT, DTYPE_SUFFIX, MAX_TARGET_POSITIONS, N_ADDED_TOKENS, N_BYTE_TOKENS, N_RESERVED, PRESETS
+from .constants import (
+    BIAS_BAD_TEXT,
+    DEFAULT_DTYPES,
+    DTYPE_PAIRS,
+    MAX_TARGET_POSITIONS,
+    N_ADDED_TOKENS,
+    N_BYTE_TOKENS,
+    N_RESERVED,
+    PRESETS,
+    SAME_DTYPES,
+)
 from .onnx_export import export_all
 from .self_check import reference_check, self_check
 from .tokenizer import build_tokenizer, bytes_to_unicode, token_text_bias
 from .variants import quantize_q8, slim_decoders
+from .webgpu_variants import write_webgpu_variants
 from .weights import calibrate, init_weights
 from .whisper import Whisper
 
@@ -35,7 +46,11 @@ def parse_args(argv=None):
     p.add_argument("--vocab-size", type=int, help="total vocabulary (overrides --vocab-merges), e.g. 51865")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tokens-per-window", type=int, default=20, help="text tokens per 30 s window before <|endoftext|>")
-    p.add_argument("--dtypes", default="fp32,q8", help=f"comma-separated, of {','.join(DTYPE_SUFFIX)}")
+    p.add_argument(
+        "--dtypes",
+        default=DEFAULT_DTYPES,
+        help=f"comma-separated, of {','.join(SAME_DTYPES + DTYPE_PAIRS)} (ENCODER+DECODER: the WebGPU pairs)",
+    )
     p.add_argument("--no-check", action="store_true", help="skip the ONNX Runtime self-check")
     args = p.parse_args(argv)
     preset = PRESETS.get(args.preset, {})
@@ -62,13 +77,15 @@ def parse_args(argv=None):
         p.error(f"--tokens-per-window must lie in 1..{MAX_TARGET_POSITIONS - 8}")
     args.dtypes = [x.strip() for x in args.dtypes.split(",") if x.strip()]
     for dt in args.dtypes:
-        if dt not in DTYPE_SUFFIX:
-            p.error(f"unknown dtype {dt}; known: {', '.join(DTYPE_SUFFIX)}")
+        if dt not in SAME_DTYPES + DTYPE_PAIRS:
+            p.error(f"unknown dtype {dt}; known: {', '.join(SAME_DTYPES + DTYPE_PAIRS)}")
+    # (encoder, decoder) dtype of each pair to write and check
+    args.pairs = [tuple(dt.split("+")) if "+" in dt else (dt, dt) for dt in args.dtypes]
+    # fp32 is what the others are made from; its files are removed again at the end unless asked for.
+    args.drop_fp32_encoder = not any(enc == "fp32" for enc, _ in args.pairs)
+    args.drop_fp32_decoder = ("fp32", "fp32") not in args.pairs
     if "fp32" not in args.dtypes:
-        args.dtypes.insert(0, "fp32")  # the others are made from it; removed again at the end
-        args.drop_fp32 = True
-    else:
-        args.drop_fp32 = False
+        args.pairs.insert(0, ("fp32", "fp32"))
     return args
 
 
@@ -118,6 +135,7 @@ def main(argv=None) -> int:
     if "q8" in args.dtypes:
         for base in ("encoder_model", "decoder_model_merged"):
             quantize_q8(os.path.join(onnx_dir, f"{base}.onnx"), os.path.join(onnx_dir, f"{base}_quantized.onnx"))
+    write_webgpu_variants(onnx_dir, [pair for pair in args.pairs if pair[0] != pair[1]])
     slim_decoders(out)
 
     print(
@@ -131,9 +149,9 @@ def main(argv=None) -> int:
     )
     ok = True
     if not args.no_check:
-        ok = self_check(out, args.dtypes, generation, os.path.join(out, "tokenizer.json"), args.tokens_per_window)
-    if args.drop_fp32:
-        for base in ("encoder_model", "decoder_model_merged"):
+        ok = self_check(out, args.pairs, generation, os.path.join(out, "tokenizer.json"), args.tokens_per_window)
+    for base, drop in (("encoder_model", args.drop_fp32_encoder), ("decoder_model_merged", args.drop_fp32_decoder)):
+        if drop:
             os.remove(os.path.join(onnx_dir, f"{base}.onnx"))
     for name in sorted(os.listdir(onnx_dir)):
         print(f"  onnx/{name}: {os.path.getsize(os.path.join(onnx_dir, name)) / 1e6:.2f} MB")

@@ -30,7 +30,13 @@ PRESETS = {
     "real-base": dict(d_model=512, encoder_layers=6, decoder_layers=6, heads=8, vocab_size=51865),
 }
 
-DTYPE_SUFFIX = {"fp32": "", "q8": "_quantized"}
+# File suffix per weight format, as transformers.js 4.3 names them (src/utils/dtypes.js).
+DTYPE_SUFFIX = {"fp32": "", "q8": "_quantized", "q4": "_q4", "fp16": "_fp16", "q4f16": "_q4f16"}
+# What `--dtypes` accepts: a name for the same format in encoder and decoder, or ENCODER+DECODER for
+# the pairs the WebGPU device loads (fp32 encoder + q4 decoder; fp16 encoder + q4f16 decoder).
+SAME_DTYPES = ("fp32", "q8")
+DTYPE_PAIRS = ("fp32+q4", "fp16+q4f16")
+DEFAULT_DTYPES = "fp32,q8,fp32+q4,fp16+q4f16"
 
 # Reserved dimensions of the decoder's residual stream (see the module doc string).
 R_CONST = 0  # final layer norm: weight 0, bias B -> constant feature, i.e. a logit bias

@@ -33,7 +33,7 @@ def greedy(enc_sess, dec_sess, features, gen_cfg, language="en", timestamps=Fals
     for name, meta in inputs.items():
         if name.startswith("past_key_values"):
             shape = [1 if s == "batch_size" else (s if isinstance(s, int) else 0) for s in meta.shape]
-            feeds[name] = np.zeros(shape, np.float32)
+            feeds[name] = np.zeros(shape, np.float16 if meta.type == "tensor(float16)" else np.float32)
     out_names = [o.name for o in dec_sess.get_outputs()]
     seq = list(prompt)
     step_ids = prompt
@@ -81,7 +81,8 @@ def greedy(enc_sess, dec_sess, features, gen_cfg, language="en", timestamps=Fals
     return seq[len(prompt) :]
 
 
-def self_check(out_dir: str, dtypes, gen_cfg, tokenizer_path, tokens_per_window) -> bool:
+def self_check(out_dir: str, pairs, gen_cfg, tokenizer_path, tokens_per_window) -> bool:
+    """Decodes three synthetic inputs with each (encoder, decoder) dtype pair; False if any window misbehaves."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
@@ -99,10 +100,10 @@ def self_check(out_dir: str, dtypes, gen_cfg, tokenizer_path, tokens_per_window)
     ok = True
     so = ort.SessionOptions()
     so.log_severity_level = 3
-    for dtype in dtypes:
-        sfx = DTYPE_SUFFIX[dtype]
-        enc = ort.InferenceSession(os.path.join(out_dir, "onnx", f"encoder_model{sfx}.onnx"), so)
-        dec = ort.InferenceSession(os.path.join(out_dir, "onnx", f"decoder_model_merged{sfx}.onnx"), so)
+    for enc_dtype, dec_dtype in pairs:
+        dtype = enc_dtype if enc_dtype == dec_dtype else f"{enc_dtype}+{dec_dtype}"
+        enc = ort.InferenceSession(os.path.join(out_dir, "onnx", f"encoder_model{DTYPE_SUFFIX[enc_dtype]}.onnx"), so)
+        dec = ort.InferenceSession(os.path.join(out_dir, "onnx", f"decoder_model_merged{DTYPE_SUFFIX[dec_dtype]}.onnx"), so)
         for name, audio in audios.items():
             feats = log_mel(audio)
             for ts in (False, True):
@@ -121,7 +122,7 @@ def self_check(out_dir: str, dtypes, gen_cfg, tokenizer_path, tokens_per_window)
                     good = good and n_ts == 0
                 ok &= good
                 print(
-                    f"  [{'ok' if good else 'FAIL'}] {dtype:4s} {name:9s} timestamps={str(ts):5s} "
+                    f"  [{'ok' if good else 'FAIL'}] {dtype:10s} {name:9s} timestamps={str(ts):5s} "
                     f"{len(gen):3d} tokens ({distinct} distinct words, {n_ts} timestamps) {dt:.2f}s: {text[:70]!r}"
                 )
     return ok
