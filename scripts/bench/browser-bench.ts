@@ -121,6 +121,19 @@ function median(values: readonly number[]): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Polls `expression` with page.evaluate until it is true. Not page.waitForFunction: that evaluates a
+ * string predicate with eval inside the page, which the app's Content-Security-Policy (no
+ * 'unsafe-eval') refuses, so every run failed with an EvalError.
+ */
+async function untilTrue(page: Page, expression: string, timeoutMs: number, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await page.evaluate(expression)) !== true) {
+    if (Date.now() > deadline) throw new Error(`no final status within ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
 /** Median renderer RSS over `count` samples `everyMs` apart. */
 async function settledRenderers(pid: number, count = 8, everyMs = 250): Promise<number> {
   const values: number[] = [];
@@ -209,10 +222,7 @@ export class BenchBrowser {
       let origin: number;
       try {
         await page.getByTestId("file-input").setInputFiles(audioPath);
-        await page.waitForFunction(`(window[${JSON.stringify(LOG_KEY)}] || []).some((entry) => entry.kind === "status" && ${FINAL_STATUS.toString()}.test(entry.text))`, undefined, {
-          timeout: 180_000 + audioSeconds * 2000,
-          polling: 250,
-        });
+        await untilTrue(page, `(window[${JSON.stringify(LOG_KEY)}] || []).some((entry) => entry.kind === "status" && ${FINAL_STATUS.toString()}.test(entry.text))`, 180_000 + audioSeconds * 2000);
         log = (await page.evaluate(`window[${JSON.stringify(LOG_KEY)}]`)) as LogEntry[];
         origin = (await page.evaluate("performance.timeOrigin")) as number;
       } finally {
