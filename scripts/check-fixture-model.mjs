@@ -3,11 +3,14 @@
 // loads a self-hosted model folder, and checks that each one transcribes quickly, returns
 // visible text, ends every window, and handles timestamps, language detection and chunking.
 //
-//   node scripts/check-fixture-model.mjs [--models whisper-tiny,whisper-base] [--dtypes q8,fp32]
+//   node scripts/check-fixture-model.mjs [--models whisper-tiny,whisper-base]
+//                                        [--dtypes q8,fp32,fp32+q4,fp16+q4f16]
 //                                        [--root test/fixtures/models/] [--timeout-ms 30000]
 //
 // In Node transformers.js runs on onnxruntime-node ('cpu'); the browser's WASM backend is not
-// available here, so the WASM path is for the browser tests.
+// available here, so the WASM path is for the browser tests. ENCODER+DECODER in --dtypes names the
+// pairs the WebGPU device loads (fp32 encoder + q4 decoder, fp16 encoder + q4f16 decoder); here they
+// run on the CPU, which checks the files, not the WebGPU kernels (test/e2e/webgpu.spec.ts does that).
 //
 // Exits non-zero when a check fails.
 import { performance } from 'node:perf_hooks';
@@ -20,7 +23,12 @@ const args = Object.fromEntries(
 );
 const root = args.root ?? 'test/fixtures/models/';
 const models = (args.models ?? 'whisper-tiny,whisper-base').split(',');
-const dtypes = (args.dtypes ?? 'q8,fp32').split(',');
+const dtypes = (args.dtypes ?? 'q8,fp32,fp32+q4,fp16+q4f16').split(',');
+// 'fp32+q4' -> transformers.js' per-file dtype object
+const dtypeOption = (dtype) => {
+  const [encoder, decoder] = dtype.split('+');
+  return decoder === undefined ? dtype : { encoder_model: encoder, decoder_model_merged: decoder };
+};
 const device = 'cpu';
 const CASE_TIMEOUT_MS = Number(args['timeout-ms'] ?? 30000);
 
@@ -78,7 +86,7 @@ for (const model of models) {
     const t0 = performance.now();
     let asr;
     try {
-      asr = await withTimeout(pipeline('automatic-speech-recognition', model, { dtype, device }), CASE_TIMEOUT_MS, 'load');
+      asr = await withTimeout(pipeline('automatic-speech-recognition', model, { dtype: dtypeOption(dtype), device }), CASE_TIMEOUT_MS, 'load');
     } catch (error) {
       failures++;
       console.log(`${model} ${dtype} ${device}: load FAILED: ${error.message}`);

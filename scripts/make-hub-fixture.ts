@@ -15,7 +15,8 @@ const TO = join(ROOT, "test/fixtures/models-hub/whisper-tiny");
 
 mkdirSync(join(TO, "onnx"), { recursive: true });
 for (const file of readdirSync(FROM)) if (file.endsWith(".json")) copyFileSync(join(FROM, file), join(TO, file));
-for (const file of ["decoder_model_merged.onnx", "decoder_model_merged_quantized.onnx"]) {
+// The q4f16 decoder keeps float16 caches: it checks that slimming keeps their element type.
+for (const file of ["decoder_model_merged.onnx", "decoder_model_merged_quantized.onnx", "decoder_model_merged_q4f16.onnx"]) {
   const result = unslimDecoder(new Uint8Array(readFileSync(join(FROM, "onnx", file))));
   writeFileSync(join(TO, "onnx", file), result.bytes);
   process.stdout.write(`${file}: ${result.restored} cross-attention outputs are pass-throughs again\n`);

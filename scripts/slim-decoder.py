@@ -69,7 +69,9 @@ def slim(path: Path) -> str:
         heads, head_dim = dim_value(outer_inputs[past], 1), dim_value(outer_inputs[past], 3)
         if heads is None or head_dim is None:
             return f"skipped: {past} has no fixed heads/head size"
-        empty = numpy_helper.from_array(np.zeros((1, heads, 0, head_dim), dtype=np.float32), name=f"{output.name}/empty")
+        # The cache's own element type: float32, or float16 in fp16 / q4f16 decoders.
+        elem = outer_inputs[past].type.tensor_type.elem_type or onnx.TensorProto.FLOAT
+        empty = numpy_helper.from_array(np.zeros((1, heads, 0, head_dim), dtype=helper.tensor_dtype_to_np_dtype(elem)), name=f"{output.name}/empty")
         with_past.node.remove(node)
         with_past.node.append(helper.make_node("Constant", [], [output.name], value=empty, name=f"{output.name}/empty"))
         changed += 1

@@ -49,8 +49,11 @@ export interface DeviceProfile {
  * `page.addInitScript(() => { globalThis.__WHISPER_TEST_DEVICE__ = { deviceMemory: 1, webgpu: null } })`.
  * {@link probeDevice} merges the fields it recognises (and whose types are right) over what it
  * measured; anything else is ignored. A `webgpu` key (an object, possibly partial, or `null`)
- * replaces the adapter probe entirely. Read only in test builds ({@link TEST_HOOKS_ENABLED}, i.e.
- * built with NEXT_PUBLIC_TEST_HOOKS=1); production builds ignore it.
+ * replaces the adapter probe entirely. `acceptFallbackAdapter: true` keeps the real probe but plans
+ * with a software adapter (SwiftShader in headless Chromium) as with a GPU, so browser tests can run
+ * the WebGPU path where no GPU exists; vendor, architecture, features and limits stay as probed.
+ * Read only in test builds ({@link TEST_HOOKS_ENABLED}, i.e. built with NEXT_PUBLIC_TEST_HOOKS=1);
+ * production builds ignore it.
  */
 export interface WhisperTestDevice {
   readonly deviceMemory?: number | null;
@@ -61,6 +64,7 @@ export interface WhisperTestDevice {
   readonly mobile?: boolean;
   readonly platform?: string;
   readonly crossOriginIsolated?: boolean;
+  readonly acceptFallbackAdapter?: boolean;
 }
 
 declare global {
@@ -162,6 +166,7 @@ export function applyTestOverride(profile: DeviceProfile, override: unknown): De
     if (value === null) next = { ...next, webgpu: null, webgpuStatus: "no-adapter" };
     else if (isRecord(value)) next = { ...next, webgpu: overrideAdapter(value), webgpuStatus: "available" };
   }
+  if (override.acceptFallbackAdapter === true && next.webgpu !== null) next = { ...next, webgpu: { ...next.webgpu, isFallbackAdapter: false } };
   return next;
 }
 

@@ -6,8 +6,8 @@
  * The with-past branch (`then_branch`) of the decoder's `If(use_cache_branch)` hands
  * `past_key_values.N.encoder.*` straight back (`Identity`) as `present.N.encoder.*`; ONNX Runtime
  * copies those out at every token (18 MB/token for whisper-tiny) and transformers.js never reads
- * them after the first step. Each such Identity becomes a Constant holding an empty float tensor
- * [1, heads, 0, head_dim]. Only the messages on the path to the changed nodes are re-encoded; all
+ * them after the first step. Each such Identity becomes a Constant holding an empty tensor
+ * [1, heads, 0, head_dim] of the cache's own element type (float32, or float16 in fp16 / q4f16 decoders). Only the messages on the path to the changed nodes are re-encoded; all
  * other bytes are copied as slices, so the rewrite holds the input and the output, nothing more.
  */
 import { byteLength, bytesField, concat, fields, lastMessage, lengthHeader, ProtobufError, text, texts, varintField, type Field } from "./protobuf";
@@ -50,6 +50,7 @@ const TENSOR_RAW_DATA = 9;
 const VALUE_INFO_NAME = 1;
 const VALUE_INFO_TYPE = 2;
 const TYPE_TENSOR_TYPE = 1;
+const TENSOR_TYPE_ELEM_TYPE = 1;
 const TENSOR_TYPE_SHAPE = 2;
 const SHAPE_DIM = 1;
 const DIMENSION_VALUE = 1;
@@ -77,10 +78,22 @@ function readNode(bytes: Uint8Array, field: Field): Node {
   };
 }
 
+/** The TypeProto.Tensor message of a ValueInfoProto, when it has one. */
+function tensorType(bytes: Uint8Array, valueInfo: Field): Field | undefined {
+  const type = lastMessage(fields(bytes, valueInfo.valueStart, valueInfo.end), VALUE_INFO_TYPE);
+  return type && lastMessage(fields(bytes, type.valueStart, type.end), TYPE_TENSOR_TYPE);
+}
+
+/** The element type (TensorProto.DataType) of a ValueInfoProto's tensor; float when unstated. */
+function elemType(bytes: Uint8Array, valueInfo: Field): number {
+  const tensor = tensorType(bytes, valueInfo);
+  const value = tensor && fields(bytes, tensor.valueStart, tensor.end).filter((item) => item.number === TENSOR_TYPE_ELEM_TYPE && item.wireType === 0).at(-1);
+  return value === undefined || value.varint === 0 ? TENSOR_DATA_TYPE_FLOAT : value.varint;
+}
+
 /** Dimension `index` of a ValueInfoProto's tensor shape when it is a fixed number, else null. */
 function dimValue(bytes: Uint8Array, valueInfo: Field, index: number): number | null {
-  const type = lastMessage(fields(bytes, valueInfo.valueStart, valueInfo.end), VALUE_INFO_TYPE);
-  const tensor = type && lastMessage(fields(bytes, type.valueStart, type.end), TYPE_TENSOR_TYPE);
+  const tensor = tensorType(bytes, valueInfo);
   const shape = tensor && lastMessage(fields(bytes, tensor.valueStart, tensor.end), TENSOR_TYPE_SHAPE);
   if (shape === undefined) return null;
   const dim = fields(bytes, shape.valueStart, shape.end).filter((item) => item.number === SHAPE_DIM && item.wireType === 2)[index];
@@ -89,10 +102,10 @@ function dimValue(bytes: Uint8Array, valueInfo: Field, index: number): number | 
   return value === undefined ? null : value.varint;
 }
 
-/** A Constant node with output `name` holding an empty float tensor of `dims`. */
-function emptyConstant(name: string, dims: readonly number[]): Uint8Array {
+/** A Constant node with output `name` holding an empty tensor of `dims` and element type `dataType`. */
+function emptyConstant(name: string, dims: readonly number[], dataType: number): Uint8Array {
   const label = `${name}/empty`;
-  const tensor = concat([...dims.map((dim) => varintField(TENSOR_DIMS, dim)), varintField(TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_FLOAT), bytesField(TENSOR_NAME, label), bytesField(TENSOR_RAW_DATA, new Uint8Array(0))]);
+  const tensor = concat([...dims.map((dim) => varintField(TENSOR_DIMS, dim)), varintField(TENSOR_DATA_TYPE, dataType), bytesField(TENSOR_NAME, label), bytesField(TENSOR_RAW_DATA, new Uint8Array(0))]);
   const attribute = concat([bytesField(ATTRIBUTE_NAME, "value"), bytesField(ATTRIBUTE_T, tensor), varintField(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_TENSOR)]);
   return bytesField(GRAPH_NODE, concat([bytesField(NODE_OUTPUT, name), bytesField(NODE_NAME, label), bytesField(NODE_OP_TYPE, "Constant"), bytesField(NODE_ATTRIBUTE, attribute)]));
 }
@@ -177,7 +190,7 @@ function slim(bytes: Uint8Array<ArrayBuffer>): SlimResult {
     const headDim = dimValue(bytes, pastInput, 3);
     if (heads === null || headDim === null) return skipped(`${past} has no fixed heads/head size`, bytes);
     // Identity reads an outer-scope value and Constant reads nothing, so the node can stay in place.
-    replacedNodes.set(node.field, [emptyConstant(output, [1, heads, 0, headDim])]);
+    replacedNodes.set(node.field, [emptyConstant(output, [1, heads, 0, headDim], elemType(bytes, pastInput))]);
   }
   if (replacedNodes.size === 0) {
     if (already > 0) return { bytes, outcome: { kind: "already-slim", outputs: already, message: `already slim (${already} cross-attention outputs empty)` } };

@@ -47,7 +47,7 @@ export const WEBGPU_DEFAULT_LIMITS: Readonly<{ maxBufferSize: number; maxStorage
 };
 
 interface GpuLike {
-  requestAdapter(): Promise<unknown>;
+  requestAdapter(options?: { powerPreference?: "high-performance" | "low-power" }): Promise<unknown>;
 }
 
 function isGpuLike(value: unknown): value is GpuLike {
@@ -88,6 +88,9 @@ export function readAdapter(adapter: unknown): WebGpuAdapterInfo | null {
 /**
  * Asks for a real WebGPU adapter (`await navigator.gpu.requestAdapter()`, not `!!navigator.gpu`:
  * the object exists on many machines whose GPU is blocklisted) and waits at most `timeoutMs`.
+ * It asks for the high-performance adapter, as ONNX Runtime's WebGPU backend does
+ * (WebGpuContext::Initialize), so that on a machine with two GPUs the limits and `shader-f16`
+ * the planner reads are those of the GPU the model will run on.
  */
 export async function probeWebGpu(
   navigatorLike: unknown,
@@ -96,7 +99,7 @@ export async function probeWebGpu(
   const gpu = isRecord(navigatorLike) && "gpu" in navigatorLike ? navigatorLike.gpu : undefined;
   if (!isGpuLike(gpu)) return { webgpu: null, status: "unsupported" };
   try {
-    const adapter = await withTimeout(gpu.requestAdapter(), timeoutMs);
+    const adapter = await withTimeout(gpu.requestAdapter({ powerPreference: "high-performance" }), timeoutMs);
     if (adapter === TIMED_OUT) return { webgpu: null, status: "timeout" };
     const webgpu = readAdapter(adapter);
     return webgpu === null ? { webgpu: null, status: "no-adapter" } : { webgpu, status: "available" };

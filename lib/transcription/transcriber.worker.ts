@@ -18,6 +18,7 @@ import { transcribeWindow } from "./whisper-window";
 import { isWorkerRequest, serializeError, TEST_HOOKS_ENABLED, type ProgressEvent, type RuntimeOptions, type TestFault, type WorkerRequest, type WorkerResponse } from "./worker-protocol";
 import type { ModelSource } from "../model/catalog";
 import { installDecoderSlimming } from "../model/slim-fetch";
+import { GpuDeviceWatch } from "./gpu-device-loss";
 
 // Merged decoders load slimmed (lib/model/slim-fetch.ts) and are cached slimmed.
 installDecoderSlimming(env, MODEL_CACHE_NAME);
@@ -47,6 +48,8 @@ let queue: Promise<void> = Promise.resolve();
 let runtimeConfigured = false;
 /** Test builds only: a failure to inject into the next run of the loaded model. */
 let pendingFault: TestFault | null = null;
+/** The WebGPU device, so that a failure after it was lost is reported as such. */
+const gpuDevice = new GpuDeviceWatch();
 
 function injectFault(stage: TestFault["stage"], model: Attempt["model"]): void {
   if (!TEST_HOOKS_ENABLED || pendingFault === null) return;
@@ -139,6 +142,7 @@ async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<
     },
   });
   loaded = { attempt, pipe };
+  if (attempt.device === "webgpu") gpuDevice.watch(env.backends.onnx.webgpu);
   post({ type: "loaded", requestId: request.requestId, attempt, elapsedMs: Math.round(performance.now() - started) });
 }
 
@@ -195,7 +199,8 @@ self.addEventListener("message", (event: MessageEvent<unknown>) => {
   }
   queue = queue.then(() =>
     handle(request).catch((error: unknown) => {
-      post({ type: "error", requestId: request.requestId, error: serializeError(error) });
+      const attempt = request.type === "load" ? request.attempt : loaded?.attempt;
+      post({ type: "error", requestId: request.requestId, error: serializeError(attempt === undefined ? error : gpuDevice.explain(error, attempt)) });
     }),
   );
 });

@@ -91,7 +91,7 @@ function probeScript(settings: string): string {
 })();`;
 }
 
-const WEBGPU_PROBE = `(async () => {
+const webGpuProbe = (allowFallback: boolean): string => `(async () => {
   const gpu = navigator.gpu;
   if (!gpu) return { found: false, detail: "navigator.gpu is missing" };
   let adapter = null;
@@ -99,8 +99,9 @@ const WEBGPU_PROBE = `(async () => {
   if (!adapter) return { found: false, detail: "requestAdapter() returned null" };
   const info = adapter.info || {};
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "unnamed adapter";
-  if (info.isFallbackAdapter) return { found: false, detail: "only a software fallback adapter (" + name + ")" };
-  return { found: true, detail: name };
+  const features = [...adapter.features].includes("shader-f16") ? ", shader-f16" : ", no shader-f16";
+  if (info.isFallbackAdapter) return { found: ${String(allowFallback)}, detail: "only a software fallback adapter (" + name + features + ")" };
+  return { found: true, detail: name + features };
 })()`;
 
 interface LogEntry {
@@ -151,6 +152,10 @@ export class BenchBrowser {
   constructor(
     private readonly profileDir: string,
     private readonly appUrl: string,
+    /** Extra Chromium flags for WebGPU launches, e.g. `--enable-features=Vulkan` where a GPU needs them. */
+    private readonly webGpuArgs: readonly string[] = [],
+    /** Count a software (fallback) adapter as found: for checking the script itself, not for GPU figures. */
+    private readonly allowFallbackAdapter = false,
   ) {}
 
   private async launch(settings: string, webgpu: boolean): Promise<{ context: BrowserContext; page: Page; pid: number }> {
@@ -159,7 +164,7 @@ export class BenchBrowser {
       headless: true,
       // No spare renderer kept warm for the next tab: only the page's own renderer is measured.
       // WebGPU is behind a flag in Chromium on Linux; WASM runs get the browser as the tests use it.
-      args: [...CHROMIUM_ARGS, "--disable-features=SpareRendererForSitePerProcess", ...(webgpu ? ["--enable-unsafe-webgpu"] : [])],
+      args: [...CHROMIUM_ARGS, "--disable-features=SpareRendererForSitePerProcess", ...(webgpu ? ["--enable-unsafe-webgpu", ...this.webGpuArgs] : [])],
     });
     const flag = `--user-data-dir=${this.profileDir}`;
     const pid = findProcesses(flag).find((candidate) => !(commandLine(candidate) ?? []).some((arg) => arg.startsWith("--type=")));
@@ -194,7 +199,7 @@ export class BenchBrowser {
     try {
       await page.goto(`${this.appUrl}/`);
       const basics = await page.evaluate("({ userAgent: navigator.userAgent, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency })");
-      const webgpu = await page.evaluate(WEBGPU_PROBE);
+      const webgpu = await page.evaluate(webGpuProbe(this.allowFallbackAdapter));
       return { ...(basics as Omit<BrowserFacts, "webgpu">), webgpu: webgpu as BrowserFacts["webgpu"] };
     } finally {
       await context.close();
@@ -239,7 +244,7 @@ export class BenchBrowser {
         windows: results.length,
         status: final.text ?? "",
         words: text.split(/\s+/).filter((word) => word !== "").length,
-        modelInfo: expected,
+        modelInfo,
         appIdle,
         rendererPeak: memory.rendererPeak,
         rendererHwm: memory.rendererHwm,

@@ -22,6 +22,8 @@ export const TOKENS_PER_WINDOW = 100;
 
 /** Files the WASM q8 attempt loads; their presence means a finished build. */
 const REQUIRED = ["config.json", "generation_config.json", "preprocessor_config.json", "tokenizer.json", "onnx/encoder_model_quantized.onnx", "onnx/decoder_model_merged_quantized.onnx"];
+/** Files the WebGPU attempts load (fp32 + q4, fp16 + q4f16); models made before the script wrote them lack them. */
+const WEBGPU_FILES = ["onnx/encoder_model.onnx", "onnx/decoder_model_merged_q4.onnx", "onnx/encoder_model_fp16.onnx", "onnx/decoder_model_merged_q4f16.onnx"];
 /** Written into the folder, with the command that made the model. */
 const MARKER = "bench-model.json";
 
@@ -41,9 +43,9 @@ function python(root: string, log: (line: string) => void): string {
   return bin;
 }
 
-/** True when `dir` holds the files a WASM q8 run loads (builds land in `.partial` until they succeed). */
-export function modelReady(dir: string): boolean {
-  return REQUIRED.every((file) => existsSync(join(dir, file)));
+/** True when `dir` holds the files a WASM q8 run (and, with `webgpu`, a WebGPU run) loads (builds land in `.partial` until they succeed). */
+export function modelReady(dir: string, webgpu = false): boolean {
+  return [...REQUIRED, ...(webgpu ? WEBGPU_FILES : [])].every((file) => existsSync(join(dir, file)));
 }
 
 /**
@@ -56,10 +58,10 @@ function slimDecoders(root: string, dir: string, log: (line: string) => void): v
   for (const line of result.stdout.trim().split("\n")) log(`  ${line}`);
 }
 
-/** Makes `<modelsDir>/<model>` unless it is already there; returns its folder. */
-export function ensureModel(root: string, modelsDir: string, model: BenchModel, log: (line: string) => void): string {
+/** Makes `<modelsDir>/<model>` unless it is already there (with the WebGPU files too when `webgpu`); returns its folder. */
+export function ensureModel(root: string, modelsDir: string, model: BenchModel, log: (line: string) => void, webgpu = false): string {
   const dir = join(modelsDir, model);
-  if (modelReady(dir)) {
+  if (modelReady(dir, webgpu)) {
     log(`${model}: using ${dir}`);
     slimDecoders(root, dir, log);
     return dir;

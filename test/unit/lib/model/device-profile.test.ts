@@ -128,6 +128,17 @@ describe("the __WHISPER_TEST_DEVICE__ hook", () => {
     expect(profile.hardwareConcurrency).toBe(2);
   });
 
+  test("acceptFallbackAdapter plans with the probed software adapter as with a GPU, all else as probed", async () => {
+    const swiftShader = { features: new Set<string>(), limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 }, info: { vendor: "google", architecture: "swiftshader", isFallbackAdapter: true } };
+    const scope = { ...chromeScope({}, swiftShader), __WHISPER_TEST_DEVICE__: { acceptFallbackAdapter: true } };
+    const profile = await probeDevice({ scope });
+    expect(profile.webgpuStatus).toBe("available");
+    expect(profile.webgpu).toMatchObject({ vendor: "google", architecture: "swiftshader", isFallbackAdapter: false });
+    const without = await probeDevice({ scope: chromeScope({}, swiftShader) });
+    expect(without.webgpu?.isFallbackAdapter).toBe(true);
+    expect(applyTestOverride({ ...PROFILE, webgpu: null, webgpuStatus: "no-adapter" }, { acceptFallbackAdapter: true }).webgpu).toBeNull();
+  });
+
   test("null means 'not reported', like Firefox", () => {
     expect(applyTestOverride(PROFILE, { deviceMemory: null, hardwareConcurrency: null, effectiveType: null })).toMatchObject({
       deviceMemory: undefined,

@@ -84,8 +84,8 @@ describe("readModelManifest", () => {
     expect(await readModelManifest(join(base, "no-such-folder"))).toEqual({});
   });
 
-  test("the fixture folder holds both models in fp32 and q8", async () => {
-    const both = { encoder: ["fp32", "q8"], decoder: ["fp32", "q8"] };
+  test("the fixture folder holds both models in fp32 and q8, and the WebGPU pairs fp32 + q4 and fp16 + q4f16", async () => {
+    const both = { encoder: ["fp32", "fp16", "q8"], decoder: ["fp32", "q8", "q4", "q4f16"] };
     expect(await readModelManifest(join(process.cwd(), "test", "fixtures", "models"))).toEqual({ "whisper-tiny": both, "whisper-base": both });
   });
 });

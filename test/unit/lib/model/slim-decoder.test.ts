@@ -64,6 +64,16 @@ describe("slimDecoder", () => {
     });
   }
 
+  it("keeps the float16 element type of a q4f16 decoder's caches in its empty Constants", () => {
+    const file = "decoder_model_merged_q4f16.onnx";
+    const { bytes, outcome } = slimDecoder(fixture(HUB + file));
+    expect(outcome.kind).toBe("slimmed");
+    // TensorProto.DataType FLOAT16 is 10: an empty float32 tensor here would not match the If's float16 output.
+    for (const node of crossAttentionProducers(bytes)) expect(node).toMatchObject({ opType: "Constant", inputs: [], dims: [1, 4, 0, 16], dataType: 10 });
+    // The same bytes as scripts/slim-decoder.py wrote for the committed fixture.
+    expect(bytes).toEqual(fixture(SLIM + file));
+  });
+
   it("is idempotent: a slim decoder comes back as the same bytes", () => {
     const once = slimDecoder(fixture(HUB + "decoder_model_merged.onnx")).bytes;
     const twice = slimDecoder(once);

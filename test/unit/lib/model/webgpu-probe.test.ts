@@ -21,6 +21,16 @@ describe("probeWebGpu", () => {
     expect(await probeWebGpu({ gpu: { requestAdapter: () => never } }, 10)).toEqual({ webgpu: null, status: "timeout" });
   });
 
+  test("asks for the high-performance adapter, as ONNX Runtime's WebGPU backend does", async () => {
+    const asked: unknown[] = [];
+    const requestAdapter = (options?: unknown): Promise<unknown> => {
+      asked.push(options);
+      return Promise.resolve(fakeAdapter());
+    };
+    expect((await probeWebGpu({ gpu: { requestAdapter } })).status).toBe("available");
+    expect(asked).toEqual([{ powerPreference: "high-performance" }]);
+  });
+
   test("adapter without shader-f16", async () => {
     const result = await probeWebGpu({ gpu: { requestAdapter: () => Promise.resolve(fakeAdapter([])) } });
     expect(result.status).toBe("available");
