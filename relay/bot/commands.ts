@@ -105,6 +105,7 @@ export function commandsComposer(services: BotServices, transcribe: Transcribe):
   composer.command("transcribe", async (ctx) => {
     const target = ctx.msg.reply_to_message;
     if (target === undefined) {
+      if (ctx.msg.external_reply !== undefined) return transcribe(ctx, ctx.msg, true, true);
       await ctx.reply(texts.replyToVoice, replyTo(ctx.msg.message_id));
       return;
     }

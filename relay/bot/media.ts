@@ -3,7 +3,7 @@
  * private chats; in groups only when the bot is mentioned or the chat is in automatic mode.
  */
 import { Composer, type Context } from "grammy";
-import { messageToJobInput } from "../telegram/message-to-job";
+import { externalReplyToJobInput, messageToJobInput } from "../telegram/message-to-job";
 import { texts } from "../texts";
 import { isPrivate, mentionsBot, replyTo, type BotServices } from "./bot-services";
 import type { Transcribe } from "./transcribe";
@@ -18,6 +18,8 @@ export function mediaComposer(services: BotServices, transcribe: Transcribe): Co
     if (isPrivate(ctx)) {
       const result = messageToJobInput(message, maxFileBytes);
       if (result.kind === "none") {
+        // A reply quoting a voice message from another chat asks for that one.
+        if (externalReplyToJobInput(message, maxFileBytes).kind !== "none" && !(message.text ?? "").startsWith("/")) return transcribe(ctx, message, true, true);
         if (message.text !== undefined && !message.text.startsWith("/")) await ctx.reply(texts.privateHint);
         return;
       }
@@ -27,6 +29,7 @@ export function mediaComposer(services: BotServices, transcribe: Transcribe): Co
     if (mentionsBot(message, ctx.me)) {
       const own = messageToJobInput(message, maxFileBytes);
       const target = own.kind === "none" ? message.reply_to_message : message;
+      if (target === undefined && message.external_reply !== undefined) return transcribe(ctx, message, true, true);
       if (target === undefined) {
         await ctx.reply(texts.replyToVoice, replyTo(message.message_id));
         return;

@@ -32,7 +32,10 @@ export function isAudioDocument(mime: string | undefined, fileName: string | und
   return extension !== undefined && fileName !== undefined && fileName.includes(".") && AUDIO_EXTENSIONS.has(extension);
 }
 
-function unsupportedKind(message: Message): string | null {
+/** The parts of a message (or of a reply to a message in another chat) that may carry media. */
+type MediaFields = Pick<Message, "voice" | "audio" | "video_note" | "document" | "photo" | "video" | "animation" | "sticker" | "location" | "venue" | "contact" | "poll">;
+
+function unsupportedKind(message: MediaFields): string | null {
   if (message.photo !== undefined) return "photos";
   if (message.video !== undefined) return "videos (send the sound as a voice message or audio file)";
   if (message.animation !== undefined) return "GIFs";
@@ -44,7 +47,7 @@ function unsupportedKind(message: Message): string | null {
   return null;
 }
 
-function media(message: Message): JobMedia | null {
+function media(message: MediaFields): JobMedia | null {
   if (message.voice !== undefined) {
     const v = message.voice;
     return { fileId: v.file_id, fileUniqueId: v.file_unique_id, kind: "voice", duration: v.duration, mime: v.mime_type ?? "audio/ogg", size: v.file_size ?? null, fileName: null };
@@ -69,9 +72,25 @@ function media(message: Message): JobMedia | null {
  * refused here, before any download is attempted.
  */
 export function messageToJobInput(message: Message, maxFileBytes: number): JobInputResult {
-  const found = media(message);
+  return toResult(message, message, maxFileBytes);
+}
+
+/**
+ * Maps a command that replies to a message in another chat (Telegram's `external_reply`, e.g.
+ * `/transcribe` quoting a voice message from elsewhere) to job input: the media comes from the
+ * quoted message, while the job lives in the command's chat and answers the command itself.
+ * Forwarded voice needs nothing special: a forward is a message of its own, with a file id this
+ * bot may download.
+ */
+export function externalReplyToJobInput(command: Message, maxFileBytes: number): JobInputResult {
+  const quoted = command.external_reply;
+  return quoted === undefined ? { kind: "none" } : toResult(quoted, command, maxFileBytes);
+}
+
+function toResult(carrier: MediaFields, message: Message, maxFileBytes: number): JobInputResult {
+  const found = media(carrier);
   if (found === null) {
-    const what = unsupportedKind(message);
+    const what = unsupportedKind(carrier);
     return what === null ? { kind: "none" } : { kind: "unsupported", what };
   }
   if (found.size !== null && found.size > maxFileBytes) return { kind: "too-large", size: found.size, limit: maxFileBytes };

@@ -12,7 +12,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Chat, Message, Update, User, UserFromGetMe } from "grammy/types";
+import type { Chat, ExternalReplyInfo, Message, Update, User, UserFromGetMe } from "grammy/types";
 
 /** The token the fake accepts unless told otherwise. */
 export const FAKE_TOKEN = "123456:TEST-fake_token_for_relay_tests_0123456789";
@@ -85,6 +85,10 @@ export interface MediaOptions {
   readonly duration?: number;
   readonly caption?: string;
   readonly replyTo?: Message;
+  /** The voice is a forward of a message `forwardedFrom` sent elsewhere (its file is new to the bot). */
+  readonly forwardedFrom?: User;
+  /** False: the message is posted but the bot gets no update for it (privacy mode in a group). */
+  readonly delivered?: boolean;
 }
 
 const DOWNLOAD_CHUNK = 64 * 1024;
@@ -359,9 +363,22 @@ export class FakeBotApi {
       chat,
       voice: { file_id: file.fileId, file_unique_id: file.uniqueId, duration: options.duration ?? 3, mime_type: "audio/ogg", file_size: file.size },
       ...(options.caption === undefined ? {} : { caption: options.caption, caption_entities: mentionEntities(options.caption) }),
+      ...(options.forwardedFrom === undefined ? {} : { forward_origin: { type: "user" as const, sender_user: options.forwardedFrom, date: Math.floor(Date.now() / 1000) - 60 } }),
     };
-    this.pushUpdate({ message });
+    if (options.delivered !== false) this.pushUpdate({ message });
     return message;
+  }
+
+  /**
+   * A voice message `sender` posted in another chat, as a reply quoting it carries it
+   * (`external_reply`); its file is registered, so the bot may fetch it. Pass it as `quoting`.
+   */
+  voiceElsewhere(sender: User, options: { size?: number; duration?: number } = {}): ExternalReplyInfo {
+    const file = this.addFile({ size: options.size ?? 4096, fill: 0x4f });
+    return {
+      origin: { type: "user", sender_user: sender, date: Math.floor(Date.now() / 1000) - 60 },
+      voice: { file_id: file.fileId, file_unique_id: file.uniqueId, duration: options.duration ?? 3, mime_type: "audio/ogg", file_size: file.size },
+    };
   }
 
   /** A user sends an arbitrary message (photo, document, …): `extra` is merged into it. */
@@ -373,13 +390,17 @@ export class FakeBotApi {
   }
 
   /** A user sends text (a command when it starts with "/"). */
-  sendText(options: { from: User; chat?: UserChat; replyTo?: Message }, text: string): UserMessage {
+  sendText(options: { from: User; chat?: UserChat; replyTo?: Message; quoting?: ExternalReplyInfo }, text: string): UserMessage {
     const command = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/.exec(text);
     const entities = [
       ...(command === null ? [] : [{ type: "bot_command" as const, offset: 0, length: command[0].length }]),
       ...mentionEntities(text),
     ];
-    return this.sendMessageUpdate(options, { text, ...(entities.length === 0 ? {} : { entities }) });
+    return this.sendMessageUpdate(options, {
+      text,
+      ...(entities.length === 0 ? {} : { entities }),
+      ...(options.quoting === undefined ? {} : { external_reply: options.quoting }),
+    });
   }
 
   /** A user presses an inline button with `data` under `message`. */
