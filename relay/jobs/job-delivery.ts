@@ -7,10 +7,11 @@
 import { createLogger } from "../../lib/logger";
 import { describeError } from "../../lib/errors";
 import type { JobRecord, RelayStore } from "../ports/relay-store";
-import { ChatRateLimitError, type ChatButton, type ChatGateway } from "../ports/chat-gateway";
+import { ChatRateLimitError, type ChatButton, type ChatGateway, type ReactionStage } from "../ports/chat-gateway";
 import type { Presence } from "../ports/presence";
 import { texts } from "../texts";
 import { appButtonFor, outcomeMessages, waitingMessage } from "./job-messages";
+import { JobReactions } from "./job-reactions";
 
 const log = createLogger("relay:jobs");
 
@@ -33,7 +34,16 @@ export interface JobDeliveryOptions {
 
 /** See the module comment. */
 export class JobDelivery {
-  constructor(private readonly options: JobDeliveryOptions) {}
+  private readonly reactions: JobReactions;
+
+  constructor(private readonly options: JobDeliveryOptions) {
+    this.reactions = new JobReactions(options.gateway);
+  }
+
+  /** The reaction on the job's voice message follows its stage (see `job-reactions.ts`). */
+  react(job: JobRecord, stage: ReactionStage): Promise<void> {
+    return this.reactions.show(job, stage);
+  }
 
   private appButton(chatId: number): ChatButton | null {
     return appButtonFor(this.options.publicUrl, chatId);
@@ -76,6 +86,7 @@ export class JobDelivery {
 
   /** A job back in the queue (released, lease lapsed): the chat says it waits for a device. */
   async showWaiting(job: JobRecord): Promise<void> {
+    await this.react(job, "queued");
     await this.showStatus(job, false);
   }
 
@@ -111,6 +122,7 @@ export class JobDelivery {
         await gateway.edit(job.chatId, await this.placeholder(job, index, messages.length), message);
       }
       await store.markDelivered(job.id);
+      await this.react(job, job.state === "done" ? "done" : job.state === "expired" ? "expired" : "failed");
       log.info(`job ${job.id} ${job.state}, shown in the chat (${messages.length} part${messages.length === 1 ? "" : "s"})`);
     } catch (error) {
       await this.failedAttempt(job, error);

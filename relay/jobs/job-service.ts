@@ -155,6 +155,7 @@ export class JobService {
     }
     const job = (await this.store.activateJob(inserted.job.id, statusMessageId, online ? "working" : "waiting")) ?? inserted.job;
     await this.feed.job(job);
+    await this.delivery?.react(job, "queued");
     log.info(`job ${job.id} queued (${job.media.kind}, ${job.media.size ?? "?"} bytes) for user ${ownerId}`);
     return { kind: "queued", job };
   }
@@ -182,6 +183,7 @@ export class JobService {
     // The status message shows the outcome now, so it always changes back.
     if (this.delivery !== null) await this.delivery.showStatus({ ...job, statusKind: null }, await this.presence.isOnline(job.ownerId));
     await this.feed.job(job);
+    await this.delivery?.react(job, "queued");
     return "requeued";
   }
 
@@ -213,6 +215,7 @@ export class JobService {
     if (lease === null) throw new ConflictError("the claim did not stick; try again");
     await this.delivery?.showStatus(job, true);
     await this.feed.job(job);
+    await this.delivery?.react(job, "working");
     return { lease: lease.token, expiresAt: new Date(lease.expiresAt).toISOString(), leaseSeconds: this.leaseMs / 1000, job: toJobSummary(job, now) };
   }
 

@@ -214,6 +214,9 @@ export class FakeBotApi {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly nextMessageId = new Map<number, number>();
   private readonly members = new Map<string, string>();
+  /** Every reaction the bot set, by `chat:message`, oldest first (an empty list clears). */
+  private readonly reactionLog = new Map<string, string[]>();
+  private readonly reactionlessChats = new Set<number>();
   /** Per method, what its next calls answer: a Bot API error, or null to let one call through. */
   private readonly failures = new Map<string, Array<{ code: number; description: string; retryAfter?: number } | null>>();
   /** Updates some getUpdates call returned; only these are confirmed by a later offset. */
@@ -311,6 +314,16 @@ export class FakeBotApi {
   /** Sets what getChatMember answers for a user in a chat (default "member"). */
   setMemberStatus(chatId: number, userId: number, status: "creator" | "administrator" | "member" | "left"): void {
     this.members.set(`${chatId}:${userId}`, status);
+  }
+
+  /** The chat's admins turned reactions off: setMessageReaction answers 400 REACTION_INVALID there. */
+  disallowReactions(chatId: number): void {
+    this.reactionlessChats.add(chatId);
+  }
+
+  /** The emojis the bot set on a message, in order ("" for a cleared reaction). */
+  reactionsOn(chatId: number, messageId: number): string[] {
+    return [...(this.reactionLog.get(`${chatId}:${messageId}`) ?? [])];
   }
 
   /** Registers a file for getFile and download; returns its ids. */
@@ -565,6 +578,18 @@ export class FakeBotApi {
             document: { file_id: `doc-${randomBytes(4).toString("hex")}`, file_unique_id: "doc", file_name: upload.filename, file_size: upload.content.length },
           }),
         );
+      }
+      case "setMessageReaction": {
+        const messageId = asNumber(params.message_id);
+        if (chatId === undefined || messageId === undefined) return this.error(res, 400, "Bad Request: message to react not found");
+        if (this.reactionlessChats.has(chatId)) return this.error(res, 400, "Bad Request: REACTION_INVALID");
+        const reaction = Array.isArray(params.reaction) ? params.reaction : [];
+        if (reaction.length > 1) return this.error(res, 400, "Bad Request: REACTIONS_TOO_MANY");
+        const first: unknown = reaction[0];
+        const emoji = isRecord(first) ? (asString(first.emoji) ?? "") : "";
+        const key = `${chatId}:${messageId}`;
+        this.reactionLog.set(key, [...(this.reactionLog.get(key) ?? []), emoji]);
+        return this.ok(res, true);
       }
       case "answerCallbackQuery":
         return this.ok(res, true);
