@@ -52,6 +52,8 @@ export interface StartOptions {
   readonly sseHeartbeatMs?: number;
   /** Overrides Telegram's per-chat pacing (tests that are not about pacing use none). */
   readonly chatPace?: PaceIntervals;
+  /** Overrides the live-text cadence per chat (`LIVE_TEXT_PACE`). */
+  readonly liveTextPace?: PaceIntervals;
 }
 
 /** /healthz: the protocol's fields plus which relay answered and whether it polls Telegram. */
@@ -106,6 +108,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     leaseSeconds: config.leaseSeconds,
     jobExpirySeconds: config.jobExpirySeconds,
     jobsPerMinute: config.jobsPerMinute,
+    ...(options.liveTextPace === undefined ? {} : { liveTextPace: options.liveTextPace }),
     now,
   });
   const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds,

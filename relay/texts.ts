@@ -31,6 +31,8 @@ export const texts = {
     "/auto on|off – in groups (admins): transcribe every voice message",
   openApp: "Open the app",
   statusWorking: "Transcribing on your device…",
+  /** The status message while a device transcribes: the text so far, marked as a draft (the end of a long one). */
+  liveDraft: (text: string) => `✍ Draft — still transcribing…\n\n${text.length > 3900 ? `…${text.slice(-3900)}` : text}`,
   statusWaiting: (expirySeconds: number) =>
     `Waiting for your device: open the app to transcribe this — it runs there. I'll keep it for ${formatDuration(expirySeconds)}.`,
   statusWaitingNoApp: (expirySeconds: number) =>

@@ -11,7 +11,7 @@ import type { Segment } from "../transcript/types";
 import { RelayClientError, relayErrorFrom } from "./client-error";
 import { subscribeToEvents, type EventSubscription, type SubscriptionHandlers, type SubscriptionOptions } from "./event-subscription";
 import { parseJobSummary, parseRelayUser, type Parsed } from "./parse";
-import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobSummary, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "./protocol";
+import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobSummary, type ProgressResponse, type ReleaseResponse, type SessionInfoResponse, type SessionResponse } from "./protocol";
 
 /** The `fetch` the client uses; inject one in tests. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -117,6 +117,13 @@ export class RelayClient {
     const body = await this.request("POST", RELAY_PATHS.release(jobId), { lease });
     field(body, "released", "boolean");
     return { released: isRecord(body) && body.released === true };
+  }
+
+  /** Sends the text so far of a job this session holds; the chat shows it as a draft. */
+  async postProgress(jobId: string, lease: string, text: string): Promise<ProgressResponse> {
+    const body = await this.request("POST", RELAY_PATHS.progress(jobId), { lease, text });
+    field(body, "accepted", "boolean");
+    return { accepted: isRecord(body) && body.accepted === true };
   }
 
   /** Downloads the job's audio (streamed by the relay from Telegram). */

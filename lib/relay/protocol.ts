@@ -110,6 +110,20 @@ export interface FailureRequest {
   readonly message: string;
 }
 
+/**
+ * POST /api/jobs/:id/progress: the text so far, while the browser transcribes. The chat's status
+ * message shows it as a draft (edits throttled per chat); only the lease holder may post.
+ */
+export interface ProgressRequest {
+  readonly lease: string;
+  readonly text: string;
+}
+
+/** Answer to progress: `accepted` false when the chat will not show it (no status message, or live text is off). */
+export interface ProgressResponse {
+  readonly accepted: boolean;
+}
+
 /** Answer to result and failure: `duplicate` means an earlier identical post already counted. */
 export interface FinishResponse {
   readonly status: "accepted" | "duplicate";
@@ -210,6 +224,8 @@ export const RELAY_LIMITS = {
   maxSegments: 20_000,
   /** Longest failure message, in characters (the chat shows it). */
   maxFailureMessageChars: 500,
+  /** Most characters of progress text kept (the end; a Telegram message holds 4096). */
+  maxProgressChars: 4000,
   /** Longest init data string, in characters. */
   maxInitDataChars: 8192,
 } as const;
@@ -229,6 +245,7 @@ export const RELAY_PATHS = {
   result: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/result`,
   failure: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/failure`,
   release: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/release`,
+  progress: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/progress`,
   /** The patterns the relay's router matches for the job paths above (`:id` is the job id). */
   routes: {
     claim: "/api/jobs/:id/claim",
@@ -237,5 +254,6 @@ export const RELAY_PATHS = {
     result: "/api/jobs/:id/result",
     failure: "/api/jobs/:id/failure",
     release: "/api/jobs/:id/release",
+    progress: "/api/jobs/:id/progress",
   },
 } as const;

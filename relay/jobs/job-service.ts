@@ -20,6 +20,8 @@ import { appButtonFor, subtitlesOf, waitingMessage, type SubtitlesOutcome } from
 import { publicState, toJobSummary } from "./job-summary";
 import { JobSweeper } from "./job-sweeper";
 import { JobDelivery } from "./job-delivery";
+import { JobLiveText } from "./job-live-text";
+import type { PaceIntervals } from "../telegram/chat-pacer";
 import type { Presence } from "../ports/presence";
 import type { ChatButton, ChatGateway } from "../ports/chat-gateway";
 
@@ -44,6 +46,8 @@ export interface JobServiceOptions {
   readonly leaseSeconds: number;
   readonly jobExpirySeconds: number;
   readonly jobsPerMinute: number;
+  /** Least time between two live-text edits per chat (see `job-live-text.ts`); tests shorten it. */
+  readonly liveTextPace?: PaceIntervals;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
@@ -75,6 +79,8 @@ export class JobService {
   private readonly jobLimiter: RateLimiter;
   private readonly sweeper: JobSweeper;
   private readonly delivery: JobDelivery | null;
+  /** Null without the bot. */
+  readonly liveText: JobLiveText | null;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -100,6 +106,7 @@ export class JobService {
             onDeliveryFailed: (job) => this.feed.gone(job, job.state === "done" || job.state === "failed" ? job.state : "expired"),
           });
     const delivery = this.delivery;
+    this.liveText = this.gateway === null ? null : new JobLiveText({ store: this.store, gateway: this.gateway, now: this.now, ...(options.liveTextPace === undefined ? {} : { pace: options.liveTextPace }) });
     this.sweeper = new JobSweeper({
       store: this.store,
       feed: this.feed,
@@ -228,6 +235,7 @@ export class JobService {
 
   /** Gives the job back to the queue (the tab is closing, or the user cancelled). */
   async release(actor: SessionActor, jobId: string, lease: string): Promise<boolean> {
+    await this.liveText?.settle(jobId);
     const job = await this.store.releaseJob(jobId, actor.userId, lease);
     if (job === null) {
       const current = await this.store.getJob(jobId);
@@ -237,6 +245,11 @@ export class JobService {
     await this.delivery?.showWaiting(job);
     await this.feed.job(job);
     return true;
+  }
+
+  /** The text so far from the lease holder, shown in the chat as a draft (see `job-live-text.ts`); false when it cannot be. */
+  progress(actor: SessionActor, jobId: string, lease: string, text: string): Promise<boolean> {
+    return this.liveText?.offer(actor, jobId, lease, text) ?? Promise.resolve(false);
   }
 
   /** Opens the job's audio from Telegram for the lease holder. The caller pipes `body` to the browser. */
@@ -276,6 +289,7 @@ export class JobService {
         break;
     }
     await this.feed.gone(outcome.job, finish.kind === "done" ? "done" : "failed");
+    await this.liveText?.settle(jobId);
     await this.deliver(outcome.job.id);
     return "accepted";
   }
