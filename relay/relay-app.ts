@@ -16,7 +16,8 @@ import { registerSecret } from "../lib/redact";
 import { isRecord } from "../lib/guards";
 import type { HealthResponse } from "../lib/relay/protocol";
 import { openBackend, defaultInstanceId } from "./backend";
-import { BOT_COMMANDS } from "./bot/commands";
+import { BOT_COMMANDS, botCommands } from "./bot/commands";
+import { BOT_LOCALES } from "./i18n/bot-texts";
 import { createBot, registerBotHandlers } from "./bot/create-bot";
 import { ChatSettingsService } from "./chats/chat-settings-service";
 import { PollingLeader } from "./bot/polling-leader";
@@ -237,6 +238,11 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     bot.api
       .setMyCommands([...BOT_COMMANDS])
       .catch((error: unknown) => log.warn(`could not set the command menu: ${describeError(error)}`));
+    for (const locale of BOT_LOCALES.filter((code) => code !== "en")) {
+      bot.api
+        .setMyCommands(botCommands(locale), { language_code: locale })
+        .catch((error: unknown) => log.warn(`could not set the ${locale} command menu: ${describeError(error)}`));
+    }
   }
 
   let closing: Promise<void> | null = null;

@@ -4,8 +4,7 @@
  */
 import { Composer, type Context } from "grammy";
 import { externalReplyToJobInput, messageToJobInput } from "../telegram/message-to-job";
-import { texts } from "../texts";
-import { isPrivate, mentionsBot, replyTo, type BotServices } from "./bot-services";
+import { isPrivate, mentionsBot, replyTo, textsOf, type BotServices } from "./bot-services";
 import type { Transcribe } from "./transcribe";
 
 /** The media handlers; install after the commands, since every message reaches them. */
@@ -20,7 +19,7 @@ export function mediaComposer(services: BotServices, transcribe: Transcribe): Co
       if (result.kind === "none") {
         // A reply quoting a voice message from another chat asks for that one.
         if (externalReplyToJobInput(message, maxFileBytes).kind !== "none" && !(message.text ?? "").startsWith("/")) return transcribe(ctx, message, true, true);
-        if (message.text !== undefined && !message.text.startsWith("/")) await ctx.reply(texts.privateHint);
+        if (message.text !== undefined && !message.text.startsWith("/")) await ctx.reply(textsOf(ctx).privateHint);
         return;
       }
       await transcribe(ctx, message, false);
@@ -31,7 +30,7 @@ export function mediaComposer(services: BotServices, transcribe: Transcribe): Co
       const target = own.kind === "none" ? message.reply_to_message : message;
       if (target === undefined && message.external_reply !== undefined) return transcribe(ctx, message, true, true);
       if (target === undefined) {
-        await ctx.reply(texts.replyToVoice, replyTo(message.message_id));
+        await ctx.reply(textsOf(ctx).replyToVoice, replyTo(message.message_id));
         return;
       }
       // A mention on the media itself counts as asking, but the status message then replies to it.

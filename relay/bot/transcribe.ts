@@ -4,8 +4,7 @@
  */
 import type { Context } from "grammy";
 import { externalReplyToJobInput, messageToJobInput } from "../telegram/message-to-job";
-import { texts } from "../texts";
-import { isPrivate, replyTo, type BotServices, type TargetMessage } from "./bot-services";
+import { isPrivate, localeOf, replyTo, textsOf, type BotServices, type TargetMessage } from "./bot-services";
 
 /**
  * Transcribes `target` for the sender of the current update. `explicit`: the user asked (a
@@ -25,28 +24,28 @@ export function createTranscribe(services: BotServices): Transcribe {
     const result = quoted ? externalReplyToJobInput({ ...target }, maxFileBytes) : messageToJobInput({ ...target }, maxFileBytes);
     switch (result.kind) {
       case "none":
-        if (explicit) await ctx.reply(texts.replyToVoice, replyTo(asked));
+        if (explicit) await ctx.reply(textsOf(ctx).replyToVoice, replyTo(asked));
         return;
       case "unsupported":
-        if (explicit || isPrivate(ctx)) await ctx.reply(texts.unsupported(result.what), replyTo(target.message_id));
+        if (explicit || isPrivate(ctx)) await ctx.reply(textsOf(ctx).unsupported(result.what, result.mime ?? null), replyTo(target.message_id));
         return;
       case "too-large":
-        await ctx.reply(texts.tooLarge(result.size, result.limit), replyTo(target.message_id));
+        await ctx.reply(textsOf(ctx).tooLarge(result.size, result.limit), replyTo(target.message_id));
         return;
       case "media":
         break;
     }
-    const outcome = await jobs.submit(result.input, ownerId);
+    const outcome = await jobs.submit(result.input, ownerId, localeOf(ctx));
     switch (outcome.kind) {
       case "queued":
         return;
       case "rate-limited":
-        await ctx.reply(texts.rateLimited(outcome.retryAfterSeconds), replyTo(target.message_id));
+        await ctx.reply(textsOf(ctx).rateLimited(outcome.retryAfterSeconds), replyTo(target.message_id));
         return;
       case "duplicate":
         // The same media update again is Telegram redelivering it: stay quiet.
         if (asked !== target.message_id) {
-          await ctx.reply(outcome.job.state === "done" ? texts.alreadyDone : texts.alreadyQueued, replyTo(asked));
+          await ctx.reply(outcome.job.state === "done" ? textsOf(ctx).alreadyDone : textsOf(ctx).alreadyQueued, replyTo(asked));
         }
         return;
     }

@@ -17,7 +17,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import { ChatRateLimitError, type ChatGateway } from "../ports/chat-gateway";
 import type { RelayStore } from "../ports/relay-store";
 import type { PaceIntervals } from "../telegram/chat-pacer";
-import { texts } from "../texts";
+import { textsForJob, type BotTexts } from "../i18n/bot-texts";
 import type { SessionActor } from "./job-service";
 
 const log = createLogger("relay:jobs");
@@ -40,6 +40,7 @@ export interface JobLiveTextOptions {
 }
 
 interface Draft {
+  readonly texts: BotTexts;
   readonly chatId: number;
   readonly messageId: number;
   lease: string;
@@ -83,7 +84,7 @@ export class JobLiveText {
     if (trimmed.length === 0) return true;
     let draft = this.drafts.get(jobId);
     if (draft === undefined) {
-      draft = { chatId: job.chatId, messageId: job.statusMessageId, lease, text: trimmed, shown: null, timer: null, inFlight: null };
+      draft = { texts: textsForJob(job), chatId: job.chatId, messageId: job.statusMessageId, lease, text: trimmed, shown: null, timer: null, inFlight: null };
       this.remember(jobId, draft);
     }
     draft.lease = lease;
@@ -142,7 +143,7 @@ export class JobLiveText {
         if (this.drafts.get(jobId) === draft) this.drafts.delete(jobId);
         return;
       }
-      const outcome = await this.gateway.edit(draft.chatId, draft.messageId, { text: texts.liveDraft(text) });
+      const outcome = await this.gateway.edit(draft.chatId, draft.messageId, { text: draft.texts.liveDraft(text) });
       draft.shown = text;
       this.editsByChat.set(draft.chatId, (this.editsByChat.get(draft.chatId) ?? 0) + 1);
       if (outcome === "missing" && this.drafts.get(jobId) === draft) this.drafts.delete(jobId);

@@ -14,7 +14,7 @@ import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
 import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
 import type { JobInput } from "../telegram/message-to-job";
-import { texts } from "../texts";
+import { textsForLanguage } from "../i18n/bot-texts";
 import { RateLimiter } from "../rate-limiter";
 import { appButtonFor, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
 import { publicState, toJobSummary } from "./job-summary";
@@ -119,8 +119,8 @@ export class JobService {
   }
 
   /** The button that opens the app: a Mini App button in private chats, a link in groups; none without an https URL. */
-  appButton(chatId: number): ChatButton | null {
-    return appButtonFor(this.publicUrl, chatId);
+  appButton(chatId: number, languageCode: string | null = null): ChatButton | null {
+    return appButtonFor(this.publicUrl, chatId, textsForLanguage(languageCode));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -129,9 +129,10 @@ export class JobService {
   /**
    * Makes a job of `input` for `ownerId`: stores it, replies with a status message ("transcribing on
    * your device…" when a session is online, otherwise "open the app"), then offers it to sessions.
-   * The same Telegram message twice (a redelivered update, two people asking) yields one job.
+   * The same Telegram message twice (a redelivered update, two people asking) yields one job. The
+   * chat is told about it in `ownerLocale` (a bot locale, e.g. "ru"; null: English), kept with the job.
    */
-  async submit(input: JobInput, ownerId: number): Promise<SubmitOutcome> {
+  async submit(input: JobInput, ownerId: number, ownerLocale: string | null = null): Promise<SubmitOutcome> {
     const gateway = this.requireGateway();
     const now = this.now();
     const existing = await this.store.findJobByMessage(input.chatId, input.messageId);
@@ -149,13 +150,14 @@ export class JobService {
       languageHint: settings.languageHint,
       createdAt: now,
       expiresAt: now + this.expirySeconds * 1000,
+      ...(ownerLocale === null ? {} : { ownerLocale }),
     });
     if (!inserted.created) return { kind: "duplicate", job: inserted.job };
 
     const online = await this.presence.isOnline(ownerId);
     let statusMessageId: number | null = null;
     try {
-      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : waitingMessage(this.appButton(input.chatId), this.expirySeconds));
+      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: textsForLanguage(ownerLocale).statusWorking } : waitingMessage(this.appButton(input.chatId, ownerLocale), this.expirySeconds, textsForLanguage(ownerLocale)));
     } catch (error) {
       // The job still counts: the transcript will be sent as a new reply instead of an edit.
       log.warn(`could not send the status message for job ${inserted.job.id}: ${describeError(error)}`);

@@ -98,6 +98,7 @@ export function toJob(fields: Fields): JobRecord {
     deliveryFailed: fields.delivered === "2",
     deliveryAttempts: num(fields, "attempts") ?? 0,
     deliveryParts: toDeliveryParts(fields.parts),
+    ...(fields.locale === undefined ? {} : { ownerLocale: fields.locale }),
   };
 }
 
@@ -128,6 +129,7 @@ export function newJobFields(job: NewJob): string[] {
     ["lang", job.languageHint],
     ["created", job.createdAt],
     ["expires", job.expiresAt],
+    ["locale", job.ownerLocale ?? null],
   ];
   return pairs.flatMap(([key, value]) => (value === null ? [] : [key, String(value)]));
 }

@@ -32,6 +32,7 @@ export interface JobRow {
   delivered: number;
   delivery_attempts: number;
   delivery_parts: string | null;
+  owner_locale: string | null;
 }
 
 /** A row of the SQLite store, as better-sqlite3 returns it. */
@@ -107,6 +108,7 @@ export function toJob(row: JobRow): JobRecord {
     deliveryFailed: row.delivered === 2,
     deliveryAttempts: row.delivery_attempts,
     deliveryParts: toDeliveryParts(row.delivery_parts),
+    ...(row.owner_locale === null ? {} : { ownerLocale: row.owner_locale }),
   };
 }
 

@@ -16,11 +16,14 @@ export interface JobInput {
   readonly media: JobMedia;
 }
 
-/** Outcome of {@link messageToJobInput}. */
+/** Media we do not transcribe, by kind (the bot's texts name them in the user's language). */
+export type UnsupportedMedia = "photo" | "video" | "animation" | "sticker" | "document" | "location" | "contact" | "poll";
+
+/** Outcome of {@link messageToJobInput}; `mime` only for documents. */
 export type JobInputResult =
   | { readonly kind: "media"; readonly input: JobInput }
   | { readonly kind: "too-large"; readonly size: number; readonly limit: number }
-  | { readonly kind: "unsupported"; readonly what: string }
+  | { readonly kind: "unsupported"; readonly what: UnsupportedMedia; readonly mime?: string }
   | { readonly kind: "none" };
 
 const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set(["ogg", "oga", "opus", "mp3", "m4a", "aac", "wav", "flac", "weba", "amr", "wma", "aiff", "aif", "caf"]);
@@ -35,15 +38,15 @@ export function isAudioDocument(mime: string | undefined, fileName: string | und
 /** The parts of a message (or of a reply to a message in another chat) that may carry media. */
 type MediaFields = Pick<Message, "voice" | "audio" | "video_note" | "document" | "photo" | "video" | "animation" | "sticker" | "location" | "venue" | "contact" | "poll">;
 
-function unsupportedKind(message: MediaFields): string | null {
-  if (message.photo !== undefined) return "photos";
-  if (message.video !== undefined) return "videos (send the sound as a voice message or audio file)";
-  if (message.animation !== undefined) return "GIFs";
-  if (message.sticker !== undefined) return "stickers";
-  if (message.document !== undefined) return `this kind of file (${message.document.mime_type ?? "unknown type"})`;
-  if (message.location !== undefined || message.venue !== undefined) return "locations";
-  if (message.contact !== undefined) return "contacts";
-  if (message.poll !== undefined) return "polls";
+function unsupportedKind(message: MediaFields): { readonly what: UnsupportedMedia; readonly mime?: string } | null {
+  if (message.photo !== undefined) return { what: "photo" };
+  if (message.video !== undefined) return { what: "video" };
+  if (message.animation !== undefined) return { what: "animation" };
+  if (message.sticker !== undefined) return { what: "sticker" };
+  if (message.document !== undefined) return { what: "document", mime: message.document.mime_type ?? "unknown type" };
+  if (message.location !== undefined || message.venue !== undefined) return { what: "location" };
+  if (message.contact !== undefined) return { what: "contact" };
+  if (message.poll !== undefined) return { what: "poll" };
   return null;
 }
 
@@ -91,7 +94,7 @@ function toResult(carrier: MediaFields, message: Message, maxFileBytes: number):
   const found = media(carrier);
   if (found === null) {
     const what = unsupportedKind(carrier);
-    return what === null ? { kind: "none" } : { kind: "unsupported", what };
+    return what === null ? { kind: "none" } : { kind: "unsupported", ...what };
   }
   if (found.size !== null && found.size > maxFileBytes) return { kind: "too-large", size: found.size, limit: maxFileBytes };
   return {

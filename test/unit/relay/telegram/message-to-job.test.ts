@@ -38,10 +38,11 @@ describe("messageToJobInput", () => {
   });
 
   it("names unsupported media and ignores plain text", () => {
-    expect(messageToJobInput({ ...base, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } }, LIMIT)).toEqual({ kind: "unsupported", what: "stickers" });
+    expect(messageToJobInput({ ...base, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } }, LIMIT)).toEqual({ kind: "unsupported", what: "sticker" });
     expect(messageToJobInput({ ...base, document: { file_id: "d", file_unique_id: "d", mime_type: "application/pdf", file_name: "a.pdf" } }, LIMIT)).toEqual({
       kind: "unsupported",
-      what: "this kind of file (application/pdf)",
+      what: "document",
+      mime: "application/pdf",
     });
     expect(messageToJobInput({ ...base, text: "hi" }, LIMIT)).toEqual({ kind: "none" });
   });
@@ -69,7 +70,7 @@ describe("externalReplyToJobInput", () => {
 
   it("says none without a quoted message, and refuses quoted photos and files over the limit", () => {
     expect(externalReplyToJobInput({ ...base, text: "hi" }, LIMIT)).toEqual({ kind: "none" });
-    expect(externalReplyToJobInput({ ...base, external_reply: { origin, photo: [] } }, LIMIT)).toEqual({ kind: "unsupported", what: "photos" });
+    expect(externalReplyToJobInput({ ...base, external_reply: { origin, photo: [] } }, LIMIT)).toEqual({ kind: "unsupported", what: "photo" });
     const big = externalReplyToJobInput({ ...base, external_reply: { origin, voice: { file_id: "q", file_unique_id: "qu", duration: 3, file_size: LIMIT + 1 } } }, LIMIT);
     expect(big).toEqual({ kind: "too-large", size: LIMIT + 1, limit: LIMIT });
   });
