@@ -39,7 +39,7 @@ import { createTelegramGateway } from "./telegram/chat-gateway";
 const log = createLogger("relay");
 
 /** The update types the bot handles. */
-const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+const ALLOWED_UPDATES = ["message", "callback_query", "business_connection", "business_message"] as const;
 
 /** How often expired sessions and finished jobs past the retention are deleted. */
 const SESSION_PRUNE_EVERY_MS = 60_000;

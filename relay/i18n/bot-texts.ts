@@ -86,6 +86,10 @@ function build(locale: BotLocale) {
     requeued: t("requeued"),
     notRequeueable: t("not-requeueable"),
     privateHint: t("private-hint"),
+    businessConnected: t("business-connected"),
+    businessDisconnected: t("business-disconnected"),
+    /** Heads a voice message someone sent the user, in the user's chat with the bot (Telegram Business). */
+    businessVoiceFrom: (name: string) => t("business-voice-from", { name }),
     /** The description of a command in Telegram's menu. */
     command: (name: string) => t(`command-${name}`),
   } as const;

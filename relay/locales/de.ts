@@ -89,6 +89,10 @@ requeued = Wieder in der Warteschlange.
 not-requeueable = Das lässt sich nicht mehr wiederholen.
 private-hint = Sende mir eine Sprachnachricht, eine Audiodatei oder eine Videonachricht. /help zeigt, was ich kann.
 
+business-connected = Mit deinem Telegram-Business-Konto verbunden. Sprachnachrichten, die man dir in privaten Chats schickt, schreibt dein eigenes Gerät ab, und der Text kommt hierher, nur zu dir: Wer sie geschickt hat, sieht nichts.
+business-disconnected = Von deinem Telegram-Business-Konto getrennt. Ich sehe deine Chats nicht mehr.
+business-voice-from = 🎙 Sprachnachricht von { $name } an dich (nur du siehst das).
+
 command-start = Was ich tue, und der App-Knopf
 command-help = So benutzt du mich
 command-link = Ein Code, um einen Browser außerhalb von Telegram zu verbinden

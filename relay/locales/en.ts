@@ -90,6 +90,10 @@ requeued = Queued again.
 not-requeueable = That one can't be retried any more.
 private-hint = Send me a voice message, an audio file or a video note. /help lists what I can do.
 
+business-connected = Connected to your Telegram Business account. Voice messages people send you in private chats are transcribed by your own device, and the text comes here, to you only: the sender sees nothing.
+business-disconnected = Disconnected from your Telegram Business account. I no longer see your chats.
+business-voice-from = 🎙 Voice message from { $name }, sent to you (only you see this).
+
 command-start = What I do, and the app button
 command-help = How to use me
 command-link = A code to connect a browser outside Telegram

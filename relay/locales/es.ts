@@ -89,6 +89,10 @@ requeued = De nuevo en la cola.
 not-requeueable = Eso ya no se puede reintentar.
 private-hint = Envíame un mensaje de voz, un archivo de audio o una videonota. /help muestra lo que sé hacer.
 
+business-connected = Conectado a tu cuenta de Telegram Business. Los mensajes de voz que te envían en chats privados los transcribe tu propio dispositivo, y el texto llega aquí, solo a ti: quien lo envía no ve nada.
+business-disconnected = Desconectado de tu cuenta de Telegram Business. Ya no veo tus chats.
+business-voice-from = 🎙 Mensaje de voz de { $name } para ti (solo tú ves esto).
+
 command-start = Qué hago, y el botón de la app
 command-help = Cómo usarme
 command-link = Un código para conectar un navegador fuera de Telegram

@@ -12,7 +12,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Chat, ExternalReplyInfo, Message, Update, User, UserFromGetMe } from "grammy/types";
+import type { BusinessConnection, Chat, ExternalReplyInfo, Message, Update, User, UserFromGetMe } from "grammy/types";
 
 /** The token the fake accepts unless told otherwise. */
 export const FAKE_TOKEN = "123456:TEST-fake_token_for_relay_tests_0123456789";
@@ -217,6 +217,7 @@ export class FakeBotApi {
   /** Every reaction the bot set, by `chat:message`, oldest first (an empty list clears). */
   private readonly reactionLog = new Map<string, string[]>();
   private readonly reactionlessChats = new Set<number>();
+  private readonly businessConnections = new Map<string, BusinessConnection>();
   /** Per method, what its next calls answer: a Bot API error, or null to let one call through. */
   private readonly failures = new Map<string, Array<{ code: number; description: string; retryAfter?: number } | null>>();
   /** Updates some getUpdates call returned; only these are confirmed by a later offset. */
@@ -324,6 +325,42 @@ export class FakeBotApi {
   /** The emojis the bot set on a message, in order ("" for a cleared reaction). */
   reactionsOn(chatId: number, messageId: number): string[] {
     return [...(this.reactionLog.get(`${chatId}:${messageId}`) ?? [])];
+  }
+
+  /**
+   * `user` connects the bot to their Telegram Business account (or changes its rights): the bot gets
+   * a `business_connection` update (unless `notify` is false: one the bot missed), and
+   * getBusinessConnection answers with it. Returns its id.
+   */
+  connectBusiness(user: User, options: { id?: string; enabled?: boolean; canReply?: boolean; notify?: boolean } = {}): string {
+    const id = options.id ?? `bc-${randomBytes(6).toString("hex")}`;
+    const connection: BusinessConnection = {
+      id,
+      user,
+      user_chat_id: user.id,
+      date: Math.floor(Date.now() / 1000),
+      is_enabled: options.enabled ?? true,
+      ...(options.canReply === true ? { rights: { can_reply: true } } : {}),
+    };
+    this.businessConnections.set(id, connection);
+    if (options.notify !== false) this.pushUpdate({ business_connection: connection });
+    return id;
+  }
+
+  /** `from` sends a voice message to the business account behind `connectionId`, in their private chat (`business_message`). */
+  sendBusinessVoice(connectionId: string, from: User, options: { size?: number; duration?: number } = {}): UserMessage {
+    const file = this.addFile({ size: options.size ?? 4096, fill: 0x4f });
+    const chat: Chat.PrivateChat = { id: from.id, type: "private", first_name: from.first_name };
+    const message: UserMessage & { chat: Chat.PrivateChat } = {
+      message_id: this.newMessageId(from.id),
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from,
+      business_connection_id: connectionId,
+      voice: { file_id: file.fileId, file_unique_id: file.uniqueId, duration: options.duration ?? 3, mime_type: "audio/ogg", file_size: file.size },
+    };
+    this.pushUpdate({ business_message: message });
+    return message;
   }
 
   /** Registers a file for getFile and download; returns its ids. */
@@ -590,6 +627,11 @@ export class FakeBotApi {
         const key = `${chatId}:${messageId}`;
         this.reactionLog.set(key, [...(this.reactionLog.get(key) ?? []), emoji]);
         return this.ok(res, true);
+      }
+      case "getBusinessConnection": {
+        const connection = this.businessConnections.get(asString(params.business_connection_id) ?? "");
+        if (connection === undefined) return this.error(res, 400, "Bad Request: BUSINESS_CONNECTION_INVALID");
+        return this.ok(res, connection);
       }
       case "answerCallbackQuery":
         return this.ok(res, true);

@@ -46,6 +46,9 @@ function everySentence(t: BotTexts): Record<string, string> {
     requeued: t.requeued,
     notRequeueable: t.notRequeueable,
     privateHint: t.privateHint,
+    businessConnected: t.businessConnected,
+    businessDisconnected: t.businessDisconnected,
+    businessVoiceFrom: t.businessVoiceFrom("Bob"),
     ...Object.fromEntries(["start", "help", "link", "unlink", "lang", "srt", "transcribe", "auto"].map((name) => [`command-${name}`, t.command(name)])),
   };
 }
