@@ -348,10 +348,10 @@ export class FakeBotApi {
   }
 
   /** `from` sends a voice message to the business account behind `connectionId`, in their private chat (`business_message`). */
-  sendBusinessVoice(connectionId: string, from: User, options: { size?: number; duration?: number } = {}): UserMessage {
+  sendBusinessVoice(connectionId: string, from: User, options: { size?: number; duration?: number } = {}): NonNullable<Update["business_message"]> {
     const file = this.addFile({ size: options.size ?? 4096, fill: 0x4f });
     const chat: Chat.PrivateChat = { id: from.id, type: "private", first_name: from.first_name };
-    const message: UserMessage & { chat: Chat.PrivateChat } = {
+    const message: NonNullable<Update["business_message"]> = {
       message_id: this.newMessageId(from.id),
       date: Math.floor(Date.now() / 1000),
       chat,

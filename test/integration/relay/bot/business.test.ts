@@ -73,6 +73,18 @@ describe("Telegram Business: voice the user receives", () => {
     expect(h.api.callsTo("getBusinessConnection")).toHaveLength(1);
   });
 
+  it("makes one job of a business message Telegram delivers twice", async () => {
+    const alice = testUser(7031, "Alice");
+    const connection = h.api.connectBusiness(alice);
+    const voice = h.api.sendBusinessVoice(connection, testUser(7032, "Dan"));
+    h.api.pushUpdate({ business_message: voice });
+    await eventually(async () => ((await h.relay.store.listOpenJobs(alice.id)).length === 1 ? true : undefined), 5000, "job");
+    h.api.sendText({ from: alice }, "/help");
+    await h.api.waitForCall("sendMessage", (call) => call.params.text === texts.help);
+    expect(await h.relay.store.listOpenJobs(alice.id)).toHaveLength(1);
+    expect(h.api.callsTo("sendMessage").filter((call) => call.params.text === texts.businessVoiceFrom("Dan"))).toHaveLength(1);
+  });
+
   it("takes none of the user's own voice, and nothing after they disconnect", async () => {
     const alice = testUser(7021, "Alice");
     const carol = testUser(7022, "Carol");
