@@ -132,6 +132,8 @@ export class JobLiveText {
     const text = draft.text;
     draft.inFlight = this.edit(jobId, draft, text).finally(() => {
       draft.inFlight = null;
+      // The next draft in this chat waits a full interval after Telegram answered this one, even if it went out late.
+      this.nextSlot.set(draft.chatId, Math.max(this.nextSlot.get(draft.chatId) ?? 0, this.now() + this.intervalFor(draft.chatId)));
       if (this.drafts.get(jobId) === draft) this.schedule(jobId, draft);
     });
   }

@@ -164,8 +164,8 @@ export class JobService {
     }
     const job = (await this.store.activateJob(inserted.job.id, statusMessageId, online ? "working" : "waiting")) ?? inserted.job;
     await this.feed.job(job);
-    await this.delivery?.react(job, "queued");
     log.info(`job ${job.id} queued (${job.media.kind}, ${job.media.size ?? "?"} bytes) for user ${ownerId}`);
+    await this.delivery?.react(job, "queued");
     return { kind: "queued", job };
   }
 
