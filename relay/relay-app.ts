@@ -16,7 +16,8 @@ import { registerSecret } from "../lib/redact";
 import { isRecord } from "../lib/guards";
 import type { HealthResponse } from "../lib/relay/protocol";
 import { openBackend, defaultInstanceId } from "./backend";
-import { BOT_COMMANDS } from "./bot/commands";
+import { BOT_COMMANDS, botCommands } from "./bot/commands";
+import { BOT_LOCALES } from "./i18n/bot-texts";
 import { createBot, registerBotHandlers } from "./bot/create-bot";
 import { ChatSettingsService } from "./chats/chat-settings-service";
 import { PollingLeader } from "./bot/polling-leader";
@@ -38,7 +39,7 @@ import { createTelegramGateway } from "./telegram/chat-gateway";
 const log = createLogger("relay");
 
 /** The update types the bot handles. */
-const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+const ALLOWED_UPDATES = ["message", "callback_query", "business_connection", "business_message"] as const;
 
 /** How often expired sessions and finished jobs past the retention are deleted. */
 const SESSION_PRUNE_EVERY_MS = 60_000;
@@ -52,6 +53,8 @@ export interface StartOptions {
   readonly sseHeartbeatMs?: number;
   /** Overrides Telegram's per-chat pacing (tests that are not about pacing use none). */
   readonly chatPace?: PaceIntervals;
+  /** Overrides the live-text cadence per chat (`LIVE_TEXT_PACE`). */
+  readonly liveTextPace?: PaceIntervals;
 }
 
 /** /healthz: the protocol's fields plus which relay answered and whether it polls Telegram. */
@@ -107,6 +110,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     jobExpirySeconds: config.jobExpirySeconds,
     jobsPerMinute: config.jobsPerMinute,
     deliveryLockMs: config.deliveryLockMs,
+    ...(options.liveTextPace === undefined ? {} : { liveTextPace: options.liveTextPace }),
     now,
   });
   const sessions = new SessionService({ store, bus, botToken: token, initDataMaxAgeSeconds: config.initDataMaxAgeSeconds,
@@ -235,6 +239,11 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     bot.api
       .setMyCommands([...BOT_COMMANDS])
       .catch((error: unknown) => log.warn(`could not set the command menu: ${describeError(error)}`));
+    for (const locale of BOT_LOCALES.filter((code) => code !== "en")) {
+      bot.api
+        .setMyCommands(botCommands(locale), { language_code: locale })
+        .catch((error: unknown) => log.warn(`could not set the ${locale} command menu: ${describeError(error)}`));
+    }
   }
 
   let closing: Promise<void> | null = null;

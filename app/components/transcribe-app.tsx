@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useId, useState, type ChangeEvent, type DragEvent } from "react";
+import { useCallback, useId, useRef, useState, type ChangeEvent, type DragEvent } from "react";
 import type { ClientConfig } from "@/lib/app-config";
 import { WHISPER_LANGUAGES, languageName } from "@/lib/languages";
 import { describeAttempt } from "@/lib/model/catalog";
@@ -10,6 +10,7 @@ import { useTranscription, type Phase, type RunOutcome } from "../hooks/use-tran
 import { HistoryPanel } from "./history-panel";
 import { RecorderPanel } from "./recorder-panel";
 import { TelegramShell } from "./telegram-shell";
+import { TelegramMainButton } from "./telegram-main-button";
 import { TelegramPanel } from "./telegram-panel";
 import { TranscriptView } from "./transcript-view";
 import { ModelInfo } from "./model-info";
@@ -78,6 +79,8 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const [task, setTask] = useState<"transcribe" | "translate">("transcribe");
   const [dragging, setDragging] = useState(false);
   const [lastFile, setLastFile] = useState<File | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const pickFile = useCallback(() => fileInput.current?.click(), []);
   const languageId = useId();
   const taskId = useId();
   const closeViewing = useCallback(() => setViewing(null), []);
@@ -135,7 +138,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
       >
         <label className="file-label">
           <span className="button primary">Choose a file</span>
-          <input data-testid="file-input" type="file" accept={ACCEPT} onChange={onPick} disabled={busy} className="visually-hidden" />
+          <input ref={fileInput} data-testid="file-input" type="file" accept={ACCEPT} onChange={onPick} disabled={busy} className="visually-hidden" />
         </label>
         <p className="hint">or drop a voice note, MP3, M4A, WAV, Ogg, WebM or MP4 here</p>
         <RecorderPanel onRecorded={onRecorded} disabled={busy} />
@@ -198,6 +201,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
 
       <HistoryPanel onOpen={setViewing} />
       <TelegramShell onBack={viewing === null ? null : closeViewing} />
+      <TelegramMainButton phase={phase.kind} busy={busy} onCancel={() => session.cancel()} onRetry={lastFile === null ? null : () => start(lastFile)} onPick={pickFile} />
 
       {/* Telegram: link this page to the bot; its voice messages are transcribed here (telegram-panel.tsx). */}
       <TelegramPanel config={config} transcriber={session} busy={busy} />

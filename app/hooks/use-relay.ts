@@ -8,6 +8,7 @@ import { TelegramJobsRunner } from "@/lib/telegram/jobs-runner";
 import { saveTranscript } from "@/lib/history/transcript-history";
 import { browserStorage } from "@/lib/storage";
 import { currentLaunchParams } from "@/lib/telegram/launch-params";
+import { onVisibilityChanged } from "@/lib/telegram/mini-app-controls";
 import type { FinishedJob, JobTranscriber } from "@/lib/telegram/job-run";
 import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-snapshot";
 import { relayBaseUrl } from "@/lib/telegram/relay-link";
@@ -78,6 +79,22 @@ export function useRelay(config: ClientConfig, transcriber: JobTranscriber): Rel
     runnerFor(config).setTranscriber(transcriber);
     return () => pageRunner?.setTranscriber(null);
   }, [config, transcriber]);
+
+  // Telegram hides a Mini App without closing it, and a hidden page's stream may have died quietly.
+  useEffect(() => {
+    const resume = (): void => pageRunner?.resume();
+    const onVisible = (): void => {
+      if (document.visibilityState === "visible") resume();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    const stopTelegram = onVisibilityChanged((visible) => {
+      if (visible) resume();
+    });
+    return () => {
+      document.removeEventListener("visibilitychange", onVisible);
+      stopTelegram();
+    };
+  }, []);
 
   return {
     state,

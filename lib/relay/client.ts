@@ -18,6 +18,7 @@ import {
   type FinishResponse,
   type HeartbeatResponse,
   type JobSummary,
+  type ProgressResponse,
   type ReleaseResponse,
   type RetryResponse,
   type SessionInfoResponse,
@@ -128,6 +129,13 @@ export class RelayClient {
     const body = await this.request("POST", RELAY_PATHS.release(jobId), { lease });
     field(body, "released", "boolean");
     return { released: isRecord(body) && body.released === true };
+  }
+
+  /** Sends the text so far of a job this session holds; the chat shows it as a draft. */
+  async postProgress(jobId: string, lease: string, text: string): Promise<ProgressResponse> {
+    const body = await this.request("POST", RELAY_PATHS.progress(jobId), { lease, text });
+    field(body, "accepted", "boolean");
+    return { accepted: isRecord(body) && body.accepted === true };
   }
 
   /** Downloads the job's audio (streamed by the relay from Telegram). */

@@ -36,6 +36,11 @@ export interface SubscriptionOptions {
 export interface EventSubscription {
   /** Stops it for good. */
   close(): void;
+  /**
+   * Drops the current connection or backoff and connects again at once, resuming after the last
+   * event (the page was hidden, e.g. a Mini App Telegram minimised, and its stream may be dead).
+   */
+  reconnectNow(): void;
   /** The id to resume from. */
   readonly lastEventId: string | null;
 }
@@ -87,8 +92,13 @@ export function subscribeToEvents(open: OpenEventStream, handlers: SubscriptionH
     }
   };
 
+  let current: AbortController | null = null;
+  let wakeUp: (() => void) | null = null;
+  let hurry = false;
+
   const connectOnce = async (): Promise<"again" | "stop"> => {
     const attempt = new AbortController();
+    current = attempt;
     const abortAttempt = (): void => attempt.abort();
     controller.signal.addEventListener("abort", abortAttempt);
     let idle: ReturnType<typeof setTimeout> | undefined;
@@ -122,6 +132,7 @@ export function subscribeToEvents(open: OpenEventStream, handlers: SubscriptionH
       }
       return "again";
     } finally {
+      current = null;
       clearTimeout(idle);
       controller.signal.removeEventListener("abort", abortAttempt);
     }
@@ -135,20 +146,37 @@ export function subscribeToEvents(open: OpenEventStream, handlers: SubscriptionH
         if ((await connectOnce()) === "stop") return;
       } catch (error) {
         if (controller.signal.aborted) return;
-        handlers.onError?.(
+        if (!hurry) handlers.onError?.(
           error instanceof RelayClientError ? error : new RelayClientError(0, "network", "the event stream broke off", { cause: error }),
         );
       }
       // A connection that worked starts the backoff over; the server's `retry:` sets its base.
       if (state.opened) delay = state.retryMs ?? initialRetry;
-      await sleep(delay, controller.signal);
-      delay = Math.min(delay * 2, maxRetry);
+      if (!hurry) await nap(delay);
+      delay = hurry ? initialRetry : Math.min(delay * 2, maxRetry);
+      hurry = false;
     }
+  };
+  const nap = (ms: number): Promise<void> => {
+    const napping = new AbortController();
+    const stop = (): void => napping.abort();
+    controller.signal.addEventListener("abort", stop);
+    wakeUp = stop;
+    return sleep(ms, napping.signal).finally(() => {
+      wakeUp = null;
+      controller.signal.removeEventListener("abort", stop);
+    });
   };
   void run();
 
   return {
     close: () => controller.abort(),
+    reconnectNow: () => {
+      if (controller.signal.aborted) return;
+      hurry = true;
+      current?.abort();
+      wakeUp?.();
+    },
     get lastEventId() {
       return state.lastEventId;
     },

@@ -18,6 +18,7 @@ import {
   type JobState,
   type JobSummary,
   type LeaseRequest,
+  type ProgressRequest,
   type RelayUser,
   type ResultRequest,
   type TelegramSessionRequest,
@@ -127,6 +128,16 @@ export function parseFailureRequest(body: unknown): Parsed<FailureRequest> {
   const { failureKind } = body;
   if (failureKind !== undefined && !isPostedFailureKind(failureKind)) return fail(`"failureKind" must be one of ${POSTED_FAILURE_KINDS.join(", ")} when present`);
   return ok({ lease: lease.value, message: message.slice(0, RELAY_LIMITS.maxFailureMessageChars), ...(failureKind === undefined ? {} : { failureKind }) });
+}
+
+/** Checks the body of POST /api/jobs/:id/progress. Only the end of an over-long text is kept (the chat shows the end). */
+export function parseProgressRequest(body: unknown): Parsed<ProgressRequest> {
+  if (!isRecord(body)) return fail("the body must be a JSON object");
+  const lease = nonEmptyString(body, "lease", 200);
+  if (!lease.ok) return fail(lease.error);
+  const { text } = body;
+  if (typeof text !== "string") return fail(`"text" must be a string`);
+  return ok({ lease: lease.value, text: text.slice(-RELAY_LIMITS.maxProgressChars) });
 }
 
 /** Checks a user object sent by the relay. */

@@ -113,6 +113,20 @@ export interface FailureRequest {
   readonly failureKind?: PostedFailureKind;
 }
 
+/**
+ * POST /api/jobs/:id/progress: the text so far, while the browser transcribes. The chat's status
+ * message shows it as a draft (edits throttled per chat); only the lease holder may post.
+ */
+export interface ProgressRequest {
+  readonly lease: string;
+  readonly text: string;
+}
+
+/** Answer to progress: `accepted` false when the chat will not show it (no status message, or live text is off). */
+export interface ProgressResponse {
+  readonly accepted: boolean;
+}
+
 /** Answer to result and failure: `duplicate` means an earlier identical post already counted. */
 export interface FinishResponse {
   readonly status: "accepted" | "duplicate";
@@ -224,6 +238,8 @@ export const RELAY_LIMITS = {
   maxSegments: 20_000,
   /** Longest failure message, in characters (the chat shows it). */
   maxFailureMessageChars: 500,
+  /** Most characters of progress text kept (the end; a Telegram message holds 4096). */
+  maxProgressChars: 4000,
   /** Longest init data string, in characters. */
   maxInitDataChars: 8192,
 } as const;
@@ -244,6 +260,7 @@ export const RELAY_PATHS = {
   failure: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/failure`,
   release: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/release`,
   retry: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/retry`,
+  progress: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/progress`,
   /** The patterns the relay's router matches for the job paths above (`:id` is the job id). */
   routes: {
     claim: "/api/jobs/:id/claim",
@@ -253,5 +270,6 @@ export const RELAY_PATHS = {
     failure: "/api/jobs/:id/failure",
     release: "/api/jobs/:id/release",
     retry: "/api/jobs/:id/retry",
+    progress: "/api/jobs/:id/progress",
   },
 } as const;

@@ -16,6 +16,7 @@ import type { PostedFailureKind } from "../relay/failure-kinds";
 import { type LocalJobState } from "./inbox";
 import { audioFileName, audioMimeType, heartbeatIntervalMs } from "./job-audio";
 import { RelayClientError } from "../relay/client-error";
+import { reportProgress } from "./job-progress";
 
 const log = createLogger("telegram");
 const RESULT_ATTEMPTS = 3;
@@ -52,6 +53,8 @@ export interface JobTranscriber {
   transcribeFile(file: File, options: { readonly language: string | null; readonly task: "transcribe" }): Promise<JobRunOutcome>;
   /** Cancels the run in progress (the one the runner started: it only calls this while its own run is going). */
   cancel(): void;
+  /** The text so far of the run in progress (live text in the chat), or null; optional. */
+  partialText?(): string | null;
   /** True while any run is in progress (a file the user picked, or a job of the runner's). */
   isBusy(): boolean;
   /** Calls `listener` after every change of the transcriber's state; returns the unsubscribe function. */
@@ -152,7 +155,8 @@ export async function runJob(context: JobRunContext, summary: JobSummary): Promi
       return;
     }
     context.setLocal(id, { kind: "transcribing" });
-    const outcome = await transcriber.transcribeFile(file, { language: job.languageHint, task: "transcribe" });
+    const progress = reportProgress(client, id, held, transcriber);
+    const outcome = await transcriber.transcribeFile(file, { language: job.languageHint, task: "transcribe" }).finally(() => progress.stop());
     if (leaseLost) {
       context.setLocal(id, { kind: "taken" });
       return;

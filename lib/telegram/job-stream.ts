@@ -67,6 +67,11 @@ export class JobStream {
     );
   }
 
+  /** Reconnects at once instead of waiting out the subscription's backoff (the page is shown again). */
+  reconnectNow(): void {
+    this.subscription?.reconnectNow();
+  }
+
   /** Stops the stream (the host says whether that counts as disconnected). */
   close(): void {
     this.subscription?.close();

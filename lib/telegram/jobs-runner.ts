@@ -187,6 +187,11 @@ export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
     this.dispatch({ type: "clear" });
   }
 
+  /** The page is shown again (a Mini App Telegram had hidden, a tab back in front): the job stream reconnects at once. */
+  resume(): void {
+    this.stream.reconnectNow();
+  }
+
   // -------------------------------------------------------------------------------------------
   // Events (the stream itself: job-stream.ts)
 

@@ -70,6 +70,12 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
     this.now = deps.now ?? Date.now;
   }
 
+  /** The text so far while a run transcribes (the Telegram chat shows it live); null otherwise. */
+  partialText(): string | null {
+    const phase = this.snapshot.phase;
+    return phase.kind === "transcribing" ? phase.partialText : null;
+  }
+
   /** True while a run is decoding, loading or transcribing. */
   isBusy(): boolean {
     return isBusyPhase(this.snapshot.phase);

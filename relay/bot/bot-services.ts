@@ -5,6 +5,7 @@
 import type { Context } from "grammy";
 import type { Message, UserFromGetMe } from "grammy/types";
 import type { ChatSettingsService } from "../chats/chat-settings-service";
+import { botLocale, textsFor, type BotLocale, type BotTexts } from "../i18n/bot-texts";
 import type { JobService } from "../jobs/job-service";
 import type { SessionService } from "../sessions/session-service";
 
@@ -17,6 +18,16 @@ export interface BotServices {
   readonly sessions: SessionService;
   readonly chatSettings: ChatSettingsService;
   readonly maxFileBytes: number;
+}
+
+/** The language of the user behind the update (Telegram's `language_code`), for everything the bot tells them. */
+export function localeOf(ctx: Context): BotLocale {
+  return botLocale(ctx.from?.language_code);
+}
+
+/** The bot's sentences in the language of the user behind the update. */
+export function textsOf(ctx: Context): BotTexts {
+  return textsFor(localeOf(ctx));
 }
 
 /** True in a private chat with the bot; groups get different answers. */

@@ -1,7 +1,6 @@
 /** The buttons under the bot's messages: "Subtitles (.srt)" and "Retry". */
 import { Composer, InputFile, type Context } from "grammy";
-import { texts } from "../texts";
-import { replyTo, type BotServices } from "./bot-services";
+import { replyTo, textsOf, type BotServices } from "./bot-services";
 import { CALLBACK } from "../jobs/job-messages";
 
 /** Answers every callback query (unknown data gets an empty answer, so the button stops spinning). */
@@ -15,7 +14,7 @@ export function callbacksComposer(services: BotServices): Composer<Context> {
     if (data.startsWith(CALLBACK.srt) && chatId !== undefined) {
       const outcome = await jobs.subtitlesById(data.slice(CALLBACK.srt.length));
       if (outcome.kind !== "ok") {
-        await ctx.answerCallbackQuery({ text: texts.noTranscriptYet });
+        await ctx.answerCallbackQuery({ text: textsOf(ctx).noTranscriptYet });
         return;
       }
       await ctx.answerCallbackQuery();
@@ -24,7 +23,7 @@ export function callbacksComposer(services: BotServices): Composer<Context> {
     }
     if (data.startsWith(CALLBACK.retry)) {
       const outcome = await jobs.retry(data.slice(CALLBACK.retry.length), ctx.from.id);
-      const text = outcome === "requeued" || outcome === "resent" ? texts.requeued : outcome === "not-yours" ? texts.notYours : texts.notRequeueable;
+      const text = outcome === "requeued" || outcome === "resent" ? textsOf(ctx).requeued : outcome === "not-yours" ? textsOf(ctx).notYours : textsOf(ctx).notRequeueable;
       await ctx.answerCallbackQuery({ text });
       return;
     }

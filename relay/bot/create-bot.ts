@@ -1,7 +1,8 @@
 /**
  * The Telegram bot, assembled from one grammY Composer per feature: commands (`commands.ts`),
  * the buttons under its messages (`callbacks.ts`) and media handling in private chats and groups
- * (`media.ts`). It is the relay's Telegram edge: handlers read Telegram updates, map messages with
+ * (`media.ts`), and Telegram Business: voice others send the user (`business.ts`). It is the
+ * relay's Telegram edge: handlers read Telegram updates, map messages with
  * `messageToJobInput`, and call the job, session and chat-settings services, which never see
  * Telegram types.
  *
@@ -13,6 +14,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
 import type { BotServices } from "./bot-services";
+import { businessComposer } from "./business";
 import { callbacksComposer } from "./callbacks";
 import { commandsComposer } from "./commands";
 import { mediaComposer } from "./media";
@@ -31,6 +33,7 @@ export function registerBotHandlers(bot: Bot, services: BotServices): void {
   bot.use(commandsComposer(services, transcribe));
   bot.use(callbacksComposer(services));
   bot.use(mediaComposer(services, transcribe));
+  bot.use(businessComposer(services));
   bot.catch((error) => {
     log.error(`update ${error.ctx.update.update_id} failed: ${describeError(error.error)}`, error.error);
   });

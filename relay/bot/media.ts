@@ -3,9 +3,8 @@
  * private chats; in groups only when the bot is mentioned or the chat is in automatic mode.
  */
 import { Composer, type Context } from "grammy";
-import { messageToJobInput } from "../telegram/message-to-job";
-import { texts } from "../texts";
-import { isPrivate, mentionsBot, replyTo, type BotServices } from "./bot-services";
+import { externalReplyToJobInput, messageToJobInput } from "../telegram/message-to-job";
+import { isPrivate, mentionsBot, replyTo, textsOf, type BotServices } from "./bot-services";
 import type { Transcribe } from "./transcribe";
 
 /** The media handlers; install after the commands, since every message reaches them. */
@@ -18,7 +17,9 @@ export function mediaComposer(services: BotServices, transcribe: Transcribe): Co
     if (isPrivate(ctx)) {
       const result = messageToJobInput(message, maxFileBytes);
       if (result.kind === "none") {
-        if (message.text !== undefined && !message.text.startsWith("/")) await ctx.reply(texts.privateHint);
+        // A reply quoting a voice message from another chat asks for that one.
+        if (externalReplyToJobInput(message, maxFileBytes).kind !== "none" && !(message.text ?? "").startsWith("/")) return transcribe(ctx, message, true, true);
+        if (message.text !== undefined && !message.text.startsWith("/")) await ctx.reply(textsOf(ctx).privateHint);
         return;
       }
       await transcribe(ctx, message, false);
@@ -27,8 +28,9 @@ export function mediaComposer(services: BotServices, transcribe: Transcribe): Co
     if (mentionsBot(message, ctx.me)) {
       const own = messageToJobInput(message, maxFileBytes);
       const target = own.kind === "none" ? message.reply_to_message : message;
+      if (target === undefined && message.external_reply !== undefined) return transcribe(ctx, message, true, true);
       if (target === undefined) {
-        await ctx.reply(texts.replyToVoice, replyTo(message.message_id));
+        await ctx.reply(textsOf(ctx).replyToVoice, replyTo(message.message_id));
         return;
       }
       // A mention on the media itself counts as asking, but the status message then replies to it.

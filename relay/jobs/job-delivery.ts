@@ -7,10 +7,11 @@
 import { createLogger } from "../../lib/logger";
 import { describeError } from "../../lib/errors";
 import type { JobRecord, RelayStore } from "../ports/relay-store";
-import { ChatRateLimitError, type ChatButton, type ChatGateway } from "../ports/chat-gateway";
+import { ChatRateLimitError, type ChatButton, type ChatGateway, type ReactionStage } from "../ports/chat-gateway";
 import type { Presence } from "../ports/presence";
-import { texts } from "../texts";
+import { textsForJob } from "../i18n/bot-texts";
 import { appButtonFor, outcomeMessages, waitingMessage } from "./job-messages";
+import { JobReactions } from "./job-reactions";
 
 const log = createLogger("relay:jobs");
 
@@ -35,10 +36,19 @@ export interface JobDeliveryOptions {
 
 /** See the module comment. */
 export class JobDelivery {
-  constructor(private readonly options: JobDeliveryOptions) {}
+  private readonly reactions: JobReactions;
 
-  private appButton(chatId: number): ChatButton | null {
-    return appButtonFor(this.options.publicUrl, chatId);
+  constructor(private readonly options: JobDeliveryOptions) {
+    this.reactions = new JobReactions(options.gateway);
+  }
+
+  /** The reaction on the job's voice message follows its stage (see `job-reactions.ts`). */
+  react(job: JobRecord, stage: ReactionStage): Promise<void> {
+    return this.reactions.show(job, stage);
+  }
+
+  private appButton(job: JobRecord): ChatButton | null {
+    return appButtonFor(this.options.publicUrl, job.chatId, textsForJob(job));
   }
 
   /**
@@ -49,7 +59,8 @@ export class JobDelivery {
     if (job.statusMessageId === null) return;
     const kind = working ? "working" : "waiting";
     if (job.statusKind === kind || (!working && job.statusKind === "reminded")) return;
-    const message = working ? { text: texts.statusWorking } : waitingMessage(this.appButton(job.chatId), this.options.expirySeconds);
+    const texts = textsForJob(job);
+    const message = working ? { text: texts.statusWorking } : waitingMessage(this.appButton(job), this.options.expirySeconds, texts);
     try {
       await this.options.gateway.edit(job.chatId, job.statusMessageId, message);
       await this.options.store.setStatusKind(job.id, kind);
@@ -66,8 +77,8 @@ export class JobDelivery {
     if (job.statusMessageId === null || job.statusKind !== "waiting") return;
     const remaining = Math.max(0, job.expiresAt - this.options.now()) / 1000;
     const rounded = remaining >= 3600 ? Math.ceil(remaining / 3600) * 3600 : Math.max(60, Math.ceil(remaining / 60) * 60);
-    const app = this.appButton(job.chatId);
-    const message = { text: texts.statusReminder(rounded), ...(app === null ? {} : { buttons: [[app]] }) };
+    const app = this.appButton(job);
+    const message = { text: textsForJob(job).statusReminder(rounded), ...(app === null ? {} : { buttons: [[app]] }) };
     try {
       await this.options.gateway.edit(job.chatId, job.statusMessageId, message);
       await this.options.store.setStatusKind(job.id, "reminded");
@@ -78,6 +89,7 @@ export class JobDelivery {
 
   /** A job back in the queue (released, lease lapsed): the chat says it waits for a device. */
   async showWaiting(job: JobRecord): Promise<void> {
+    await this.react(job, "queued");
     await this.showStatus(job, false);
   }
 
@@ -99,7 +111,7 @@ export class JobDelivery {
     const job = await store.lockDelivery(jobId, now, now + (this.options.lockMs ?? DELIVERY_LOCK_MS) + 2 * estimate * (gateway.paceMs?.(peek.chatId) ?? 0));
     if (job === null) return;
     try {
-      const messages = outcomeMessages(job, this.appButton(job.chatId), this.options.expirySeconds);
+      const messages = outcomeMessages(job, this.appButton(job), this.options.expirySeconds);
       const parts = new Map<number, number>(Object.entries(job.deliveryParts).map(([index, id]) => [Number(index), id]));
       if (!parts.has(0) && job.statusMessageId !== null) parts.set(0, job.statusMessageId);
       for (let index = 0; index < messages.length; index += 1) {
@@ -113,6 +125,7 @@ export class JobDelivery {
         await gateway.edit(job.chatId, await this.placeholder(job, index, messages.length), message);
       }
       await store.markDelivered(job.id);
+      await this.react(job, job.state === "done" ? "done" : job.state === "expired" ? "expired" : "failed");
       log.info(`job ${job.id} ${job.state}, shown in the chat (${messages.length} part${messages.length === 1 ? "" : "s"})`);
     } catch (error) {
       await this.failedAttempt(job, error);
@@ -121,7 +134,7 @@ export class JobDelivery {
 
   /** Sends the placeholder of part `index` and records it at once; returns its message id. */
   private async placeholder(job: JobRecord, index: number, count: number): Promise<number> {
-    const id = await this.options.gateway.send(job.chatId, job.sourceMessageId, { text: texts.partPlaceholder(index + 1, count) });
+    const id = await this.options.gateway.send(job.chatId, job.sourceMessageId, { text: textsForJob(job).partPlaceholder(index + 1, count) });
     await this.options.store.recordDeliveryPart(job.id, index, id);
     return id;
   }

@@ -12,6 +12,7 @@ import type { EventFeed } from "../events/event-feed";
 import type { ChatGateway } from "../ports/chat-gateway";
 import type { RelayStore } from "../ports/relay-store";
 import type { JobDelivery } from "./job-delivery";
+import type { JobLiveText } from "./job-live-text";
 import { publicState, toJobSummary } from "./job-summary";
 
 /** The caller of a session API: which Telegram user, which session. */
@@ -35,6 +36,8 @@ export interface JobLeasesOptions {
   /** Null when the relay runs without the bot (no audio to open, no chat to tell). */
   readonly gateway: ChatGateway | null;
   readonly delivery: JobDelivery | null;
+  /** Null without the bot; a release waits for a live-text edit in flight so it cannot land after the status. */
+  readonly liveText: JobLiveText | null;
   readonly leaseMs: number;
   readonly now: () => number;
 }
@@ -63,6 +66,7 @@ export class JobLeases {
     if (lease === null) throw new ConflictError("the claim did not stick; try again");
     await delivery?.showStatus(job, true);
     await feed.job(job);
+    await delivery?.react(job, "working");
     return { lease: lease.token, expiresAt: new Date(lease.expiresAt).toISOString(), leaseSeconds: leaseMs / 1000, job: toJobSummary(job, now) };
   }
 
@@ -76,7 +80,8 @@ export class JobLeases {
 
   /** Gives the job back to the queue (the tab is closing, or the user cancelled). */
   async release(actor: SessionActor, jobId: string, lease: string): Promise<boolean> {
-    const { store, feed, delivery } = this.options;
+    const { store, feed, delivery, liveText } = this.options;
+    await liveText?.settle(jobId);
     const job = await store.releaseJob(jobId, actor.userId, lease);
     if (job === null) {
       const current = await store.getJob(jobId);

@@ -8,7 +8,8 @@ import { toSrt } from "../../lib/transcript/formats";
 import { insteadOfRetry, retryHelps } from "../../lib/relay/failure-kinds";
 import type { JobRecord } from "../ports/relay-store";
 import { splitMessage } from "../split-message";
-import { texts } from "../texts";
+import { textsForJob, type BotTexts } from "../i18n/bot-texts";
+import { texts as english } from "../texts";
 import type { ChatButton, ChatMessage } from "../ports/chat-gateway";
 
 /** Callback data prefixes of the buttons the service puts under messages. */
@@ -21,20 +22,21 @@ export type SubtitlesOutcome =
   | { readonly kind: "not-done" };
 
 /** The button that opens the app: a Mini App button in private chats, a link in groups; none without an https URL. */
-export function appButtonFor(publicUrl: string | null, chatId: number): ChatButton | null {
+export function appButtonFor(publicUrl: string | null, chatId: number, texts: BotTexts = english): ChatButton | null {
   if (publicUrl === null || !publicUrl.startsWith("https://")) return null;
   return chatId > 0 ? { kind: "web_app", text: texts.openApp, url: publicUrl } : { kind: "url", text: texts.openApp, url: publicUrl };
 }
 
 /** The status message of a job no session is working on yet, with the app button when there is one. */
-export function waitingMessage(button: ChatButton | null, expirySeconds: number): ChatMessage {
+export function waitingMessage(button: ChatButton | null, expirySeconds: number, texts: BotTexts = english): ChatMessage {
   return button === null
     ? { text: texts.statusWaitingNoApp(expirySeconds) }
     : { text: texts.statusWaiting(expirySeconds), buttons: [[button]] };
 }
 
-/** The messages that tell the chat how `job` ended (the first edits the status message); none while it runs. */
+/** The messages that tell the chat how `job` ended (the first edits the status message), in its owner's language; none while it runs. */
 export function outcomeMessages(job: JobRecord, app: ChatButton | null, expirySeconds: number): ChatMessage[] {
+  const texts = textsForJob(job);
   const retry: ChatButton = { kind: "callback", text: texts.retry, data: `${CALLBACK.retry}${job.id}` };
   switch (job.state) {
     case "done": {

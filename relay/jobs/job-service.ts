@@ -13,7 +13,7 @@ import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
 import type { EventFeed } from "../events/event-feed";
 import type { Finish, JobRecord, RelayStore } from "../ports/relay-store";
 import type { JobInput } from "../telegram/message-to-job";
-import { texts } from "../texts";
+import { textsForLanguage } from "../i18n/bot-texts";
 import { RateLimiter } from "../rate-limiter";
 import { appButtonFor, subtitlesOf, waitingMessage, type SubtitlesOutcome } from "./job-messages";
 import { toJobSummary } from "./job-summary";
@@ -22,6 +22,8 @@ import { retryHelps } from "../../lib/relay/failure-kinds";
 import { JobLeases, type AudioStream, type SessionActor } from "./job-leases";
 import { JobSweeper } from "./job-sweeper";
 import { JobDelivery } from "./job-delivery";
+import { JobLiveText } from "./job-live-text";
+import type { PaceIntervals } from "../telegram/chat-pacer";
 import type { Presence } from "../ports/presence";
 import type { ChatButton, ChatGateway } from "../ports/chat-gateway";
 
@@ -41,6 +43,8 @@ export interface JobServiceOptions {
   readonly jobsPerMinute: number;
   /** See `RelayConfig.deliveryLockMs`; 30 s when not given. */
   readonly deliveryLockMs?: number;
+  /** Least time between two live-text edits per chat (see `job-live-text.ts`); tests shorten it. */
+  readonly liveTextPace?: PaceIntervals;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
@@ -65,6 +69,8 @@ export class JobService {
   private readonly sweeper: JobSweeper;
   private readonly delivery: JobDelivery | null;
   private readonly leases: JobLeases;
+  /** Null without the bot. */
+  readonly liveText: JobLiveText | null;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -90,7 +96,8 @@ export class JobService {
             onDeliveryFailed: (job) => this.feed.gone(job, job.state === "done" || job.state === "failed" ? job.state : "expired"),
           });
     const delivery = this.delivery;
-    this.leases = new JobLeases({ store: this.store, feed: this.feed, gateway: this.gateway, delivery, leaseMs: options.leaseSeconds * 1000, now: this.now });
+    this.liveText = this.gateway === null ? null : new JobLiveText({ store: this.store, gateway: this.gateway, now: this.now, ...(options.liveTextPace === undefined ? {} : { pace: options.liveTextPace }) });
+    this.leases = new JobLeases({ store: this.store, feed: this.feed, gateway: this.gateway, delivery, leaseMs: options.leaseSeconds * 1000, now: this.now, liveText: this.liveText });
     this.sweeper = new JobSweeper({
       store: this.store,
       feed: this.feed,
@@ -103,8 +110,8 @@ export class JobService {
   }
 
   /** The button that opens the app: a Mini App button in private chats, a link in groups; none without an https URL. */
-  appButton(chatId: number): ChatButton | null {
-    return appButtonFor(this.publicUrl, chatId);
+  appButton(chatId: number, languageCode: string | null = null): ChatButton | null {
+    return appButtonFor(this.publicUrl, chatId, textsForLanguage(languageCode));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -113,9 +120,10 @@ export class JobService {
   /**
    * Makes a job of `input` for `ownerId`: stores it, replies with a status message ("transcribing on
    * your device…" when a session is online, otherwise "open the app"), then offers it to sessions.
-   * The same Telegram message twice (a redelivered update, two people asking) yields one job.
+   * The same Telegram message twice (a redelivered update, two people asking) yields one job. The
+   * chat is told about it in `ownerLocale` (a bot locale, e.g. "ru"; null: English), kept with the job.
    */
-  async submit(input: JobInput, ownerId: number): Promise<SubmitOutcome> {
+  async submit(input: JobInput, ownerId: number, ownerLocale: string | null = null): Promise<SubmitOutcome> {
     const gateway = this.requireGateway();
     const now = this.now();
     const existing = await this.store.findJobByMessage(input.chatId, input.messageId);
@@ -133,13 +141,14 @@ export class JobService {
       languageHint: settings.languageHint,
       createdAt: now,
       expiresAt: now + this.expirySeconds * 1000,
+      ...(ownerLocale === null ? {} : { ownerLocale }),
     });
     if (!inserted.created) return { kind: "duplicate", job: inserted.job };
 
     const online = await this.presence.isOnline(ownerId);
     let statusMessageId: number | null = null;
     try {
-      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: texts.statusWorking } : waitingMessage(this.appButton(input.chatId), this.expirySeconds));
+      statusMessageId = await gateway.send(input.chatId, input.messageId, online ? { text: textsForLanguage(ownerLocale).statusWorking } : waitingMessage(this.appButton(input.chatId, ownerLocale), this.expirySeconds, textsForLanguage(ownerLocale)));
     } catch (error) {
       // The job still counts: the transcript will be sent as a new reply instead of an edit.
       log.warn(`could not send the status message for job ${inserted.job.id}: ${describeError(error)}`);
@@ -147,6 +156,7 @@ export class JobService {
     const job = (await this.store.activateJob(inserted.job.id, statusMessageId, online ? "working" : "waiting")) ?? inserted.job;
     await this.feed.job(job);
     log.info(`job ${job.id} queued (${job.media.kind}, ${job.media.size ?? "?"} bytes) for user ${ownerId}`);
+    await this.delivery?.react(job, "queued");
     return { kind: "queued", job };
   }
 
@@ -181,6 +191,7 @@ export class JobService {
     // The status message shows the outcome now, so it always changes back.
     if (this.delivery !== null) await this.delivery.showStatus({ ...job, statusKind: null }, await this.presence.isOnline(job.ownerId));
     await this.feed.job(job);
+    await this.delivery?.react(job, "queued");
     return "requeued";
   }
 
@@ -218,6 +229,11 @@ export class JobService {
     return this.leases.release(actor, jobId, lease);
   }
 
+  /** The text so far from the lease holder, shown in the chat as a draft (see `job-live-text.ts`); false when it cannot be. */
+  progress(actor: SessionActor, jobId: string, lease: string, text: string): Promise<boolean> {
+    return this.liveText?.offer(actor, jobId, lease, text) ?? Promise.resolve(false);
+  }
+
   /** Opens the job's audio from Telegram for the lease holder. The caller pipes `body` to the browser. */
   openAudio(actor: SessionActor, jobId: string, lease: string, signal: AbortSignal): Promise<AudioStream> {
     return this.leases.openAudio(actor, jobId, lease, signal);
@@ -244,6 +260,7 @@ export class JobService {
         break;
     }
     await this.feed.gone(outcome.job, finish.kind === "done" ? "done" : "failed");
+    await this.liveText?.settle(jobId);
     await this.deliver(outcome.job.id);
     return "accepted";
   }

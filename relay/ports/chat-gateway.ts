@@ -41,6 +41,12 @@ export class ChatRateLimitError extends Error {
   }
 }
 
+/** Where a job stands, as a reaction on the voice message shows it at a glance. */
+export type ReactionStage = "queued" | "working" | "done" | "failed" | "expired";
+
+/** `not-allowed`: the chat does not allow this bot's reactions; `missing`: the message is gone. */
+export type ReactOutcome = "set" | "not-allowed" | "missing";
+
 /** The chat operations the relay performs; each may throw {@link ChatRateLimitError}. */
 export interface ChatGateway {
   /** Sends `message`, as a reply to `replyTo` when given (still sent if that message is gone); returns the new message id. */
@@ -49,6 +55,8 @@ export interface ChatGateway {
   sendDocument(chatId: number, replyTo: number | null, fileName: string, content: string): Promise<void>;
   /** Streams the file's bytes from the platform (never buffered). */
   openFile(fileId: string, signal: AbortSignal): Promise<FileStream>;
+  /** Puts the reaction for `stage` on a message (replacing the bot's previous one); absent where the platform has none. */
+  react?(chatId: number, messageId: number, stage: ReactionStage): Promise<ReactOutcome>;
   /** The least time the gateway leaves between two messages to `chatId` (its pacing); 0 when it does not pace. */
   paceMs?(chatId: number): number;
 }

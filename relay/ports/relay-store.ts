@@ -35,6 +35,8 @@ export interface NewJob {
   readonly languageHint: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** The language the owner's chat texts are in (a bot locale such as "ru"); absent: English. */
+  readonly ownerLocale?: string | null;
 }
 
 /** A lease: which session may work on a job, until when. */

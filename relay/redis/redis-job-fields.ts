@@ -99,6 +99,7 @@ export function toJob(fields: Fields): JobRecord {
     deliveryFailed: fields.delivered === "2",
     deliveryAttempts: num(fields, "attempts") ?? 0,
     deliveryParts: toDeliveryParts(fields.parts),
+    ...(fields.locale === undefined ? {} : { ownerLocale: fields.locale }),
   };
 }
 
@@ -129,6 +130,7 @@ export function newJobFields(job: NewJob): string[] {
     ["lang", job.languageHint],
     ["created", job.createdAt],
     ["expires", job.expiresAt],
+    ["locale", job.ownerLocale ?? null],
   ];
   return pairs.flatMap(([key, value]) => (value === null ? [] : [key, String(value)]));
 }

@@ -33,6 +33,7 @@ export interface JobRow {
   delivered: number;
   delivery_attempts: number;
   delivery_parts: string | null;
+  owner_locale: string | null;
 }
 
 /** A row of the SQLite store, as better-sqlite3 returns it. */
@@ -109,6 +110,7 @@ export function toJob(row: JobRow): JobRecord {
     deliveryFailed: row.delivered === 2,
     deliveryAttempts: row.delivery_attempts,
     deliveryParts: toDeliveryParts(row.delivery_parts),
+    ...(row.owner_locale === null ? {} : { ownerLocale: row.owner_locale }),
   };
 }
 

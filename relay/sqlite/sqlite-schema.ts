@@ -7,6 +7,7 @@ export const SCHEMA_VERSION = 2;
 export const ADDED_JOB_COLUMNS: ReadonlyArray<{ readonly name: string; readonly definition: string }> = [
   { name: "delivery_parts", definition: "TEXT" },
   { name: "failure_kind", definition: "TEXT" },
+  { name: "owner_locale", definition: "TEXT" },
 ];
 
 /** Creates every table and index if missing (idempotent, run at every open). */
@@ -68,6 +69,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   delivery_lock_until INTEGER,
   delivery_attempts INTEGER NOT NULL DEFAULT 0,
   delivery_parts TEXT,
+  owner_locale TEXT,
   UNIQUE (chat_id, source_message_id)
 );
 CREATE INDEX IF NOT EXISTS jobs_owner_state ON jobs (owner_id, state);

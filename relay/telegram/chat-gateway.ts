@@ -4,9 +4,9 @@
  * stay at the edge.
  */
 import { GrammyError, InputFile, type Api } from "grammy";
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, ReactionTypeEmoji } from "grammy/types";
 import { UpstreamError } from "../errors";
-import { ChatRateLimitError, type ChatButton, type ChatGateway, type ChatMessage } from "../ports/chat-gateway";
+import { ChatRateLimitError, type ChatButton, type ChatGateway, type ChatMessage, type ReactionStage } from "../ports/chat-gateway";
 import { ChatPacer } from "./chat-pacer";
 import { fileDownloadUrl, openDownload } from "./file-download";
 
@@ -26,6 +26,18 @@ function toInlineKeyboard(rows: ChatMessage["buttons"]): InlineKeyboardMarkup | 
   if (rows === undefined || rows.length === 0) return undefined;
   return { inline_keyboard: rows.map((row) => row.map(toInlineButton)) };
 }
+
+/** The emoji of each stage; bots may only use Telegram's standard reactions, one per message. */
+export const STAGE_REACTIONS: Readonly<Record<ReactionStage, ReactionTypeEmoji["emoji"]>> = {
+  queued: "👀",
+  working: "✍",
+  done: "👌",
+  failed: "🤷",
+  expired: "😴",
+};
+
+/** Bot API answers meaning "this chat does not take this reaction from the bot" (disabled, restricted, no right). */
+const REACTION_REFUSALS = ["reaction_invalid", "reactions_too_many", "reaction_empty", "chat_admin_required", "not enough rights"];
 
 function description(error: unknown): string {
   return error instanceof GrammyError ? error.description.toLowerCase() : "";
@@ -91,6 +103,19 @@ export function createTelegramGateway(api: Api, apiRoot: string, token: string, 
           ...(replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
         }),
       );
+    },
+
+    async react(chatId, messageId, stage) {
+      // Not paced: a reaction is not a message, and waiting would delay the status text behind it.
+      try {
+        await api.setMessageReaction(chatId, messageId, [{ type: "emoji", emoji: STAGE_REACTIONS[stage] }]);
+        return "set";
+      } catch (error) {
+        const text = description(error);
+        if (REACTION_REFUSALS.some((refusal) => text.includes(refusal))) return "not-allowed";
+        if (text.includes("message to react not found") || text.includes("message_id_invalid")) return "missing";
+        throw rateLimited(error, chatId, pacer, now);
+      }
     },
 
     paceMs(chatId) {

@@ -16,11 +16,14 @@ export interface JobInput {
   readonly media: JobMedia;
 }
 
-/** Outcome of {@link messageToJobInput}. */
+/** Media we do not transcribe, by kind (the bot's texts name them in the user's language). */
+export type UnsupportedMedia = "photo" | "video" | "animation" | "sticker" | "document" | "location" | "contact" | "poll";
+
+/** Outcome of {@link messageToJobInput}; `mime` only for documents. */
 export type JobInputResult =
   | { readonly kind: "media"; readonly input: JobInput }
   | { readonly kind: "too-large"; readonly size: number; readonly limit: number }
-  | { readonly kind: "unsupported"; readonly what: string }
+  | { readonly kind: "unsupported"; readonly what: UnsupportedMedia; readonly mime?: string }
   | { readonly kind: "none" };
 
 const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set(["ogg", "oga", "opus", "mp3", "m4a", "aac", "wav", "flac", "weba", "amr", "wma", "aiff", "aif", "caf"]);
@@ -32,19 +35,22 @@ export function isAudioDocument(mime: string | undefined, fileName: string | und
   return extension !== undefined && fileName !== undefined && fileName.includes(".") && AUDIO_EXTENSIONS.has(extension);
 }
 
-function unsupportedKind(message: Message): string | null {
-  if (message.photo !== undefined) return "photos";
-  if (message.video !== undefined) return "videos (send the sound as a voice message or audio file)";
-  if (message.animation !== undefined) return "GIFs";
-  if (message.sticker !== undefined) return "stickers";
-  if (message.document !== undefined) return `this kind of file (${message.document.mime_type ?? "unknown type"})`;
-  if (message.location !== undefined || message.venue !== undefined) return "locations";
-  if (message.contact !== undefined) return "contacts";
-  if (message.poll !== undefined) return "polls";
+/** The parts of a message (or of a reply to a message in another chat) that may carry media. */
+type MediaFields = Pick<Message, "voice" | "audio" | "video_note" | "document" | "photo" | "video" | "animation" | "sticker" | "location" | "venue" | "contact" | "poll">;
+
+function unsupportedKind(message: MediaFields): { readonly what: UnsupportedMedia; readonly mime?: string } | null {
+  if (message.photo !== undefined) return { what: "photo" };
+  if (message.video !== undefined) return { what: "video" };
+  if (message.animation !== undefined) return { what: "animation" };
+  if (message.sticker !== undefined) return { what: "sticker" };
+  if (message.document !== undefined) return { what: "document", mime: message.document.mime_type ?? "unknown type" };
+  if (message.location !== undefined || message.venue !== undefined) return { what: "location" };
+  if (message.contact !== undefined) return { what: "contact" };
+  if (message.poll !== undefined) return { what: "poll" };
   return null;
 }
 
-function media(message: Message): JobMedia | null {
+function media(message: MediaFields): JobMedia | null {
   if (message.voice !== undefined) {
     const v = message.voice;
     return { fileId: v.file_id, fileUniqueId: v.file_unique_id, kind: "voice", duration: v.duration, mime: v.mime_type ?? "audio/ogg", size: v.file_size ?? null, fileName: null };
@@ -69,10 +75,26 @@ function media(message: Message): JobMedia | null {
  * refused here, before any download is attempted.
  */
 export function messageToJobInput(message: Message, maxFileBytes: number): JobInputResult {
-  const found = media(message);
+  return toResult(message, message, maxFileBytes);
+}
+
+/**
+ * Maps a command that replies to a message in another chat (Telegram's `external_reply`, e.g.
+ * `/transcribe` quoting a voice message from elsewhere) to job input: the media comes from the
+ * quoted message, while the job lives in the command's chat and answers the command itself.
+ * Forwarded voice needs nothing special: a forward is a message of its own, with a file id this
+ * bot may download.
+ */
+export function externalReplyToJobInput(command: Message, maxFileBytes: number): JobInputResult {
+  const quoted = command.external_reply;
+  return quoted === undefined ? { kind: "none" } : toResult(quoted, command, maxFileBytes);
+}
+
+function toResult(carrier: MediaFields, message: Message, maxFileBytes: number): JobInputResult {
+  const found = media(carrier);
   if (found === null) {
-    const what = unsupportedKind(message);
-    return what === null ? { kind: "none" } : { kind: "unsupported", what };
+    const what = unsupportedKind(carrier);
+    return what === null ? { kind: "none" } : { kind: "unsupported", ...what };
   }
   if (found.size !== null && found.size > maxFileBytes) return { kind: "too-large", size: found.size, limit: maxFileBytes };
   return {

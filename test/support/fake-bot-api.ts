@@ -12,7 +12,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Chat, Message, Update, User, UserFromGetMe } from "grammy/types";
+import type { BusinessConnection, Chat, ExternalReplyInfo, Message, Update, User, UserFromGetMe } from "grammy/types";
 
 /** The token the fake accepts unless told otherwise. */
 export const FAKE_TOKEN = "123456:TEST-fake_token_for_relay_tests_0123456789";
@@ -85,6 +85,10 @@ export interface MediaOptions {
   readonly duration?: number;
   readonly caption?: string;
   readonly replyTo?: Message;
+  /** The voice is a forward of a message `forwardedFrom` sent elsewhere (its file is new to the bot). */
+  readonly forwardedFrom?: User;
+  /** False: the message is posted but the bot gets no update for it (privacy mode in a group). */
+  readonly delivered?: boolean;
 }
 
 const DOWNLOAD_CHUNK = 64 * 1024;
@@ -219,6 +223,10 @@ export class FakeBotApi {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly nextMessageId = new Map<number, number>();
   private readonly members = new Map<string, string>();
+  /** Every reaction the bot set, by `chat:message`, oldest first (an empty list clears). */
+  private readonly reactionLog = new Map<string, string[]>();
+  private readonly reactionlessChats = new Set<number>();
+  private readonly businessConnections = new Map<string, BusinessConnection>();
   /** Per method, what its next calls answer: a Bot API error, or null to let one call through. */
   private readonly failures = new Map<string, Array<{ code: number; description: string; retryAfter?: number } | null>>();
   /** Updates some getUpdates call returned; only these are confirmed by a later offset. */
@@ -332,6 +340,52 @@ export class FakeBotApi {
     this.members.set(`${chatId}:${userId}`, status);
   }
 
+  /** The chat's admins turned reactions off: setMessageReaction answers 400 REACTION_INVALID there. */
+  disallowReactions(chatId: number): void {
+    this.reactionlessChats.add(chatId);
+  }
+
+  /** The emojis the bot set on a message, in order ("" for a cleared reaction). */
+  reactionsOn(chatId: number, messageId: number): string[] {
+    return [...(this.reactionLog.get(`${chatId}:${messageId}`) ?? [])];
+  }
+
+  /**
+   * `user` connects the bot to their Telegram Business account (or changes its rights): the bot gets
+   * a `business_connection` update (unless `notify` is false: one the bot missed), and
+   * getBusinessConnection answers with it. Returns its id.
+   */
+  connectBusiness(user: User, options: { id?: string; enabled?: boolean; canReply?: boolean; notify?: boolean } = {}): string {
+    const id = options.id ?? `bc-${randomBytes(6).toString("hex")}`;
+    const connection: BusinessConnection = {
+      id,
+      user,
+      user_chat_id: user.id,
+      date: Math.floor(Date.now() / 1000),
+      is_enabled: options.enabled ?? true,
+      ...(options.canReply === true ? { rights: { can_reply: true } } : {}),
+    };
+    this.businessConnections.set(id, connection);
+    if (options.notify !== false) this.pushUpdate({ business_connection: connection });
+    return id;
+  }
+
+  /** `from` sends a voice message to the business account behind `connectionId`, in their private chat (`business_message`). */
+  sendBusinessVoice(connectionId: string, from: User, options: { size?: number; duration?: number } = {}): NonNullable<Update["business_message"]> {
+    const file = this.addFile({ size: options.size ?? 4096, fill: 0x4f });
+    const chat: Chat.PrivateChat = { id: from.id, type: "private", first_name: from.first_name };
+    const message: NonNullable<Update["business_message"]> = {
+      message_id: this.newMessageId(from.id),
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from,
+      business_connection_id: connectionId,
+      voice: { file_id: file.fileId, file_unique_id: file.uniqueId, duration: options.duration ?? 3, mime_type: "audio/ogg", file_size: file.size },
+    };
+    this.pushUpdate({ business_message: message });
+    return message;
+  }
+
   /** Registers a file for getFile and download; returns its ids. */
   addFile(spec: FakeFileSpec, extension = "oga"): StoredFile {
     const fileId = `file-${randomBytes(8).toString("hex")}`;
@@ -382,9 +436,22 @@ export class FakeBotApi {
       chat,
       voice: { file_id: file.fileId, file_unique_id: file.uniqueId, duration: options.duration ?? 3, mime_type: "audio/ogg", file_size: file.size },
       ...(options.caption === undefined ? {} : { caption: options.caption, caption_entities: mentionEntities(options.caption) }),
+      ...(options.forwardedFrom === undefined ? {} : { forward_origin: { type: "user" as const, sender_user: options.forwardedFrom, date: Math.floor(Date.now() / 1000) - 60 } }),
     };
-    this.pushUpdate({ message });
+    if (options.delivered !== false) this.pushUpdate({ message });
     return message;
+  }
+
+  /**
+   * A voice message `sender` posted in another chat, as a reply quoting it carries it
+   * (`external_reply`); its file is registered, so the bot may fetch it. Pass it as `quoting`.
+   */
+  voiceElsewhere(sender: User, options: { size?: number; duration?: number } = {}): ExternalReplyInfo {
+    const file = this.addFile({ size: options.size ?? 4096, fill: 0x4f });
+    return {
+      origin: { type: "user", sender_user: sender, date: Math.floor(Date.now() / 1000) - 60 },
+      voice: { file_id: file.fileId, file_unique_id: file.uniqueId, duration: options.duration ?? 3, mime_type: "audio/ogg", file_size: file.size },
+    };
   }
 
   /** A user sends an arbitrary message (photo, document, …): `extra` is merged into it. */
@@ -396,13 +463,17 @@ export class FakeBotApi {
   }
 
   /** A user sends text (a command when it starts with "/"). */
-  sendText(options: { from: User; chat?: UserChat; replyTo?: Message }, text: string): UserMessage {
+  sendText(options: { from: User; chat?: UserChat; replyTo?: Message; quoting?: ExternalReplyInfo }, text: string): UserMessage {
     const command = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/.exec(text);
     const entities = [
       ...(command === null ? [] : [{ type: "bot_command" as const, offset: 0, length: command[0].length }]),
       ...mentionEntities(text),
     ];
-    return this.sendMessageUpdate(options, { text, ...(entities.length === 0 ? {} : { entities }) });
+    return this.sendMessageUpdate(options, {
+      text,
+      ...(entities.length === 0 ? {} : { entities }),
+      ...(options.quoting === undefined ? {} : { external_reply: options.quoting }),
+    });
   }
 
   /** A user presses an inline button with `data` under `message`. */
@@ -578,6 +649,23 @@ export class FakeBotApi {
             document: { file_id: `doc-${randomBytes(4).toString("hex")}`, file_unique_id: "doc", file_name: upload.filename, file_size: upload.content.length },
           }),
         );
+      }
+      case "setMessageReaction": {
+        const messageId = asNumber(params.message_id);
+        if (chatId === undefined || messageId === undefined) return this.error(res, 400, "Bad Request: message to react not found");
+        if (this.reactionlessChats.has(chatId)) return this.error(res, 400, "Bad Request: REACTION_INVALID");
+        const reaction = Array.isArray(params.reaction) ? params.reaction : [];
+        if (reaction.length > 1) return this.error(res, 400, "Bad Request: REACTIONS_TOO_MANY");
+        const first: unknown = reaction[0];
+        const emoji = isRecord(first) ? (asString(first.emoji) ?? "") : "";
+        const key = `${chatId}:${messageId}`;
+        this.reactionLog.set(key, [...(this.reactionLog.get(key) ?? []), emoji]);
+        return this.ok(res, true);
+      }
+      case "getBusinessConnection": {
+        const connection = this.businessConnections.get(asString(params.business_connection_id) ?? "");
+        if (connection === undefined) return this.error(res, 400, "Bad Request: BUSINESS_CONNECTION_INVALID");
+        return this.ok(res, connection);
       }
       case "answerCallbackQuery":
         return this.ok(res, true);

@@ -1,6 +1,6 @@
-/** The job routes: list, claim, heartbeat, release, the streamed audio, result, failure and retry. */
+/** The job routes: list, claim, heartbeat, release, the streamed audio, progress (live text), result, failure and retry. */
 import { pipeline } from "node:stream/promises";
-import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobListResponse, type ReleaseResponse, type RetryResponse } from "../../../lib/relay/protocol";
+import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobListResponse, type ProgressResponse, type ReleaseResponse, type RetryResponse } from "../../../lib/relay/protocol";
 import { createLogger } from "../../../lib/logger";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import type { JobService } from "../../jobs/job-service";
@@ -8,7 +8,7 @@ import type { MemoryGovernor } from "../../memory-governor";
 import { sendJson } from "../respond";
 import type { Router } from "../router";
 import { param, required, type RouteKit } from "./route-kit";
-import { parseFailureRequest, parseLeaseRequest, parseResultRequest } from "../../../lib/relay/parse";
+import { parseFailureRequest, parseLeaseRequest, parseProgressRequest, parseResultRequest } from "../../../lib/relay/parse";
 
 const log = createLogger("relay:http");
 
@@ -57,6 +57,13 @@ export function addJobRoutes(router: Router, kit: RouteKit, jobs: JobService, me
     } catch (error) {
       log.debug(`audio stream of job ${param(ctx, "id")} ended early`, error);
     }
+  });
+
+  router.on("POST", RELAY_PATHS.routes.progress, async (ctx) => {
+    const session = await kit.authed(ctx);
+    const request = required(parseProgressRequest(await kit.body(ctx)));
+    const response: ProgressResponse = { accepted: await jobs.progress(session, param(ctx, "id"), request.lease, request.text) };
+    sendJson(ctx.res, 200, response);
   });
 
   router.on("POST", RELAY_PATHS.routes.result, async (ctx) => {

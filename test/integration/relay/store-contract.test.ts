@@ -152,6 +152,14 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect(await store.activateJob("sparse", null, null)).toMatchObject({ state: "pending", statusMessageId: null, statusKind: null });
   });
 
+  it("keeps the owner's language with a job, and none when not given", async () => {
+    await store.insertJob({ ...newJob("localised", 6), ownerLocale: "ru" });
+    expect((await store.getJob("localised"))?.ownerLocale).toBe("ru");
+    expect((await store.activateJob("localised", 8, "waiting"))?.ownerLocale).toBe("ru");
+    await store.insertJob(newJob("plain", 7));
+    expect((await store.getJob("plain"))?.ownerLocale ?? null).toBeNull();
+  });
+
   it("does not offer new jobs before their status message is recorded", async () => {
     await store.insertJob(newJob("j2", 20));
     expect((await store.listOpenJobs(1)).map((job) => job.id)).toEqual(["j1"]);

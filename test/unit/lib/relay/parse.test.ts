@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseFailureRequest, parseJobGoneData } from "../../../../lib/relay/parse";
+import { parseFailureRequest, parseJobGoneData, parseProgressRequest } from "../../../../lib/relay/parse";
+import { RELAY_LIMITS } from "../../../../lib/relay/protocol";
 
 describe("parseJobGoneData", () => {
   it("reads the reason, a failure's message and a failed delivery", () => {
@@ -26,5 +27,16 @@ describe("parseFailureRequest", () => {
     expect(parseFailureRequest({ lease: "l", message: "m", failureKind: "not-audio" })).toEqual({ ok: true, value: { lease: "l", message: "m", failureKind: "not-audio" } });
     expect(parseFailureRequest({ lease: "l", message: "m" })).toEqual({ ok: true, value: { lease: "l", message: "m" } });
     expect(parseFailureRequest({ lease: "l", message: "m", failureKind: "expired" }).ok).toBe(false);
+  });
+});
+
+describe("parseProgressRequest", () => {
+  it("needs a lease and a text, and keeps only the end of an over-long text", () => {
+    expect(parseProgressRequest({ lease: "l", text: "so far" })).toEqual({ ok: true, value: { lease: "l", text: "so far" } });
+    expect(parseProgressRequest({ text: "so far" }).ok).toBe(false);
+    expect(parseProgressRequest({ lease: "l", text: 5 }).ok).toBe(false);
+    const long = parseProgressRequest({ lease: "l", text: `${"a".repeat(RELAY_LIMITS.maxProgressChars)}END` });
+    expect(long.ok && long.value.text.length).toBe(RELAY_LIMITS.maxProgressChars);
+    expect(long.ok && long.value.text.endsWith("END")).toBe(true);
   });
 });

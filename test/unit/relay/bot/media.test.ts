@@ -66,7 +66,7 @@ describe("the bot's media handlers", () => {
 
   it("answers unsupported media clearly", async () => {
     await bot.handleUpdate(update(message(alice, aliceChat, { photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }] })));
-    expect(lastText()).toBe(texts.unsupported("photos"));
+    expect(lastText()).toBe(texts.unsupported("photo"));
   });
 
   it("accepts audio, video notes and audio documents", async () => {

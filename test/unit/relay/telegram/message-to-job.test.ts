@@ -1,6 +1,6 @@
 import type { Message } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { isAudioDocument, messageToJobInput } from "../../../../relay/telegram/message-to-job";
+import { externalReplyToJobInput, isAudioDocument, messageToJobInput } from "../../../../relay/telegram/message-to-job";
 
 const base: Message = { message_id: 9, date: 0, chat: { id: 5, type: "private", first_name: "A" }, from: { id: 5, is_bot: false, first_name: "A" } };
 const LIMIT = 20 * 1024 * 1024;
@@ -38,10 +38,11 @@ describe("messageToJobInput", () => {
   });
 
   it("names unsupported media and ignores plain text", () => {
-    expect(messageToJobInput({ ...base, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } }, LIMIT)).toEqual({ kind: "unsupported", what: "stickers" });
+    expect(messageToJobInput({ ...base, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } }, LIMIT)).toEqual({ kind: "unsupported", what: "sticker" });
     expect(messageToJobInput({ ...base, document: { file_id: "d", file_unique_id: "d", mime_type: "application/pdf", file_name: "a.pdf" } }, LIMIT)).toEqual({
       kind: "unsupported",
-      what: "this kind of file (application/pdf)",
+      what: "document",
+      mime: "application/pdf",
     });
     expect(messageToJobInput({ ...base, text: "hi" }, LIMIT)).toEqual({ kind: "none" });
   });
@@ -52,5 +53,25 @@ describe("messageToJobInput", () => {
     expect(isAudioDocument(undefined, "Memo.M4A")).toBe(true);
     expect(isAudioDocument("application/octet-stream", "notes.txt")).toBe(false);
     expect(isAudioDocument(undefined, "m4a")).toBe(false);
+  });
+});
+
+describe("externalReplyToJobInput", () => {
+  const origin = { type: "user" as const, sender_user: { id: 77, is_bot: false, first_name: "B" }, date: 0 };
+
+  it("takes the media of the quoted message and the chat and message id of the command", () => {
+    const command: Message = { ...base, text: "/transcribe", external_reply: { origin, voice: { file_id: "q", file_unique_id: "qu", duration: 3, file_size: 10 } } };
+    const result = externalReplyToJobInput(command, LIMIT);
+    expect(result).toEqual({
+      kind: "media",
+      input: { chatId: 5, isPrivateChat: true, messageId: 9, senderId: 5, media: { fileId: "q", fileUniqueId: "qu", kind: "voice", duration: 3, mime: "audio/ogg", size: 10, fileName: null } },
+    });
+  });
+
+  it("says none without a quoted message, and refuses quoted photos and files over the limit", () => {
+    expect(externalReplyToJobInput({ ...base, text: "hi" }, LIMIT)).toEqual({ kind: "none" });
+    expect(externalReplyToJobInput({ ...base, external_reply: { origin, photo: [] } }, LIMIT)).toEqual({ kind: "unsupported", what: "photo" });
+    const big = externalReplyToJobInput({ ...base, external_reply: { origin, voice: { file_id: "q", file_unique_id: "qu", duration: 3, file_size: LIMIT + 1 } } }, LIMIT);
+    expect(big).toEqual({ kind: "too-large", size: LIMIT + 1, limit: LIMIT });
   });
 });
