@@ -5,7 +5,7 @@
  * {@link JobService.sweep} to expire leases and jobs and to redeliver results a crash left unsent.
  */
 import { randomUUID } from "node:crypto";
-import type { Readable } from "node:stream";
+import type { Writable } from "node:stream";
 import { createLogger } from "../../lib/logger";
 import { describeError } from "../../lib/errors";
 import type { ClaimResponse, JobSummary } from "../../lib/relay/protocol";
@@ -56,7 +56,10 @@ export type SubmitOutcome =
 
 /** An audio stream ready to send to the browser. */
 export interface AudioStream {
-  readonly body: Readable;
+  /** Writes the audio to `destination` with backpressure and ends it; rejects on a failure of either side. */
+  pipeTo(destination: Writable): Promise<void>;
+  /** Drops the download unread. */
+  cancel(): void;
   readonly contentType: string;
   readonly contentLength: number | null;
 }
@@ -246,7 +249,8 @@ export class JobService {
     }
     const file = await gateway.openFile(job.media.fileId, signal);
     return {
-      body: file.body,
+      pipeTo: (destination) => file.pipeTo(destination),
+      cancel: () => file.cancel(),
       contentType: job.media.mime ?? "application/octet-stream",
       contentLength: file.contentLength ?? job.media.size,
     };
