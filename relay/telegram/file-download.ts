@@ -32,6 +32,16 @@ const RESPONSE_TIMEOUT_MS = 30_000;
 const READ_BUFFER_BYTES = 64 * 1024;
 /** A response head longer than this is refused. */
 const HEAD_LIMIT_BYTES = 32 * 1024;
+/** Read buffers kept for the next downloads once theirs finished (at most this many). */
+const SPARE_LIMIT = 64;
+
+// Each download's buffer goes back here when it is done with, so a warm relay allocates none at all:
+// a 64 KB buffer per download, freed only at the next GC, would fragment glibc's heap over a long run.
+const spare: Buffer[] = [];
+const takeBuffer = (): Buffer => spare.pop() ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
+const giveBack = (buffer: Buffer): void => {
+  if (spare.length < SPARE_LIMIT) spare.push(buffer);
+};
 
 /** Starts a GET of `url`; resolves once the status line and headers arrived with 200. */
 export function openDownload(url: string, signal: AbortSignal): Promise<Download> {
@@ -40,7 +50,14 @@ export function openDownload(url: string, signal: AbortSignal): Promise<Download
   if (!secure && target.protocol !== "http:") return Promise.reject(new UpstreamError("the file URL is neither http nor https"));
   const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = target.port === "" ? (secure ? 443 : 80) : Number(target.port);
-  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  const buffer = takeBuffer();
+  let recycled = false;
+  /** Once, and only once nothing (a socket read, a pending write) can touch the buffer any more. */
+  const recycle = (): void => {
+    if (recycled) return;
+    recycled = true;
+    giveBack(buffer);
+  };
   // Replaced once the head is read: first the head reader, then the body pump.
   let onBytes: (count: number) => boolean = () => true;
   const onread: OnReadOpts = { buffer, callback: (count) => onBytes(count) };
@@ -58,6 +75,7 @@ export function openDownload(url: string, signal: AbortSignal): Promise<Download
     const fail = (error: Error): void => {
       release();
       socket.destroy();
+      recycle();
       reject(error instanceof UpstreamError ? error : new UpstreamError(`the file download failed (${error.name})`, { cause: scrub(error) }));
     };
     const onError = (error: Error): void => fail(error);
@@ -95,7 +113,7 @@ export function openDownload(url: string, signal: AbortSignal): Promise<Download
         const setReader = (reader: (count: number) => boolean): void => {
           onBytes = reader;
         };
-        resolve(bodyPump(socket, buffer, framing, { start: bodyStart, end: count }, contentLength(parsed), setReader, release));
+        resolve(bodyPump(socket, buffer, framing, { start: bodyStart, end: count }, contentLength(parsed), setReader, release, recycle));
       } catch (error) {
         fail(error instanceof Error ? error : new UpstreamError("the file server sent an unreadable head"));
       }
@@ -117,6 +135,7 @@ function bodyPump(
   length: number | null,
   setReader: (reader: (count: number) => boolean) => void,
   release: () => void,
+  recycle: () => void,
 ): Download {
   let started = false;
   return {
@@ -124,6 +143,7 @@ function bodyPump(
     cancel() {
       release();
       socket.destroy();
+      if (!started) recycle();
     },
     pipeTo(destination) {
       if (started) return Promise.reject(new Error("a download can be piped only once"));
@@ -139,6 +159,8 @@ function bodyPump(
           destination.off("close", onDestinationClose);
           socket.destroy();
           if (error === null) {
+            // The destination has written everything: the buffer is free.
+            recycle();
             resolve();
           } else {
             // Without the error: the caller hears of it from the promise, and nobody may listen on the destination.

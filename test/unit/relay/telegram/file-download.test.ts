@@ -59,6 +59,24 @@ describe("openDownload", () => {
     expect(received().equals(body)).toBe(true);
   });
 
+  it("keeps concurrent and successive downloads apart (their buffers are reused)", async () => {
+    const bodies = [pattern(300_000), Buffer.alloc(200_000, 7), pattern(150_000).reverse()];
+    let next = 0;
+    const url = await serve((res) => {
+      const body = bodies[next++ % bodies.length] ?? Buffer.alloc(0);
+      res.writeHead(200, { "content-length": body.length });
+      res.end(body);
+    });
+    for (let round = 0; round < 2; round += 1) {
+      const downloads = await Promise.all(bodies.map(() => openDownload(url, new AbortController().signal)));
+      const sinks = downloads.map(() => slowSink(0));
+      await Promise.all(downloads.map((download, i) => download.pipeTo(sinks[i]?.sink ?? slowSink(0).sink)));
+      const got = sinks.map((sink) => sink.received());
+      // Arrival order may differ from request order: compare as a set.
+      for (const body of bodies) expect(got.some((received) => received.equals(body))).toBe(true);
+    }
+  });
+
   it("decodes a chunked body", async () => {
     const url = await serve((res) => {
       res.writeHead(200);
