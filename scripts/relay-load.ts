@@ -13,7 +13,9 @@
  * Variants: `sqlite-1` one relay on SQLite (the default deployment, for reference); `redis-N` N relays
  * (1–4) on one Redis. Jobs are created as fast as they finish, keeping at most --inflight unfinished;
  * a warm-up round (one job per user) is not counted. Every job must end with exactly one transcript
- * in the chat. Bounded: --jobs ≤ 5000, --users ≤ 200, --size-kb ≤ 1024, 180 s per variant.
+ * in the chat. The relay paces each private chat at one message a second (Telegram's limit,
+ * relay/telegram/chat-pacer.ts) and a result waits for its chat edit, so the loop cannot pass
+ * --users jobs/s: measure with more users than the rate you look for. Bounded: --jobs ≤ 5000, --users ≤ 1000, --size-kb ≤ 1024, 180 s per variant.
  * The relays log at `info`, as deployed (two lines per job), and run bundled under plain node with
  * RELAY_NODE_FLAGS as `npm start` does; their output is drained, warnings shown. Besides jobs/s it
  * prints each process' CPU as a share of one core (the relays', redis-server's, and this load
@@ -71,7 +73,7 @@ function parseArgs(argv: readonly string[]): Options {
   const extra = nodeFlags(argv);
   return {
     jobs: boundedNumber(argv, "--jobs", 600, 1, 5000),
-    users: boundedNumber(argv, "--users", 40, 1, 200),
+    users: boundedNumber(argv, "--users", 40, 1, 1000),
     sizeBytes: boundedNumber(argv, "--size-kb", 16, 1, 1024) * 1024,
     inflight: boundedNumber(argv, "--inflight", 80, 1, 500),
     variants: (argValue(argv, "--variants") ?? "sqlite-1,redis-1,redis-2").split(",").map((name) => variant(name.trim())),
@@ -201,6 +203,7 @@ async function measure(v: Variant, options: Options, args: readonly string[]): P
     return {
       variant: v.name,
       jobs: options.jobs,
+      users: options.users,
       seconds,
       perRelay: started.map((relay, i) => ({
         heapAfter: heaps[i] ?? 0,

@@ -3,7 +3,7 @@
  * process, bundled and run as `npm start` runs it, looking for trends rather than peaks.
  *
  *   node --import tsx scripts/relay-soak.ts [--minutes 10] [--sample-s 10] [--store sqlite|redis]
- *                                          [--users 20] [--jobs-per-s 8] [--bound-mb-per-min 1]
+ *                                          [--users 20] [--jobs-per-s 8] [--bound-mb-per-min 1] [--bundle FILE]
  *
  * Traffic, all on 127.0.0.1: voice messages from --users users at --jobs-per-s through the
  * stand-in Bot API (long polling), each taken end to end by that user's simulated tab (event
@@ -15,13 +15,14 @@
  * At the end: a table, the least-squares slope of RSS in MB/min over the samples after the first
  * fifth of the run (start-up and JIT warm-up left out), pass when it is within --bound-mb-per-min;
  * and every job must have ended with exactly one transcript in the chat (none lost, none twice).
+ * --bundle runs a prebuilt relay bundle (e.g. an older commit's) instead of bundling this one.
  * Bounded: --minutes ≤ 60 (fractions allowed, e.g. 0.15 for a smoke run). Exit code 1 on a fail.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fmt, MB, print, printError, procMemory, rssSplit, slope } from "./relay-script-support";
-import { boundedNumber, choice } from "./relay-bench/options";
+import { argValue, boundedNumber, choice } from "./relay-bench/options";
 import { field, httpJson } from "./relay-bench/http-client";
 import { LoadSession, type Latencies } from "./relay-bench/load-session";
 import { RELAY_MALLOC_ENV, RELAY_NODE_FLAGS, relayArgs, startRelayChild, stopChild } from "./relay-bench/relay-child";
@@ -38,6 +39,9 @@ interface Sample {
   readonly rss: number;
   readonly anon: number;
   readonly heap: number;
+  /** V8's heap as reserved (heapTotal) and memory outside it (external). */
+  readonly heapTotal: number;
+  readonly external: number;
   readonly p99: number;
   readonly max: number;
   readonly handles: number;
@@ -72,7 +76,8 @@ async function main(): Promise<void> {
   let stopRelay: () => Promise<void> = async () => undefined;
   try {
     if (store === "redis") redis = await startRedisServer();
-    const args = await relayArgs(ROOT, "relay-soak", { runtime: "bundle", nodeFlags: [...RELAY_NODE_FLAGS, "--import", PROBE] });
+    const bundle = argValue(argv, "--bundle");
+    const args = await relayArgs(ROOT, "relay-soak", { runtime: "bundle", nodeFlags: [...RELAY_NODE_FLAGS, "--import", PROBE], ...(bundle === undefined ? {} : { bundle: resolve(bundle) }) });
     const relay = await startRelayChild(ROOT, args, {
       ...RELAY_MALLOC_ENV,
       RELAY_SOAK_PROBE_MS: String(sampleMs),
@@ -135,7 +140,7 @@ async function main(): Promise<void> {
     );
 
     const samples: Sample[] = [];
-    print(["minute".padStart(7), "RSS".padStart(9), "anon".padStart(9), "heap".padStart(9), "loop p99".padStart(10), "loop max".padStart(10), "handles".padStart(8), "fds".padStart(6), "jobs".padStart(7), "reconnects".padStart(11)].join(""));
+    print(["minute".padStart(7), "RSS".padStart(9), "anon".padStart(9), "heap".padStart(9), "heap total".padStart(11), "external".padStart(9), "loop p99".padStart(10), "loop max".padStart(10), "handles".padStart(8), "fds".padStart(6), "jobs".padStart(7), "reconnects".padStart(11)].join(""));
     const sample = async (): Promise<void> => {
       const health = (await httpJson("GET", `${relay.url}/healthz`, null)).json;
       const s: Sample = {
@@ -143,13 +148,15 @@ async function main(): Promise<void> {
         rss: procMemory(pid)?.rss ?? 0,
         anon: rssSplit(pid)?.anon ?? 0,
         heap: Number(field(health, "heapUsed") ?? 0),
+        heapTotal: Number(field(health, "heapTotal") ?? 0),
+        external: Number(field(health, "external") ?? 0),
         ...probe,
         fds: openFds(pid),
         jobs: done.size,
         reconnects,
       };
       samples.push(s);
-      print([s.minute.toFixed(2).padStart(7), fmt(s.rss).padStart(9), fmt(s.anon).padStart(9), fmt(s.heap).padStart(9), `${s.p99.toFixed(1)} ms`.padStart(10), `${s.max.toFixed(1)} ms`.padStart(10), String(s.handles).padStart(8), String(s.fds).padStart(6), String(s.jobs).padStart(7), String(s.reconnects).padStart(11)].join(""));
+      print([s.minute.toFixed(2).padStart(7), fmt(s.rss).padStart(9), fmt(s.anon).padStart(9), fmt(s.heap).padStart(9), fmt(s.heapTotal).padStart(11), fmt(s.external).padStart(9), `${s.p99.toFixed(1)} ms`.padStart(10), `${s.max.toFixed(1)} ms`.padStart(10), String(s.handles).padStart(8), String(s.fds).padStart(6), String(s.jobs).padStart(7), String(s.reconnects).padStart(11)].join(""));
     };
     while (Date.now() < endAt) {
       await new Promise((r) => setTimeout(r, Math.min(sampleMs, Math.max(0, endAt - Date.now()))));
@@ -169,6 +176,8 @@ async function main(): Promise<void> {
     const late = samples.filter((s) => s.minute >= minutes / 5);
     const rssSlope = slope(late.map((s) => ({ x: s.minute, y: s.rss / MB })));
     const heapSlope = slope(late.map((s) => ({ x: s.minute, y: s.heap / MB })));
+    const totalSlope = slope(late.map((s) => ({ x: s.minute, y: s.heapTotal / MB })));
+    const anonSlope = slope(late.map((s) => ({ x: s.minute, y: s.anon / MB })));
     const fdSlope = slope(late.map((s) => ({ x: s.minute, y: s.fds })));
     const slopeOk = Math.abs(rssSlope) <= bound;
     const jobsOk = lost === 0 && duplicated === 0 && failures.length === 0;
@@ -176,7 +185,7 @@ async function main(): Promise<void> {
     print("");
     print(`jobs: ${sent} sent, ${distinct.size} transcripts in the chat, ${lost} lost, ${duplicated} duplicated, ${failures.length} session errors${failures.length > 0 ? ` (first: ${failures[0]})` : ""}`);
     print(`side traffic: ${side.links} sign-ins, ${side.forgedLinks} forged sign-ins, ${side.codeGuesses} wrong codes, ${side.badRequests} refused requests, ${reconnects} event-stream reconnects; ${side.unexpected.length} unexpected answers${sideOk ? "" : ` (first: ${side.unexpected[0]})`}`);
-    print(`RSS slope after minute ${(minutes / 5).toFixed(1)}: ${rssSlope >= 0 ? "+" : ""}${rssSlope.toFixed(2)} MB/min (bound ±${bound}) — ${slopeOk ? "pass" : "FAIL"}; heap ${heapSlope >= 0 ? "+" : ""}${heapSlope.toFixed(2)} MB/min; fds ${fdSlope >= 0 ? "+" : ""}${fdSlope.toFixed(2)}/min`);
+    print(`RSS slope after minute ${(minutes / 5).toFixed(1)}: ${rssSlope >= 0 ? "+" : ""}${rssSlope.toFixed(2)} MB/min (bound ±${bound}) — ${slopeOk ? "pass" : "FAIL"}; anon ${anonSlope >= 0 ? "+" : ""}${anonSlope.toFixed(2)}, heap used ${heapSlope >= 0 ? "+" : ""}${heapSlope.toFixed(2)}, heap total ${totalSlope >= 0 ? "+" : ""}${totalSlope.toFixed(2)} MB/min; fds ${fdSlope >= 0 ? "+" : ""}${fdSlope.toFixed(2)}/min`);
     print(`event-loop delay: worst p99 ${Math.max(...samples.map((s) => s.p99)).toFixed(1)} ms, worst max ${Math.max(...samples.map((s) => s.max)).toFixed(1)} ms; open handles ${Math.min(...samples.map((s) => s.handles))}–${Math.max(...samples.map((s) => s.handles))}`);
     print(`transcripts: ${jobsOk ? "pass" : "FAIL"}; refused requests: ${sideOk ? "pass" : "FAIL"}`);
     if (!slopeOk || !jobsOk || !sideOk) process.exitCode = 1;
