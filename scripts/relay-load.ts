@@ -167,6 +167,8 @@ async function measure(v: Variant, options: Options, args: readonly string[]): P
     const redisCpuBefore = cpuSeconds(redis?.pid() ?? 0);
     const driverBefore = process.cpuUsage();
     const requestsBefore = started.map((relay) => balancer.counts.get(relay.url) ?? 0);
+    const chatMessages = (): number => api.callsTo("sendMessage").length + api.callsTo("editMessageText").length;
+    const messagesBefore = chatMessages();
 
     for (const list of Object.values(latencies)) list.length = 0;
     const t0 = performance.now();
@@ -185,6 +187,7 @@ async function measure(v: Variant, options: Options, args: readonly string[]): P
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const driver = process.cpuUsage(driverBefore);
+    const messagesPerJob = (chatMessages() - messagesBefore) / options.jobs;
 
     await new Promise((r) => setTimeout(r, 500));
     const transcripts = api.succeeded("editMessageText").filter((call) => String(call.params.text).startsWith("t:"));
@@ -204,6 +207,7 @@ async function measure(v: Variant, options: Options, args: readonly string[]): P
       variant: v.name,
       jobs: options.jobs,
       users: options.users,
+      messagesPerJob,
       seconds,
       perRelay: started.map((relay, i) => ({
         heapAfter: heaps[i] ?? 0,

@@ -3,7 +3,7 @@
  * process, bundled and run as `npm start` runs it, looking for trends rather than peaks.
  *
  *   node --import tsx scripts/relay-soak.ts [--minutes 10] [--sample-s 10] [--store sqlite|redis]
- *                                          [--users 20] [--jobs-per-s 8] [--bound-mb-per-min 1] [--bundle FILE]
+ *                                          [--users 60] [--jobs-per-s 30] [--bound-mb-per-min 1] [--bundle FILE]
  *
  * Traffic, all on 127.0.0.1: voice messages from --users users at --jobs-per-s through the
  * stand-in Bot API (long polling), each taken end to end by that user's simulated tab (event
@@ -63,8 +63,8 @@ async function main(): Promise<void> {
   const minutes = boundedNumber(argv, "--minutes", 10, 0.05, 60, true);
   const sampleMs = boundedNumber(argv, "--sample-s", minutes >= 2 ? 10 : 2, 1, 120, true) * 1000;
   const store = choice(argv, "--store", ["sqlite", "redis"], "sqlite");
-  const users = boundedNumber(argv, "--users", 20, 1, 200);
-  const jobsPerSecond = boundedNumber(argv, "--jobs-per-s", 8, 0.1, 100, true);
+  const users = boundedNumber(argv, "--users", 60, 1, 200);
+  const jobsPerSecond = boundedNumber(argv, "--jobs-per-s", 30, 0.1, 100, true);
   const bound = boundedNumber(argv, "--bound-mb-per-min", 1, 0, 100, true);
   print(`relay soak: ${minutes} min, ${store}, ${users} users, ${jobsPerSecond} jobs/s, a sample every ${sampleMs / 1000} s, RSS slope bound ±${bound} MB/min, loopback only`);
 

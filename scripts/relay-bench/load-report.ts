@@ -17,6 +17,8 @@ export interface LoadFigures {
   readonly jobs: number;
   /** Sessions, one per user and private chat: the relay paces each chat at one message a second. */
   readonly users: number;
+  /** Chat messages sent or edited per measured job (each one paced). */
+  readonly messagesPerJob: number;
   readonly seconds: number;
   readonly perRelay: readonly RelayFigures[];
   readonly redisCpu: number;
@@ -44,8 +46,9 @@ export function limitLine(r: LoadFigures, cores: number): string {
   const total = parts.reduce((sum, p) => sum + p.share, 0);
   const top = parts[0];
   if (top === undefined) return "";
-  if (r.jobs / r.seconds >= 0.8 * r.users) {
-    return `${r.variant}: the chat pacing is the limit (one message a second per private chat × ${r.users} users = ${r.users} jobs/s at most); busiest: ${top.name} at ${(top.share * 100).toFixed(0)} % of one core`;
+  const paced = r.users / Math.max(1, r.messagesPerJob);
+  if (r.jobs / r.seconds >= 0.8 * paced) {
+    return `${r.variant}: the chat pacing is the limit (one message a second per private chat, ${r.messagesPerJob.toFixed(1)} per job, ${r.users} users: ${paced.toFixed(0)} jobs/s at most); busiest: ${top.name} at ${(top.share * 100).toFixed(0)} % of one core`;
   }
   const saturated = top.share >= 0.85 ? `${top.name} is at ${(top.share * 100).toFixed(0)} % of one core: its event loop is the limit` : `no single process is at a full core (busiest: ${top.name}, ${(top.share * 100).toFixed(0)} %)`;
   return `${r.variant}: ${saturated}; all measured processes together used ${(total * 100).toFixed(0)} % of ${cores * 100} %`;
