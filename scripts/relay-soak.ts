@@ -19,6 +19,7 @@
  * Bounded: --minutes ≤ 60 (fractions allowed, e.g. 0.15 for a smoke run). Exit code 1 on a fail.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fmt, MB, print, printError, procMemory, rssSplit, slope } from "./relay-script-support";
@@ -69,6 +70,11 @@ async function main(): Promise<void> {
   print(`relay soak: ${minutes} min, ${store}, ${users} users, ${jobsPerSecond} jobs/s, a sample every ${sampleMs / 1000} s, RSS slope bound ±${bound} MB/min, loopback only`);
 
   const api = await FakeBotApi.start();
+  // As in relay-load.ts: the stand-in closes idle connections after Node's default 5 s, and the
+  // relay's Bot API client can send a request on one just as it closes (ECONNRESET, a 502 for the
+  // tab). Telegram keeps connections open far longer.
+  const fakeServer: unknown = Reflect.get(api, "server");
+  if (fakeServer instanceof Server) fakeServer.keepAliveTimeout = 65_000;
   const dir = mkdtempSync(join(tmpdir(), "relay-soak-"));
   let redis: RedisServer | null = null;
   const sessions: LoadSession[] = [];
