@@ -45,8 +45,6 @@ export interface RelayConfig extends SecurityConfig {
   readonly requestsPerMinute: number;
   /** Sign-ins with valid init data per client address per minute (code guesses have their own limits). */
   readonly linksPerMinute: number;
-  /** Streamed bytes between garbage collections that keep memory flat; 0 turns that off. */
-  readonly gcEveryBytes: number;
   /** How often leases, expiries and undelivered results are checked, in milliseconds. */
   readonly sweepIntervalMs: number;
   /**
@@ -102,7 +100,6 @@ const DEFAULTS = {
   jobsPerMinute: 20,
   requestsPerMinute: 600,
   linksPerMinute: 20,
-  gcEveryBytes: 2 * 1024 * 1024,
   sweepIntervalMs: 1000,
   deliveryLockMs: 30_000,
   redisPrefix: "relay:",
@@ -168,7 +165,7 @@ function parseBotMode(reader: Reader): BotMode {
  * Reads and validates the relay's environment. Throws {@link ConfigError} listing every problem.
  * Variables: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, RELAY_HOST, RELAY_PORT, RELAY_STORE, PUBLIC_URL,
  * WEBHOOK_URL, WEBHOOK_SECRET, INIT_DATA_MAX_AGE_S, JOB_EXPIRY_S, JOB_LEASE_S, RELAY_CORS_ORIGIN,
- * TELEGRAM_MAX_FILE_BYTES, RELAY_JOBS_PER_MIN, RELAY_REQUESTS_PER_MIN, RELAY_LINKS_PER_MIN, RELAY_GC_EVERY_BYTES, RELAY_SWEEP_INTERVAL_MS,
+ * TELEGRAM_MAX_FILE_BYTES, RELAY_JOBS_PER_MIN, RELAY_REQUESTS_PER_MIN, RELAY_LINKS_PER_MIN, RELAY_SWEEP_INTERVAL_MS,
  * RELAY_DELIVERY_LOCK_MS, RELAY_REDIS_PREFIX, RELAY_REDIS_TIMEOUT_MS, RELAY_LEADER_LEASE_MS, RELAY_INSTANCE_ID, and those of
  * {@link parseSecurity}: PORT, RELAY_ALLOW_PRIVATE_NETWORK, RELAY_TRUST_PROXY, SESSION_IDLE_S,
  * SESSION_MAX_AGE_S, RELAY_SESSIONS_PER_USER, RELAY_CODE_GUESSES_PER_MIN, RELAY_CODE_GUESSES_GLOBAL_PER_MIN,
@@ -200,7 +197,6 @@ export function parseConfig(env: Env): RelayConfig {
   const jobsPerMinute = reader.integer("RELAY_JOBS_PER_MIN", DEFAULTS.jobsPerMinute, 1, 100_000);
   const requestsPerMinute = reader.integer("RELAY_REQUESTS_PER_MIN", DEFAULTS.requestsPerMinute, 1, 1_000_000);
   const linksPerMinute = reader.integer("RELAY_LINKS_PER_MIN", DEFAULTS.linksPerMinute, 1, 1_000_000);
-  const gcEveryBytes = reader.integer("RELAY_GC_EVERY_BYTES", DEFAULTS.gcEveryBytes, 0, 1024 * 1024 * 1024);
   const sweepIntervalMs = reader.integer("RELAY_SWEEP_INTERVAL_MS", DEFAULTS.sweepIntervalMs, 50, 60_000);
   const deliveryLockMs = reader.integer("RELAY_DELIVERY_LOCK_MS", DEFAULTS.deliveryLockMs, 1000, 600_000);
   const leaderLeaseMs = reader.integer("RELAY_LEADER_LEASE_MS", DEFAULTS.leaderLeaseMs, 300, 120_000);
@@ -230,7 +226,6 @@ export function parseConfig(env: Env): RelayConfig {
     jobsPerMinute,
     requestsPerMinute,
     linksPerMinute,
-    gcEveryBytes,
     sweepIntervalMs,
     deliveryLockMs,
     leaderLeaseMs,

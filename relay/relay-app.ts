@@ -30,7 +30,6 @@ import type { WebhookRoute } from "./http/routes/webhook-route";
 import { createHttpHandler } from "./http/http-handler";
 import { applyServerTimeouts } from "./http/server-timeouts";
 import { JobService } from "./jobs/job-service";
-import { MemoryGovernor } from "./memory-governor";
 import { SessionService } from "./sessions/session-service";
 import type { RelayStore } from "./ports/relay-store";
 import { ChatPacer, type PaceIntervals } from "./telegram/chat-pacer";
@@ -167,7 +166,6 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     };
   };
 
-  const governor = new MemoryGovernor(config.gcEveryBytes);
   const router = createApiRouter({
     jobs,
     sessions,
@@ -177,7 +175,6 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     linksPerMinute: config.linksPerMinute,
     codeGuessesPerMinute: config.codeGuessesPerMinute,
     codeGuessesGlobalPerMinute: config.codeGuessesGlobalPerMinute,
-    memory: governor,
     health,
     webhook,
     now,
@@ -195,7 +192,6 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     });
   } catch (error) {
     // E.g. the port is taken: let go of Redis connections too, so the process can end.
-    governor.stop();
     await backend.close();
     throw error;
   }
@@ -251,7 +247,6 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     closing ??= (async () => {
       clearInterval(sweeper);
       await sweeping;
-      governor.stop();
       await poller?.stop();
       hub.closeAll();
       await new Promise<void>((resolve) => {

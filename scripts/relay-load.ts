@@ -13,20 +13,29 @@
  * Variants: `sqlite-1` one relay on SQLite (the default deployment, for reference); `redis-N` N relays
  * (1–4) on one Redis. Jobs are created as fast as they finish, keeping at most --inflight unfinished;
  * a warm-up round (one job per user) is not counted. Every job must end with exactly one transcript
- * in the chat. Bounded: --jobs ≤ 5000, --users ≤ 200, --size-kb ≤ 1024, 180 s per variant.
- * The relays log at `info`, as deployed (two lines per job); their output is drained, warnings shown.
+ * in the chat. The relay paces each private chat at one message a second (Telegram's limit,
+ * relay/telegram/chat-pacer.ts) and a result waits for its chat edit, so the loop cannot pass
+ * --users jobs/s: measure with more users than the rate you look for. Bounded: --jobs ≤ 5000, --users ≤ 1000, --size-kb ≤ 1024, 180 s per variant.
+ * The relays log at `info`, as deployed (two lines per job), and run bundled under plain node with
+ * RELAY_NODE_FLAGS as `npm start` does; their output is drained, warnings shown. Besides jobs/s it
+ * prints each process' CPU as a share of one core (the relays', redis-server's, and this load
+ * generator's own from process.cpuUsage()) and names the busiest, so the limiting part is plain;
+ * scripts/relay-store-bench.ts measures the store alone.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Server } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { bundleRelay, cpuSeconds, fmt, print, printError, procMemory } from "./relay-script-support";
+import { cpuSeconds, print, printError, procMemory } from "./relay-script-support";
+import { argValue, boundedNumber, choice, nodeFlags } from "./relay-bench/options";
+import { printLoadReport, type LoadFigures } from "./relay-bench/load-report";
+import { LoadSession, type Latencies } from "./relay-bench/load-session";
+import { RELAY_NODE_FLAGS, relayArgs, startRelayChild, stopChild, type RelayCommand } from "./relay-bench/relay-child";
 import { RelayClient } from "../lib/relay/client";
 import { startLoadBalancer } from "../test/integration/relay/load-balancer";
 import { startRedisServer, type RedisServer } from "../test/integration/relay/redis-server";
 import { FakeBotApi, initDataFor, testUser } from "../test/support/fake-bot-api";
-import type { EventSubscription } from "../lib/relay/event-subscription";
 
 const ROOT = resolve(__dirname, "..");
 const DEADLINE_MS = 180_000;
@@ -45,9 +54,8 @@ interface Options {
   readonly sizeBytes: number;
   readonly inflight: number;
   readonly variants: readonly Variant[];
-  readonly runtime: "bundle" | "tsx";
-  /** Extra flags for the relays' node, e.g. --trace-gc. */
-  readonly nodeFlags: readonly string[];
+  /** How the relays run: RELAY_NODE_FLAGS plus --node-flags (e.g. --trace-gc). */
+  readonly command: RelayCommand;
   /** Keep the relays' logs (their folder is printed). */
   readonly keepLogs: boolean;
 }
@@ -62,141 +70,19 @@ function variant(name: string): Variant {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const value = (name: string): string | undefined => {
-    const index = argv.indexOf(name);
-    return index === -1 ? undefined : argv[index + 1];
-  };
-  const bounded = (name: string, fallback: number, min: number, max: number): number => {
-    const n = Number(value(name) ?? fallback);
-    if (!Number.isFinite(n)) throw new Error(`${name} must be a number`);
-    return Math.round(Math.min(max, Math.max(min, n)));
-  };
-  const runtime = value("--runtime") ?? "bundle";
-  if (runtime !== "bundle" && runtime !== "tsx") throw new Error(`--runtime must be bundle or tsx, got "${runtime}"`);
+  const extra = nodeFlags(argv);
   return {
-    jobs: bounded("--jobs", 600, 1, 5000),
-    users: bounded("--users", 40, 1, 200),
-    sizeBytes: bounded("--size-kb", 16, 1, 1024) * 1024,
-    inflight: bounded("--inflight", 80, 1, 500),
-    variants: (value("--variants") ?? "sqlite-1,redis-1,redis-2").split(",").map((name) => variant(name.trim())),
-    runtime,
-    nodeFlags: (value("--node-flags") ?? "").split(" ").filter((flag) => flag.startsWith("--")),
+    jobs: boundedNumber(argv, "--jobs", 600, 1, 5000),
+    users: boundedNumber(argv, "--users", 40, 1, 1000),
+    sizeBytes: boundedNumber(argv, "--size-kb", 16, 1, 1024) * 1024,
+    inflight: boundedNumber(argv, "--inflight", 80, 1, 500),
+    variants: (argValue(argv, "--variants") ?? "sqlite-1,redis-1,redis-2").split(",").map((name) => variant(name.trim())),
+    command: { runtime: choice(argv, "--runtime", ["bundle", "tsx"], "bundle"), nodeFlags: [...RELAY_NODE_FLAGS, ...extra] },
     keepLogs: argv.includes("--keep-logs"),
   };
 }
 
-/** Starts a relay; everything it prints goes to `logFile` (and warnings to stderr). */
-function startRelay(args: readonly string[], env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const log = createWriteStream(logFile);
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`relay did not start:\n${output}`));
-    }, 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString("utf8");
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        child.stdout?.off("data", onData);
-        child.stderr?.off("data", onData);
-        // The log file keeps draining the pipes; warnings and errors are also shown here.
-        child.stderr?.on("data", (more: Buffer) => process.stderr.write(more));
-        resolvePromise({ child, url });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`relay exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-/** Milliseconds each session request took, by kind. */
-interface Latencies {
-  readonly claim: number[];
-  readonly audio: number[];
-  readonly result: number[];
-}
-
-/** One simulated browser tab: follows its event stream, works on its jobs one at a time. */
-class Session {
-  private readonly queue: string[] = [];
-  private readonly seen = new Set<string>();
-  private busy = false;
-  private subscription: EventSubscription | null = null;
-
-  constructor(
-    private readonly client: RelayClient,
-    private readonly latencies: Latencies,
-    private readonly onDone: (jobId: string) => void,
-    private readonly onError: (error: unknown) => void,
-  ) {}
-
-  open(): Promise<void> {
-    return new Promise((resolvePromise) => {
-      this.subscription = this.client.subscribe({
-        onOpen: () => resolvePromise(),
-        onJob: (job) => {
-          if (job.state !== "pending" || this.seen.has(job.id)) return;
-          this.seen.add(job.id);
-          this.queue.push(job.id);
-          void this.work();
-        },
-        onJobGone: () => undefined,
-      });
-    });
-  }
-
-  private async work(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      for (let id = this.queue.shift(); id !== undefined; id = this.queue.shift()) {
-        try {
-          const t0 = performance.now();
-          const claim = await this.client.claim(id);
-          const t1 = performance.now();
-          await this.client.fetchAudio(id, claim.lease);
-          const t2 = performance.now();
-          const posted = await this.client.postResult(id, claim.lease, { text: `t:${id}`, segments: [], language: "en" });
-          const t3 = performance.now();
-          this.latencies.claim.push(t1 - t0);
-          this.latencies.audio.push(t2 - t1);
-          this.latencies.result.push(t3 - t2);
-          if (posted.status === "accepted") this.onDone(id);
-        } catch (error) {
-          this.onError(error);
-        }
-      }
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  close(): void {
-    this.subscription?.close();
-  }
-}
-
-interface Figures {
-  readonly variant: string;
-  readonly jobs: number;
-  readonly seconds: number;
-  readonly perRelay: ReadonlyArray<{ readonly peakRss: number; readonly hwm: number; readonly cpu: number; readonly requests: number; readonly heapAfter: number }>;
-  readonly redisCpu: number;
-  readonly redisPeakRss: number;
-  readonly driverCpu: number;
-  readonly latencies: Latencies;
-}
-
-async function measure(v: Variant, options: Options, relayArgs: readonly string[]): Promise<Figures> {
+async function measure(v: Variant, options: Options, args: readonly string[]): Promise<LoadFigures> {
   const api = await FakeBotApi.start();
   // The stand-in closes idle connections after Node's default 5 s; the relays' Bot API client keeps
   // them longer, and on a busy machine a request can go out on one just as it is closed (ECONNRESET).
@@ -207,7 +93,7 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
   const dir = mkdtempSync(join(tmpdir(), "relay-load-"));
   let redis: RedisServer | null = null;
   const children: ChildProcess[] = [];
-  const sessions: Session[] = [];
+  const sessions: LoadSession[] = [];
   const deadline = setTimeout(() => {
     printError(`deadline of ${DEADLINE_MS / 1000} s passed; stopping`);
     for (const child of children) child.kill("SIGKILL");
@@ -218,7 +104,7 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
     if (v.store === "redis") redis = await startRedisServer();
     const settled = await Promise.allSettled(
       Array.from({ length: v.relays }, (_, i) =>
-        startRelay(relayArgs, {
+        startRelayChild(ROOT, args, {
           TELEGRAM_BOT_TOKEN: api.token,
           TELEGRAM_API_ROOT: api.url,
           RELAY_HOST: "127.0.0.1",
@@ -231,7 +117,7 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
           RELAY_REQUESTS_PER_MIN: "1000000",
           RELAY_LINKS_PER_MIN: "1000000",
           LOG_LEVEL: "info",
-        }, join(dir, `relay-${i + 1}.log`)),
+        }, { logFile: join(dir, `relay-${i + 1}.log`) }),
       ),
     );
     const started = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
@@ -246,7 +132,7 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
     for (const user of users) {
       const client = new RelayClient({ baseUrl: balancer.url });
       await client.linkWithInitData(initDataFor(api.token, user));
-      const session = new Session(
+      const session = new LoadSession(
         client,
         latencies,
         () => (done += 1),
@@ -281,6 +167,8 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
     const redisCpuBefore = cpuSeconds(redis?.pid() ?? 0);
     const driverBefore = process.cpuUsage();
     const requestsBefore = started.map((relay) => balancer.counts.get(relay.url) ?? 0);
+    const chatMessages = (): number => api.callsTo("sendMessage").length + api.callsTo("editMessageText").length;
+    const messagesBefore = chatMessages();
 
     for (const list of Object.values(latencies)) list.length = 0;
     const t0 = performance.now();
@@ -299,6 +187,7 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const driver = process.cpuUsage(driverBefore);
+    const messagesPerJob = (chatMessages() - messagesBefore) / options.jobs;
 
     await new Promise((r) => setTimeout(r, 500));
     const transcripts = api.succeeded("editMessageText").filter((call) => String(call.params.text).startsWith("t:"));
@@ -317,6 +206,8 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
     return {
       variant: v.name,
       jobs: options.jobs,
+      users: options.users,
+      messagesPerJob,
       seconds,
       perRelay: started.map((relay, i) => ({
         heapAfter: heaps[i] ?? 0,
@@ -343,16 +234,7 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
   } finally {
     clearTimeout(deadline);
     for (const session of sessions) session.close();
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((r) => {
-            if (child.exitCode !== null || child.signalCode !== null) return r();
-            child.once("exit", () => r());
-            child.kill("SIGTERM");
-          }),
-      ),
-    );
+    await Promise.all(children.map(stopChild));
     await balancer.close();
     await api.close();
     await redis?.stop();
@@ -361,62 +243,20 @@ async function measure(v: Variant, options: Options, relayArgs: readonly string[
   }
 }
 
-function percentiles(values: readonly number[]): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): string => (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0).toFixed(0);
-  return `${at(0.5)} / ${at(0.95)}`;
-}
-
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const relayArgs = [...options.nodeFlags, ...(options.runtime === "bundle" ? [await bundleRelay(ROOT, "relay-load")] : ["--import", "tsx", "relay/main.ts"])];
+  const args = await relayArgs(ROOT, "relay-load", options.command);
   print(
     `relay load: ${options.jobs} jobs (+${options.users} warm-up) of ${options.sizeBytes / 1024} KB, ${options.users} sessions, ≤ ${options.inflight} in flight, ` +
-      `webhook mode behind a round-robin balancer, ${options.runtime}, loopback only, ${cpus().length} CPU(s)`,
+      `webhook mode behind a round-robin balancer, ${options.command.runtime} ${options.command.nodeFlags.join(" ")}, loopback only, ${cpus().length} CPU(s)`,
   );
-  const results: Figures[] = [];
+  const results: LoadFigures[] = [];
   for (const v of options.variants) {
-    results.push(await measure(v, options, relayArgs));
-    const last = results.at(-1);
-    if (last !== undefined) print(`  ${last.variant}: ${(last.jobs / last.seconds).toFixed(0)} jobs/s`);
+    const last = await measure(v, options, args);
+    results.push(last);
+    print(`  ${last.variant}: ${(last.jobs / last.seconds).toFixed(0)} jobs/s`);
   }
-  print("");
-  print(["variant".padEnd(10), "jobs/s".padStart(8), "time".padStart(8), "relay".padStart(7), "peak RSS".padStart(10), "VmHWM".padStart(10), "heap after".padStart(12), "CPU".padStart(8), "requests".padStart(10)].join(""));
-  for (const r of results) {
-    r.perRelay.forEach((relay, i) => {
-      print(
-        [
-          (i === 0 ? r.variant : "").padEnd(10),
-          (i === 0 ? (r.jobs / r.seconds).toFixed(0) : "").padStart(8),
-          (i === 0 ? `${r.seconds.toFixed(1)} s` : "").padStart(8),
-          `#${i + 1}`.padStart(7),
-          fmt(relay.peakRss).padStart(10),
-          fmt(relay.hwm).padStart(10),
-          fmt(relay.heapAfter).padStart(12),
-          `${relay.cpu.toFixed(1)} s`.padStart(8),
-          String(relay.requests).padStart(10),
-        ].join(""),
-      );
-    });
-    if (r.redisCpu > 0) print(`${"".padEnd(33)}redis ${fmt(r.redisPeakRss).padStart(10)}${"".padStart(22)}${`${r.redisCpu.toFixed(1)} s`.padStart(8)}`);
-    print(`${"".padEnd(33)}driver (stand-in Bot API, balancer, sessions) CPU ${r.driverCpu.toFixed(1)} s`);
-  }
-  print("");
-  print(["variant".padEnd(10), "claim p50/p95".padStart(18), "audio p50/p95".padStart(18), "result p50/p95".padStart(18), "relay CPU/job".padStart(15)].join(""));
-  for (const r of results) {
-    const cpu = r.perRelay.reduce((sum, relay) => sum + relay.cpu, 0) + r.redisCpu;
-    print(
-      [
-        r.variant.padEnd(10),
-        percentiles(r.latencies.claim).padStart(18),
-        percentiles(r.latencies.audio).padStart(18),
-        percentiles(r.latencies.result).padStart(18),
-        `${((cpu / r.jobs) * 1000).toFixed(1)} ms`.padStart(15),
-      ].join(""),
-    );
-  }
-  print("(session request latencies through the balancer, in ms; relay CPU/job: CPU of all relays and Redis per measured job)");
-  print("(peak RSS: sampled every 20 ms during the measured jobs; VmHWM: the process' peak RSS since it started; heap after: V8 heap in use half a second after the last job; CPU: user+system seconds during the measured jobs; requests: HTTP requests the balancer sent to that relay)");
+  printLoadReport(results, cpus().length);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 /**
- * What scripts/relay-load.ts and scripts/relay-memory.ts share: their report output, /proc readings
- * of the relay processes they start (Linux), and the esbuild bundle of the relay they measure.
+ * What the relay scripts (relay-load, relay-memory, relay-store-bench, relay-soak) share: their
+ * report output, /proc readings of the relay processes they start (Linux), and the esbuild bundle
+ * of the relay they measure. The rest of what they share is in scripts/relay-bench/.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,6 +33,31 @@ export function procMemory(pid: number): { rss: number; hwm: number } | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Resident memory split by kind (Linux): `anon` is the process' own (heaps, buffers); `file` is
+ * mapped files, mostly the node binary's code, shared with every other node process. Null when unreadable.
+ */
+export function rssSplit(pid: number): { anon: number; file: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const anon = /RssAnon:\s+(\d+) kB/.exec(status)?.[1];
+    const file = /RssFile:\s+(\d+) kB/.exec(status)?.[1];
+    return anon === undefined || file === undefined ? null : { anon: Number(anon) * 1024, file: Number(file) * 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** Least-squares slope of y over x (0 with fewer than two points). */
+export function slope(points: ReadonlyArray<{ readonly x: number; readonly y: number }>): number {
+  if (points.length < 2) return 0;
+  const mx = points.reduce((sum, p) => sum + p.x, 0) / points.length;
+  const my = points.reduce((sum, p) => sum + p.y, 0) / points.length;
+  const sxx = points.reduce((sum, p) => sum + (p.x - mx) ** 2, 0);
+  const sxy = points.reduce((sum, p) => sum + (p.x - mx) * (p.y - my), 0);
+  return sxx === 0 ? 0 : sxy / sxx;
 }
 
 /** Bundles relay/main.ts with esbuild into `<root>/.cache/<folder>/relay.cjs`, as `npm start` runs it. */

@@ -1,7 +1,7 @@
 // `npm start`: builds the app if it has not been built, then runs the web app (PORT, default 3000)
 // and the relay (RELAY_PORT, default 3001) side by side. Ctrl-C stops both; if one exits, so does
 // the other. Pass --rebuild to force a fresh build.
-import { RELAY_MALLOC_ENV, runTogether } from "./run-together.mjs";
+import { RELAY_MALLOC_ENV, RELAY_NODE_FLAGS, runTogether } from "./run-together.mjs";
 import { spawn, spawnSync } from "node:child_process";
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
@@ -44,7 +44,7 @@ await build({
   logLevel: "warning",
 });
 children.push(
-  spawn(process.execPath, [relayBundle], {
+  spawn(process.execPath, [...RELAY_NODE_FLAGS, relayBundle], {
     stdio: "inherit",
     cwd: root,
     env: { ...RELAY_MALLOC_ENV, ...env },

@@ -8,7 +8,6 @@
 import type { HealthResponse } from "../../lib/relay/protocol";
 import type { SessionHub } from "../events/session-hub";
 import type { JobService } from "../jobs/job-service";
-import type { MemoryGovernor } from "../memory-governor";
 import type { RelayStore } from "../ports/relay-store";
 import type { SessionService } from "../sessions/session-service";
 import { Router } from "./router";
@@ -33,8 +32,6 @@ export interface ApiDeps {
   /** `/link` code guesses per minute from everyone. */
   readonly codeGuessesGlobalPerMinute: number;
   readonly health: () => Promise<HealthResponse>;
-  /** Told about every streamed chunk, to keep memory flat. */
-  readonly memory: MemoryGovernor;
   readonly webhook: WebhookRoute | null;
   readonly now: () => number;
   readonly sseHeartbeatMs?: number;
@@ -47,7 +44,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   addHealthRoutes(router, deps.health);
   addSessionRoutes(router, kit, deps.sessions);
   addEventRoutes(router, kit, deps);
-  addJobRoutes(router, kit, deps.jobs, deps.memory);
+  addJobRoutes(router, kit, deps.jobs);
   if (deps.webhook !== null) addWebhookRoute(router, kit, deps.webhook);
   return router;
 }

@@ -4,7 +4,7 @@
  * holds it, "waiting for your device" once it is given back). `JobService` owns one and forwards
  * its session API to it; nothing else calls it.
  */
-import type { Readable } from "node:stream";
+import type { Writable } from "node:stream";
 import type { ClaimResponse } from "../../lib/relay/protocol";
 import { newLeaseToken } from "../auth/secrets";
 import { BotDisabledError, ConflictError, NotFoundError } from "../errors";
@@ -24,7 +24,10 @@ export interface SessionActor {
 
 /** An audio stream ready to send to the browser. */
 export interface AudioStream {
-  readonly body: Readable;
+  /** Writes the audio to `destination` with backpressure and ends it; rejects on a failure of either side. */
+  pipeTo(destination: Writable): Promise<void>;
+  /** Drops the download unread. */
+  cancel(): void;
   readonly contentType: string;
   readonly contentLength: number | null;
 }
@@ -104,7 +107,8 @@ export class JobLeases {
     }
     const file = await gateway.openFile(job.media.fileId, signal);
     return {
-      body: file.body,
+      pipeTo: (destination) => file.pipeTo(destination),
+      cancel: () => file.cancel(),
       contentType: job.media.mime ?? "application/octet-stream",
       contentLength: file.contentLength ?? job.media.size,
     };

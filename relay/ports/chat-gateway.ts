@@ -3,7 +3,7 @@
  * file's bytes. The job service talks to this port only; `createTelegramGateway`
  * (`relay/telegram/chat-gateway.ts`) implements it with grammY's `Api`, and tests stand in a fake.
  */
-import type { Readable } from "node:stream";
+import type { Writable } from "node:stream";
 
 /** A button under a message. */
 export type ChatButton =
@@ -20,10 +20,13 @@ export interface ChatMessage {
 /** `unchanged`: the message already had this text; `missing`: it was deleted. */
 export type EditOutcome = "edited" | "unchanged" | "missing";
 
-/** An open download of a chat file. Destroy `body` to abort it. */
+/** An open download of a chat file, its body not yet read. */
 export interface FileStream {
-  readonly body: Readable;
   readonly contentLength: number | null;
+  /** Writes the body to `destination` with backpressure and ends it; rejects (both sides destroyed) on a failure. Call once. */
+  pipeTo(destination: Writable): Promise<void>;
+  /** Drops the download unread. */
+  cancel(): void;
 }
 
 /**

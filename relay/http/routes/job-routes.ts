@@ -1,10 +1,8 @@
 /** The job routes: list, claim, heartbeat, release, the streamed audio, progress (live text), result, failure and retry. */
-import { pipeline } from "node:stream/promises";
 import { RELAY_PATHS, type ClaimResponse, type FinishResponse, type HeartbeatResponse, type JobListResponse, type ProgressResponse, type ReleaseResponse, type RetryResponse } from "../../../lib/relay/protocol";
 import { createLogger } from "../../../lib/logger";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import type { JobService } from "../../jobs/job-service";
-import type { MemoryGovernor } from "../../memory-governor";
 import { sendJson } from "../respond";
 import type { Router } from "../router";
 import { param, required, type RouteKit } from "./route-kit";
@@ -12,8 +10,8 @@ import { parseFailureRequest, parseLeaseRequest, parseProgressRequest, parseResu
 
 const log = createLogger("relay:http");
 
-/** Adds `/api/jobs…`; `memory` is told about every streamed audio chunk, to keep memory flat. */
-export function addJobRoutes(router: Router, kit: RouteKit, jobs: JobService, memory: MemoryGovernor): void {
+/** Adds `/api/jobs…`. */
+export function addJobRoutes(router: Router, kit: RouteKit, jobs: JobService): void {
   router.on("GET", RELAY_PATHS.jobs, async (ctx) => {
     const session = await kit.authed(ctx);
     const response: JobListResponse = { jobs: await jobs.listOpen(session) };
@@ -50,10 +48,9 @@ export function addJobRoutes(router: Router, kit: RouteKit, jobs: JobService, me
       ...(audio.contentLength === null ? {} : { "content-length": audio.contentLength }),
       "cache-control": "no-store",
     });
-    audio.body.on("data", (chunk: Buffer) => memory.account(chunk.length));
     try {
-      // pipeline() follows backpressure: a slow browser slows the download from Telegram.
-      await pipeline(audio.body, ctx.res);
+      // Follows backpressure: a slow browser slows the download from Telegram.
+      await audio.pipeTo(ctx.res);
     } catch (error) {
       log.debug(`audio stream of job ${param(ctx, "id")} ended early`, error);
     }

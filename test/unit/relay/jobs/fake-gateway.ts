@@ -1,7 +1,8 @@
 /** Test doubles of the job tests: a chat gateway in memory, and job input. */
-import { PassThrough } from "node:stream";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { JobInput } from "../../../../relay/telegram/message-to-job";
-import type { ChatGateway, ChatMessage, EditOutcome } from "../../../../relay/ports/chat-gateway";
+import type { ChatGateway, ChatMessage, EditOutcome, FileStream } from "../../../../relay/ports/chat-gateway";
 
 /** A chat gateway in memory: no Telegram types, records what the service says. */
 export class FakeGateway implements ChatGateway {
@@ -45,10 +46,12 @@ export class FakeGateway implements ChatGateway {
     this.log.push({ op: "document", chatId, id: replyTo, message: fileName });
   }
 
-  async openFile(): Promise<{ body: PassThrough; contentLength: number }> {
-    const body = new PassThrough();
-    body.end(Buffer.from("audio"));
-    return { body, contentLength: 5 };
+  async openFile(): Promise<FileStream> {
+    return {
+      contentLength: 5,
+      pipeTo: (destination) => pipeline(Readable.from([Buffer.from("audio")]), destination),
+      cancel: () => undefined,
+    };
   }
 
   texts(op: "send" | "edit"): string[] {
