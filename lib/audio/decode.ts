@@ -17,7 +17,7 @@ import { SAMPLE_RATE } from "./sample-rate";
 export interface DecodedAudio {
   /** 16 kHz samples, mixed down to mono window by window. */
   readonly source: AudioSource;
-  /** Seconds. */
+  /** Seconds; for a stream, what the container says until it has been read to the end. */
   readonly duration: number;
   readonly container: Container;
   /** Which decoder produced the samples: the streaming one (WebCodecs), or a whole-file one. */

@@ -27,6 +27,8 @@ export interface BrowserRunResult {
   readonly windows: number;
   readonly status: string;
   readonly words: number;
+  /** The transcript as the page shows it (scored against the clip's script where there is one). */
+  readonly text: string;
   readonly modelInfo: string;
   /** Renderer RSS with the app loaded and no model, just before the file was picked. */
   readonly appIdle: number;
@@ -130,6 +132,18 @@ async function settledRenderers(pid: number, count = 8, everyMs = 250): Promise<
   return median(values);
 }
 
+/**
+ * Waits until `expression` is true in the page. page.evaluate runs it over CDP; waitForFunction would
+ * evaluate a string predicate inside the page, which the app's CSP (no 'unsafe-eval') refuses.
+ */
+async function pollPage(page: Page, expression: string, timeoutMs: number, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await page.evaluate(expression)) !== true) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await sleep(everyMs);
+  }
+}
+
 /** Chromium with one persistent profile (the Cache API survives restarts), and its main process. */
 export class BenchBrowser {
   private readonly executable = findChromium();
@@ -138,6 +152,8 @@ export class BenchBrowser {
   constructor(
     private readonly profileDir: string,
     private readonly appUrl: string,
+    /** Decode files whole (the path before streaming), through the test hook; needs a NEXT_PUBLIC_TEST_HOOKS=1 build. */
+    private readonly wholeFile = false,
   ) {}
 
   private async launch(settings: string, webgpu: boolean): Promise<{ context: BrowserContext; page: Page; pid: number }> {
@@ -155,6 +171,7 @@ export class BenchBrowser {
       throw new Error(`could not find Chromium's main process (no process has ${flag})`);
     }
     await context.addInitScript(probeScript(settings));
+    if (this.wholeFile) await context.addInitScript('globalThis.__WHISPER_TEST_DECODER__ = "whole";');
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (message) => {
       if (message.type() === "error") this.consoleErrors.push(message.text());
@@ -204,10 +221,7 @@ export class BenchBrowser {
       let origin: number;
       try {
         await page.getByTestId("file-input").setInputFiles(audioPath);
-        await page.waitForFunction(`(window[${JSON.stringify(LOG_KEY)}] || []).some((entry) => entry.kind === "status" && ${FINAL_STATUS.toString()}.test(entry.text))`, undefined, {
-          timeout: 180_000 + audioSeconds * 2000,
-          polling: 250,
-        });
+        await pollPage(page, `(window[${JSON.stringify(LOG_KEY)}] || []).some((entry) => entry.kind === "status" && ${FINAL_STATUS.toString()}.test(entry.text))`, 180_000 + audioSeconds * 2000);
         log = (await page.evaluate(`window[${JSON.stringify(LOG_KEY)}]`)) as LogEntry[];
         origin = (await page.evaluate("performance.timeOrigin")) as number;
       } finally {
@@ -229,6 +243,7 @@ export class BenchBrowser {
         windows: results.length,
         status: final.text ?? "",
         words: text.split(/\s+/).filter((word) => word !== "").length,
+        text,
         modelInfo: expected,
         appIdle,
         rendererPeak: memory.rendererPeak,
