@@ -20,8 +20,10 @@
 //   npm run bench -- [--quick] [--runs 3] [--lengths 30,120,600] [--models tiny,base]
 //                    [--runtimes browser,node,webgpu] [--paths self-hosted,hub] [--skip-build]
 //                    [--port 3610] [--max-minutes 90]
-//                    [--chromium PATH] [--webgpu-flags "FLAG …"] [--allow-fallback-adapter]
+//                    [--chromium PATH] [--webgpu-flags "FLAG …"] [--allow-fallback-adapter] [--whole-file]
 //
+// --whole-file decodes each file whole, as before streaming (lib/audio/source-stats.ts' test hook:
+// build with NEXT_PUBLIC_TEST_HOOKS=1 npm run bench -- ..., or --skip-build on such a build).
 // --quick is one run of 30 s and 2 min. The WebGPU rows run when Chromium (with --enable-unsafe-webgpu
 // and --webgpu-flags) finds a GPU adapter; `--runtimes webgpu` (`npm run bench:webgpu`) runs only
 // them, on a machine with a GPU (README, Benchmark). A software adapter (SwiftShader) counts only with
@@ -71,6 +73,7 @@ const { values } = parseArgs({
     "models-dir": { type: "string", default: join(ROOT, ".cache", "bench-models") },
     out: { type: "string", default: join(ROOT, "bench-results") },
     "max-minutes": { type: "string", default: "90" },
+    "whole-file": { type: "boolean", default: false },
   },
 });
 
@@ -157,14 +160,14 @@ async function main(): Promise<number> {
         const server = await startApp(ROOT, values["dist-dir"], modelsDir, port);
         servers.push(server);
         say(`app: ${server.url} (pid ${server.pid}, ${values["dist-dir"]}, WHISPER_MODELS_DIR=${modelsDir})`);
-        browser = new BenchBrowser(profile("chromium-profile"), server.url, webGpuFlags, values["allow-fallback-adapter"]);
+        browser = new BenchBrowser(profile("chromium-profile"), server.url, webGpuFlags, values["allow-fallback-adapter"], values["whole-file"]);
         if (runtimes.has("browser")) lanes.push(browserLane("browser WASM", browser));
       }
       if (hub !== null && runtimes.has("browser")) {
         const server = await startApp(ROOT, values["dist-dir"], { hubEndpoint: hub.url }, port + 1);
         servers.push(server);
         say(`app on the default path: ${server.url} (pid ${server.pid}, HF_ENDPOINT=${hub.url})`);
-        const hubBrowser = new BenchBrowser(profile("chromium-profile-hub"), server.url);
+        const hubBrowser = new BenchBrowser(profile("chromium-profile-hub"), server.url, [], false, values["whole-file"]);
         browser ??= hubBrowser;
         lanes.push(browserLane("browser WASM (Hub)", hubBrowser));
       }
@@ -269,7 +272,7 @@ async function main(): Promise<number> {
     browser:
       facts === null
         ? "not run"
-        : `${facts.userAgent}; crossOriginIsolated=${String(facts.crossOriginIsolated)}; hardwareConcurrency=${facts.hardwareConcurrency} (the app's WASM threads: min(4, cores)); WebGPU: ${facts.webgpu.found ? facts.webgpu.detail : `none (${facts.webgpu.detail})`}`,
+        : `${values["whole-file"] ? "files decoded WHOLE (--whole-file, the path before streaming); " : "files decoded as a stream; "}${facts.userAgent}; crossOriginIsolated=${String(facts.crossOriginIsolated)}; hardwareConcurrency=${facts.hardwareConcurrency} (the app's WASM threads: min(4, cores)); WebGPU: ${facts.webgpu.found ? facts.webgpu.detail : `none (${facts.webgpu.detail})`}`,
     ...(facts?.webgpu.found === true ? { webgpu: `Chromium flags --enable-unsafe-webgpu ${webGpuFlags.join(" ")}; adapter ${facts.webgpu.detail}; dtypes fp32 + q4, or fp16 + q4f16 with shader-f16` } : {}),
     node: `${process.version}, transformers.js on onnxruntime-node (device cpu, default threads), lib/transcription/long-transcription.ts windowing`,
     runs: `${runs} measured run(s) per row, medians; one uncounted warm-up per model and runtime${skipped.length > 0 ? `; over the ${maxMinutes}-minute budget (${(modelBudgetMs / 60_000).toFixed(0)} min per model), skipped: ${skipped.join(", ")}` : ""}`,
@@ -278,7 +281,7 @@ async function main(): Promise<number> {
     "CPU s": "CPU time (user + system, all threads) over the same span: browser = the renderer processes (/proc stat), node = process.cpuUsage(); less affected by other work on the machine than wall time. CPU ratio = browser CPU s / node CPU s",
     "peak MB": "MB = 2^20 bytes. Browser = highest sum of RSS over Chromium's renderer processes (the page and its worker), sampled every 100 ms from /proc; node = the process's peak RSS (getrusage)",
     "above base MB": `browser = peak minus an empty page (about:blank renderer RSS, ${emptyPage === null ? "—" : (emptyPage / 2 ** 20).toFixed(0)} MB); node = peak minus the process before the model was loaded`,
-    goals: `RTF tiny ≤ ${GOALS.rtf["whisper-tiny"]}, base ≤ ${GOALS.rtf["whisper-base"]}; browser/native ≤ ${GOALS.ratio}; default path's CPU ≤ ${GOALS.vsSlimmed} × the slimmed row's; peak above an empty page tiny ≤ ${GOALS.aboveEmptyMb["whisper-tiny"]} MB, base ≤ ${GOALS.aboveEmptyMb["whisper-base"]} MB; growth with audio length ≤ the decoded audio (16 kHz Float32 + the 16-bit WAV, ${GOALS.growthBytesPerSecond / 1000} kB/s) + ${GOALS.growthSlackMb} MB`,
+    goals: `RTF tiny ≤ ${GOALS.rtf["whisper-tiny"]}, base ≤ ${GOALS.rtf["whisper-base"]}; browser/native ≤ ${GOALS.ratio}; default path's CPU ≤ ${GOALS.vsSlimmed} × the slimmed row's; peak above an empty page tiny ≤ ${GOALS.aboveEmptyMb["whisper-tiny"]} MB, base ≤ ${GOALS.aboveEmptyMb["whisper-base"]} MB; growth with audio length: browser ≤ ${GOALS.browserGrowthMb} MB over the shortest row (files decoded as a stream), node ≤ the decoded audio (16 kHz Float32 + the 16-bit WAV, ${GOALS.growthBytesPerSecond / 1000} kB/s) + ${GOALS.growthSlackMb} MB`,
     ...firstVisitContext(firstVisits, rewrites),
   };
   mkdirSync(outDir, { recursive: true });

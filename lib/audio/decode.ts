@@ -1,37 +1,30 @@
 /**
  * Turns a file a person picked (voice note, song, video) into 16 kHz mono Float32 samples, on the
- * main thread where Web Audio lives. The browser's own decoder is tried first; where it cannot read
- * Ogg Opus (Safari before 17) a small WASM Opus decoder takes over. Failures are AudioDecodeErrors
- * with a message a person can act on.
+ * main thread where Web Audio lives. Where the browser has WebCodecs and mediabunny reads the
+ * container, the file is decoded as a stream, window by window (stream-source.ts), so an hour costs
+ * no more memory than a minute. Elsewhere the whole file is decoded at once: the browser's own
+ * decoder first, and where it cannot read Ogg Opus (Safari before 17) a small WASM Opus decoder.
+ * Failures are AudioDecodeErrors with a message a person can act on.
  */
-import { AppError } from "../errors";
+import { AudioDecodeError } from "./decode-error";
 import { downmixToMono, resample, sniffContainer, type Container } from "./format";
 import { channelsSource, monoSource, type AudioSource } from "./source";
+import { observeSource, wholeFileForced } from "./source-stats";
+import { createLogger } from "../logger";
 import { SAMPLE_RATE } from "./sample-rate";
-
-/** Why a file could not be turned into audio. */
-export type AudioDecodeErrorCode = "empty" | "not-audio" | "undecodable" | "silent-track";
-
-/** A file that could not be decoded; `message` is meant for the person who chose the file. */
-export class AudioDecodeError extends AppError {
-  override readonly name = "AudioDecodeError";
-  declare readonly code: AudioDecodeErrorCode;
-
-  constructor(code: AudioDecodeErrorCode, message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
-    super(code, message, options);
-  }
-}
 
 /** Decoded audio ready to be windowed for the worker. */
 export interface DecodedAudio {
   /** 16 kHz samples, mixed down to mono window by window. */
   readonly source: AudioSource;
-  /** Seconds. */
+  /** Seconds; for a stream, what the container says until it has been read to the end. */
   readonly duration: number;
   readonly container: Container;
-  /** Which decoder produced the samples. */
-  readonly decoder: "browser" | "wasm-opus";
+  /** Which decoder produced the samples: the streaming one (WebCodecs), or a whole-file one. */
+  readonly decoder: "stream" | "browser" | "wasm-opus";
 }
+
+const log = createLogger("audio");
 
 function isOgg(container: Container): boolean {
   return container === "ogg-opus" || container === "ogg";
@@ -64,12 +57,36 @@ async function decodeOpusWithWasm(bytes: Uint8Array): Promise<AudioSource> {
 }
 
 /**
+ * The file as a stream, with its first second decoded to prove the codec works here; null where it
+ * cannot be streamed, so the whole-file decoders take over.
+ */
+async function openStream(file: Blob, label: string): Promise<AudioSource | null> {
+  if (wholeFileForced()) return null;
+  const { openStreamSource } = await import("./stream-source");
+  const stream = await openStreamSource(file, label);
+  if (stream === null) return null;
+  try {
+    await stream.read(0, SAMPLE_RATE);
+  } catch (error) {
+    log.warn(`streaming decode of ${label} failed; decoding the whole file instead`, error);
+    stream.dispose();
+    return null;
+  }
+  return observeSource(stream, "stream", () => stream.peakBufferedSamples);
+}
+
+/**
  * Decodes any audio or video file the browser (or our Opus fallback) understands.
  * @throws AudioDecodeError for empty, non-audio, damaged or silent-track files.
  */
 export async function decodeAudioFile(file: Blob & { readonly name?: string }): Promise<DecodedAudio> {
   const label = file.name ? `“${file.name}”` : "This file";
   if (file.size === 0) throw new AudioDecodeError("empty", `${label} is empty (0 bytes). Choose a recording with sound in it.`);
+  const stream = await openStream(file, label);
+  if (stream !== null) {
+    if (stream.length === 0) throw new AudioDecodeError("silent-track", `${label} has no sound in it.`);
+    return { source: stream, duration: stream.duration, container: sniffContainer(new Uint8Array(await file.slice(0, 64).arrayBuffer())), decoder: "stream" };
+  }
   const bytes = await file.arrayBuffer();
   const container = sniffContainer(new Uint8Array(bytes, 0, Math.min(64, bytes.byteLength)));
   let source: AudioSource;
@@ -94,5 +111,6 @@ export async function decodeAudioFile(file: Blob & { readonly name?: string }): 
     }
   }
   if (source.length === 0) throw new AudioDecodeError("silent-track", `${label} has no sound in it.`, { context: { container } });
-  return { source, duration: source.duration, container, decoder };
+  const whole = source;
+  return { source: observeSource(whole, decoder, () => whole.length), duration: source.duration, container, decoder };
 }

@@ -1,18 +1,26 @@
-import { SAMPLE_RATE } from "./sample-rate";
 /**
  * Decoded audio that hands out 16 kHz mono windows on request, so long recordings are fed to the
  * worker one 30-second piece at a time instead of as one buffer (an hour of 16 kHz Float32 is
- * 230 MB). Mixing down to mono happens per window, so no full-length mono copy is ever made.
+ * 230 MB). Mixing down to mono happens per window, so no full-length mono copy is ever made; a
+ * file decoded as a stream (stream-source.ts) holds only the window being read.
  */
+import { SAMPLE_RATE } from "./sample-rate";
 
-/** Random access to 16 kHz mono samples. */
+/**
+ * 16 kHz mono samples, read window by window. Reads are cheapest going forward: a stream may forget
+ * what lies before the last `start` read, and going back means decoding again from the beginning.
+ */
 export interface AudioSource {
-  /** Number of 16 kHz samples. */
+  /**
+   * Number of 16 kHz samples. Exact for decoded buffers; a stream still decoding reports its
+   * container's estimate (at least one more than decoded so far) until a read reaches the end, and
+   * after `read(start, end)` it is either exact or more than `end`.
+   */
   readonly length: number;
-  /** Seconds. */
+  /** Seconds; exact once `length` is. */
   readonly duration: number;
-  /** A fresh (transferable) 16 kHz mono copy of samples `[start, end)`. */
-  read(start: number, end: number): Float32Array;
+  /** A fresh (transferable) 16 kHz mono copy of samples `[start, end)`, shorter at the end of the audio. */
+  read(start: number, end: number): Promise<Float32Array>;
 }
 
 /** Wraps samples that are already 16 kHz mono (recordings, the WASM Opus decoder's output). */
@@ -20,7 +28,7 @@ export function monoSource(samples: Float32Array): AudioSource {
   return {
     length: samples.length,
     duration: samples.length / SAMPLE_RATE,
-    read: (start, end) => samples.slice(Math.max(0, start), Math.min(samples.length, end)),
+    read: (start, end) => Promise.resolve(samples.slice(Math.max(0, start), Math.min(samples.length, end))),
   };
 }
 
@@ -38,13 +46,16 @@ export function channelsSource(channels: readonly Float32Array[]): AudioSource {
     length,
     duration: length / SAMPLE_RATE,
     read(start, end) {
-      const from = Math.max(0, start);
-      const to = Math.min(length, end);
-      const out = new Float32Array(Math.max(0, to - from));
-      for (const channel of channels) {
-        for (let i = 0; i < out.length; i += 1) out[i] = (out[i] ?? 0) + (channel[from + i] ?? 0) * scale;
-      }
-      return out;
+      return Promise.resolve(mixDown(channels, scale, Math.max(0, start), Math.min(length, end)));
     },
   };
+}
+
+/** The channels' average over samples `[from, to)`. */
+function mixDown(channels: readonly Float32Array[], scale: number, from: number, to: number): Float32Array {
+  const out = new Float32Array(Math.max(0, to - from));
+  for (const channel of channels) {
+    for (let i = 0; i < out.length; i += 1) out[i] = (out[i] ?? 0) + (channel[from + i] ?? 0) * scale;
+  }
+  return out;
 }

@@ -94,23 +94,45 @@ export class StreamingResampler {
     }
   }
 
-  /** Resamples what is left and returns the whole output; the resampler is spent afterwards. */
+  /**
+   * The output produced so far and not yet taken, so a stream can be consumed as it goes (the file
+   * decoder); {@link finish} then returns only the rest.
+   */
+  take(): Float32Array {
+    return this.drainOutput();
+  }
+
+  /** 16 kHz samples produced and not yet taken. */
+  get pendingOutput(): number {
+    return this.output.reduce((sum, part) => sum + part.length, 0);
+  }
+
+  /** Resamples what is left and returns the output not yet taken (all of it unless {@link take} was used); the resampler is spent afterwards. */
   finish(): Float32Array {
     if (this.fromRate !== this.toRate) {
       const expected = Math.floor(this.total / this.ratio);
       const at = (this.produced / this.outStep) * this.inStep;
       if (expected > this.produced) this.emitExact(at, this.total, expected - this.produced);
     }
-    const length = this.output.reduce((sum, part) => sum + part.length, 0);
-    const all = new Float32Array(length);
+    const all = this.drainOutput();
+    this.buffer = new Float32Array(0);
+    this.bufferLength = 0;
+    return all;
+  }
+
+  private drainOutput(): Float32Array {
+    const first = this.output[0];
+    if (this.output.length === 1 && first !== undefined) {
+      this.output.length = 0;
+      return first;
+    }
+    const all = new Float32Array(this.pendingOutput);
     let offset = 0;
     for (const part of this.output) {
       all.set(part, offset);
       offset += part.length;
     }
     this.output.length = 0;
-    this.buffer = new Float32Array(0);
-    this.bufferLength = 0;
     return all;
   }
 

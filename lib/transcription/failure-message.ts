@@ -4,11 +4,11 @@
  * runtimes' messages ("Could not locate file…", "Aborted()", "no available backend found…") only
  * reach the console and the details.
  */
-import { AudioDecodeError } from "../audio/decode";
 import { AppError } from "../errors";
 import { describeAttempt, type Attempt } from "../model/catalog";
 import { classifyRunError, type RunErrorKind } from "../model/run-error";
 import { isRecord } from "../guards";
+import { AudioDecodeError } from "../audio/decode-error";
 
 const KEEP = "your file is still selected.";
 

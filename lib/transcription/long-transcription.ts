@@ -1,7 +1,8 @@
 /**
  * Transcribes audio of any length by feeding the worker one 30-second window at a time, each
  * starting where Whisper's last complete segment ended (see `stepWindow`), so neither side ever
- * holds more than a window of samples beyond the decoded file. Silent windows never reach the model, Whisper's known silence phrases are dropped, the
+ * holds more than a window of samples beyond the decoded file (and a file decoded as a stream is
+ * only decoded a window ahead). Silent windows never reach the model, Whisper's known silence phrases are dropped, the
  * language detected in the first spoken window is kept for the rest, and cancelling stops within
  * the current window while keeping the text so far.
  */
@@ -62,11 +63,13 @@ export function transcribeLong(source: AudioSource, transcriber: WindowTranscrib
     let silentWindows = 0;
     let index = 0;
     for (let start = 0; start < source.length && !cancelled; index += 1) {
-      const end = Math.min(source.length, start + size);
+      // A stream decodes as it is read: after the read its length is exact or past this window.
+      const samples = await source.read(start, start + size);
+      if (samples.length === 0 || cancelled) break;
+      const end = start + samples.length;
       const last = end >= source.length;
       // Windows start where Whisper's last complete segment ended, so the count is an estimate.
       const windows = index + 1 + Math.ceil((source.length - end) / size);
-      const samples = source.read(start, end);
       const analysis = analyzeSpeech(samples, { sampleRate: SAMPLE_RATE });
       const base = segmentsToText(segments);
       onProgress({ window: index + 1, windows, silentWindows, partialText: base });

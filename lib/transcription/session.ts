@@ -8,7 +8,6 @@
 import { ExternalStore } from "../external-store";
 import { createLogger } from "../logger";
 import type { AudioSource } from "../audio/source";
-import { AudioDecodeError } from "../audio/decode";
 import { monoSource } from "../audio/source";
 import { describeAttempt, type Attempt } from "../model/catalog";
 import type { DeviceProfile } from "../model/device-profile";
@@ -24,6 +23,7 @@ import { isBusyPhase, loadPhase, type Phase, type RunOutcome } from "./phase";
 import type { ProgressEvent, TranscribeOptions } from "./worker-protocol";
 import { PlanHistory } from "../model/plan-history-store";
 import type { SessionDependencies, SessionWorker } from "./session-dependencies";
+import { AudioDecodeError } from "../audio/decode-error";
 
 const log = createLogger("transcription");
 

@@ -27,6 +27,8 @@ export interface BrowserRunResult {
   readonly windows: number;
   readonly status: string;
   readonly words: number;
+  /** The transcript as the page shows it (scored against the clip's script where there is one). */
+  readonly text: string;
   readonly modelInfo: string;
   /** Renderer RSS with the app loaded and no model, just before the file was picked. */
   readonly appIdle: number;
@@ -156,6 +158,8 @@ export class BenchBrowser {
     private readonly webGpuArgs: readonly string[] = [],
     /** Count a software (fallback) adapter as found: for checking the script itself, not for GPU figures. */
     private readonly allowFallbackAdapter = false,
+    /** Decode files whole (the path before streaming), through the test hook; needs a NEXT_PUBLIC_TEST_HOOKS=1 build. */
+    private readonly wholeFile = false,
   ) {}
 
   private async launch(settings: string, webgpu: boolean): Promise<{ context: BrowserContext; page: Page; pid: number }> {
@@ -173,6 +177,7 @@ export class BenchBrowser {
       throw new Error(`could not find Chromium's main process (no process has ${flag})`);
     }
     await context.addInitScript(probeScript(settings));
+    if (this.wholeFile) await context.addInitScript('globalThis.__WHISPER_TEST_DECODER__ = "whole";');
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (message) => {
       if (message.type() === "error") this.consoleErrors.push(message.text());
@@ -244,6 +249,7 @@ export class BenchBrowser {
         windows: results.length,
         status: final.text ?? "",
         words: text.split(/\s+/).filter((word) => word !== "").length,
+        text,
         modelInfo,
         appIdle,
         rendererPeak: memory.rendererPeak,

@@ -28,6 +28,7 @@ export interface NodeRunResult {
   readonly windows: number;
   readonly streamedPieces: number;
   readonly words: number;
+  readonly text: string;
   /** RSS after transformers.js was imported, before the model: the process's "empty" size. */
   readonly rssBeforeLoad: number;
   readonly rssAfterLoad: number;
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
     windows: outcome.windows,
     streamedPieces: transcriber.streamedPieces,
     words: outcome.result.text.split(/\s+/).filter((word) => word !== "").length,
+    text: outcome.result.text,
     rssBeforeLoad,
     rssAfterLoad,
     peakRss: process.resourceUsage().maxRSS * 1024,

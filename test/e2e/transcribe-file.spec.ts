@@ -44,8 +44,9 @@ test.describe("transcribing a file in the browser", () => {
   });
 
   test("where the browser cannot decode Ogg Opus, the WASM decoder takes over", async ({ page }) => {
-    // Emulate Safari before 17: decodeAudioData rejects Ogg.
+    // Emulate Safari before 17: no WebCodecs AudioDecoder (so no streaming decode), and decodeAudioData rejects Ogg.
     await page.addInitScript(() => {
+      Reflect.deleteProperty(globalThis, "AudioDecoder");
       const original = BaseAudioContext.prototype.decodeAudioData;
       BaseAudioContext.prototype.decodeAudioData = function (this: BaseAudioContext, data: ArrayBuffer, ...rest: never[]) {
         const head = new Uint8Array(data, 0, 4);
@@ -56,6 +57,16 @@ test.describe("transcribing a file in the browser", () => {
     await page.goto("/");
     await transcribeClip(page, "speech.ogg");
     await expect(page.getByTestId("transcript")).not.toBeEmpty();
+    expect(await page.evaluate(() => Reflect.get(Object(Reflect.get(globalThis, "__WHISPER_AUDIO_STATS__")), "decoder"))).toBe("wasm-opus");
+  });
+
+  test("voice notes, MP3, M4A, WebM, video and WAV are decoded as a stream where WebCodecs is there", async ({ page }) => {
+    await page.goto("/");
+    for (const name of ["speech.ogg", "speech.mp3", "speech.m4a", "speech.webm", "speech-video.mp4", "speech-stereo-22k.wav"]) {
+      await transcribeClip(page, name);
+      await expect(page.getByTestId("transcript"), name).not.toBeEmpty();
+      expect(await page.evaluate(() => Reflect.get(Object(Reflect.get(globalThis, "__WHISPER_AUDIO_STATS__")), "decoder")), name).toBe("stream");
+    }
   });
 });
 

@@ -39,6 +39,22 @@ describe("StreamingResampler", () => {
     expect(streaming.finish().length).toBe(Math.floor((4800 * 100) / 3));
   });
 
+  it("hands out its output as it goes with take(), and finish() adds only the rest", () => {
+    const input = tone(48_000 * 3, 44_100);
+    const streaming = new StreamingResampler(44_100);
+    const parts: Float32Array[] = [];
+    for (const chunk of chunked(input, [4410, 999, 12_000])) {
+      streaming.push(chunk);
+      parts.push(streaming.take());
+      expect(streaming.pendingOutput).toBe(0);
+    }
+    parts.push(streaming.finish());
+    const joined = Float32Array.from(parts.flatMap((part) => Array.from(part)));
+    const expected = resample(input, 44_100, 16_000);
+    expect(joined.length).toBe(expected.length);
+    expect(maxDifference(joined, expected)).toBeLessThan(1e-5);
+  });
+
   it("refuses bad rates", () => {
     expect(() => new StreamingResampler(0)).toThrow(RangeError);
     expect(() => new StreamingResampler(48_000, Number.NaN)).toThrow(RangeError);

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { AudioDecodeError } from "@/lib/audio/decode";
 import { DTYPES, type Attempt } from "@/lib/model/catalog";
 import { AppError } from "@/lib/errors";
 import { errorDetails, failureMessage, inputFailureMessage, ownMessageOr } from "@/lib/transcription/failure-message";
+import { AudioDecodeError } from "@/lib/audio/decode-error";
 
 const base: Attempt = { model: "whisper-base", device: "webgpu", dtype: DTYPES.webgpu };
 

@@ -159,17 +159,47 @@ describe("transcribeLong", () => {
   });
 });
 
+describe("transcribeLong on a stream", () => {
+  it("reads on while the length is an estimate, and ends where the audio does", async () => {
+    const samples = speechLike(70);
+    let ended = false;
+    let decoded = 0;
+    const reads: number[] = [];
+    // Like StreamSource: the container says 40 s; past any window read, and exact once a read reaches the end.
+    const stream = {
+      get length() {
+        return ended ? samples.length : Math.max(40 * SAMPLE_RATE, decoded + 1);
+      },
+      get duration() {
+        return this.length / SAMPLE_RATE;
+      },
+      read(start: number, end: number) {
+        reads.push(start);
+        if (end >= samples.length) ended = true;
+        decoded = Math.max(decoded, end);
+        return Promise.resolve(samples.slice(start, Math.min(end, samples.length)));
+      },
+    };
+    const transcriber = fakeTranscriber();
+    const outcome = await transcribeLong(stream, transcriber, auto, () => undefined).outcome;
+    expect(outcome.kind).toBe("done");
+    expect(transcriber.calls.map((call) => call.length)).toEqual([30 * SAMPLE_RATE, 30 * SAMPLE_RATE, 10 * SAMPLE_RATE]);
+    expect(reads).toEqual([0, 30 * SAMPLE_RATE, 60 * SAMPLE_RATE]);
+    if (outcome.kind === "done") expect(outcome.result.duration).toBe(70);
+  });
+});
+
 describe("audio sources", () => {
-  it("mix channels down only for the window asked for", () => {
+  it("mix channels down only for the window asked for", async () => {
     const source = channelsSource([Float32Array.from([1, 1, 1, 1]), Float32Array.from([0, 0, -1, 1])]);
     expect(source.length).toBe(4);
-    expect(Array.from(source.read(1, 3))).toEqual([0.5, 0]);
-    expect(Array.from(source.read(-5, 99))).toEqual([0.5, 0.5, 0, 1]);
+    expect(Array.from(await source.read(1, 3))).toEqual([0.5, 0]);
+    expect(Array.from(await source.read(-5, 99))).toEqual([0.5, 0.5, 0, 1]);
   });
 
-  it("hand out copies that can be transferred without touching the original", () => {
+  it("hand out copies that can be transferred without touching the original", async () => {
     const samples = Float32Array.from([1, 2, 3]);
-    const piece = monoSource(samples).read(0, 2);
+    const piece = await monoSource(samples).read(0, 2);
     piece[0] = 9;
     expect(samples[0]).toBe(1);
   });

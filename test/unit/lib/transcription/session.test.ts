@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { AudioDecodeError } from "@/lib/audio/decode";
 import { monoSource, type AudioSource } from "@/lib/audio/source";
 import { SAMPLE_RATE } from "@/lib/audio/sample-rate";
 import { describeAttempt, DTYPES, type Attempt } from "@/lib/model/catalog";
@@ -13,6 +12,7 @@ import { PROFILE } from "../model/device-fixtures";
 import { TranscriptionSession } from "@/lib/transcription/session";
 import type { TranscribeOptions } from "@/lib/transcription/worker-protocol";
 import type { SessionDependencies, SessionWorker } from "@/lib/transcription/session-dependencies";
+import { AudioDecodeError } from "@/lib/audio/decode-error";
 
 const OPTIONS: TranscribeOptions = { language: "en", task: "transcribe" };
 
