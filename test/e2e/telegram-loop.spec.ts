@@ -12,6 +12,10 @@ import type { Page } from "@playwright/test";
 import { FakeBotApi, initDataFor, testUser, type RecordedCall } from "../support/fake-bot-api";
 import { startRelayProcess, type RelayProcess } from "../support/relay-process";
 import { clip, expect, test } from "./fixtures";
+import { texts } from "../../relay/texts";
+
+/** The first line of a live-text draft (the relay shows the text so far under it until the transcript). */
+const DRAFT_HEADING = texts.liveDraft("").split("\n")[0] ?? "";
 
 const APP_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3210)}`;
 const RELAY_PORT = Number(process.env.E2E_RELAY_PORT ?? 3211);
@@ -88,16 +92,21 @@ test.describe("Telegram loop: bot → relay → browser → relay → chat", () 
     expect(transcript).not.toBe("");
     await expect(page.getByTestId("transcript")).toContainText(transcript);
 
-    // The relay edits the status message (not the voice message) into the transcript.
-    const edit = await api.waitForCall("editMessageText", () => true, 10_000);
+    // The relay edits the status message (not the voice message) into the transcript; before that it
+    // may have shown the text so far as a draft (live text), never after.
+    const isDraft = (call: RecordedCall): boolean => textOf(call).startsWith(DRAFT_HEADING);
+    const edit = await api.waitForCall("editMessageText", (call) => !isDraft(call), 10_000);
     expect(Number(edit.params.chat_id)).toBe(user.id);
     expect(Number(edit.params.message_id)).not.toBe(voice.message_id);
     expect(textOf(edit)).toBe(transcript);
     await expect.poll(async () => (await health(relay)).pendingJobs, { timeout: 5000 }).toBe(0);
 
-    // Exactly once: no second edit and no separate reply, even after the relay's sweeps.
+    // Exactly once: no second final edit, no draft after it and no separate reply, even after the relay's sweeps.
     await page.waitForTimeout(1500);
-    expect(api.callsTo("editMessageText")).toHaveLength(1);
+    const edits = api.callsTo("editMessageText");
+    expect(edits.filter((call) => !isDraft(call))).toHaveLength(1);
+    expect(edits.at(-1)).toEqual(edit);
+    for (const draft of edits.slice(0, -1)) expect(Number(draft.params.message_id)).toBe(Number(edit.params.message_id));
     expect(api.callsTo("sendMessage")).toHaveLength(1);
   });
 
