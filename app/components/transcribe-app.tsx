@@ -12,6 +12,7 @@ import { RecorderPanel } from "./recorder-panel";
 import { TelegramShell } from "./telegram-shell";
 import { TelegramPanel } from "./telegram-panel";
 import { TranscriptView } from "./transcript-view";
+import { EditableTranscript } from "./editable-transcript";
 import { ModelInfo } from "./model-info";
 import { ModelSettings } from "./model-settings";
 import { OfflineSupport } from "./offline-support";
@@ -75,6 +76,8 @@ function transcriptText(phase: Phase): string {
 export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const { phase, plan, profile, active, notice, settings, language, memoryBytes, session } = useTranscription(config);
   const [viewing, setViewing] = useState<TranscriptRecord | null>(null);
+  // The record of the run just finished, so corrections to it update the same history entry.
+  const [current, setCurrent] = useState<TranscriptRecord | null>(null);
   const [task, setTask] = useState<"transcribe" | "translate">("transcribe");
   const [dragging, setDragging] = useState(false);
   const [lastFile, setLastFile] = useState<File | null>(null);
@@ -87,6 +90,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const keep = (outcome: RunOutcome, source: "file" | "recording", fileName: string): void => {
     if (outcome.kind !== "done" || outcome.result.text === "") return;
     const record = createTranscriptRecord({ source, fileName, model: describeAttempt(outcome.attempt), ...outcome.result });
+    setCurrent(record);
     // History is a convenience: a browser without IndexedDB still gets its transcript.
     saveTranscript(record).catch((error: unknown) => log.warn("could not keep the transcript", error));
   };
@@ -94,11 +98,13 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
     if (file === undefined || busy) return;
     setLastFile(file);
     setViewing(null);
+    setCurrent(null);
     void session.transcribeFile(file, options).then((outcome) => keep(outcome, "file", file.name));
   };
   const onRecorded = (samples: Float32Array): void => {
     const name = `Recording ${new Date().toLocaleString()}`;
     setViewing(null);
+    setCurrent(null);
     void session.transcribeRecording(samples, name, options).then((outcome) => keep(outcome, "recording", name));
   };
 
@@ -190,10 +196,12 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
         <ModelSettings settings={settings} installed={config.installed} onChange={(next) => session.updateSettings(next)} onResetLearned={() => session.resetLearned()} disabled={busy} />
       </section>
 
-      {viewing === null ? (
-        <TranscriptView title="Transcript" result={finished} partialText={text} baseName={phase.kind === "done" ? phase.fileName : "transcript"} />
+      {viewing !== null ? (
+        <EditableTranscript key={viewing.id} record={viewing} title={viewing.title} baseName={viewing.title} onBack={() => setViewing(null)} />
+      ) : current !== null && phase.kind === "done" ? (
+        <EditableTranscript key={current.id} record={current} title="Transcript" baseName={phase.fileName} />
       ) : (
-        <TranscriptView title={viewing.title} result={viewing} partialText="" baseName={viewing.title} onBack={() => setViewing(null)} />
+        <TranscriptView title="Transcript" result={finished} partialText={text} baseName={phase.kind === "done" ? phase.fileName : "transcript"} />
       )}
 
       <HistoryPanel onOpen={setViewing} />

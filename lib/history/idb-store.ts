@@ -6,7 +6,7 @@
  */
 import { createLogger } from "../logger";
 import { TranscriptHistoryError } from "./history-error";
-import { isTranscriptRecord, normalizeTitle, sortNewestFirst, type TranscriptRecord } from "./record";
+import { isTranscriptRecord, normalizeTitle, sortNewestFirst, toPlainRecord, type TranscriptRecord } from "./record";
 import { filterTranscripts } from "./search";
 
 const log = createLogger("transcript-history");
@@ -102,22 +102,6 @@ function openDatabase(factory: IDBFactory): Promise<IDBDatabase> {
   });
 }
 
-function plainRecord(record: TranscriptRecord): TranscriptRecord {
-  return {
-    id: record.id,
-    title: record.title,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    source: record.source,
-    ...(record.fileName === undefined ? {} : { fileName: record.fileName }),
-    duration: record.duration,
-    language: record.language,
-    text: record.text,
-    segments: record.segments.map((segment) => ({ start: segment.start, end: segment.end, text: segment.text })),
-    ...(record.model === undefined ? {} : { model: record.model }),
-  };
-}
-
 /**
  * Opens (creating or upgrading) the history database and returns its operations. Use the
  * module-level functions in the page; call this directly to pass another `IDBFactory` (tests,
@@ -168,7 +152,7 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
     },
     save: async (record) => {
       if (!isTranscriptRecord(record)) throw new TranscriptHistoryError("history-invalid", "This transcript cannot be saved: the record is malformed.");
-      const plain = plainRecord(record);
+      const plain = toPlainRecord(record);
       await run("save to", "readwrite", (store) => request(store.put(plain)));
       return plain;
     },
@@ -178,7 +162,7 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
       return run("rename in", "readwrite", (store) =>
         request(store.get(id)).then(async (value) => {
           if (!isTranscriptRecord(value)) throw new TranscriptHistoryError("history-not-found", "That transcript is no longer in the history.", { context: { id } });
-          const renamed: TranscriptRecord = { ...plainRecord(value), title: clean, updatedAt: Math.max(now(), value.createdAt) };
+          const renamed: TranscriptRecord = { ...toPlainRecord(value), title: clean, updatedAt: Math.max(now(), value.createdAt) };
           await request(store.put(renamed));
           return renamed;
         }),

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Page } from "@playwright/test";
 import { expect, test, transcribeClip } from "./fixtures";
 
 test.describe("the workspace", () => {
@@ -56,5 +57,46 @@ test.describe("the workspace", () => {
     await items.first().getByRole("button", { name: "Delete Meeting notes" }).click();
     await expect(items).toHaveCount(0);
   });
+
+  test("a segment corrected in place: exports use the correction at the original times, it says so, undo, kept in history", async ({ page }) => {
+    await page.goto("/");
+    await transcribeClip(page, "speech.ogg");
+    const original = (await page.getByTestId("transcript").textContent())?.trim() ?? "";
+    const srtBefore = await exported(page, "srt");
+    await expect(page.getByTestId("edited-note")).toHaveCount(0);
+
+    await page.getByRole("button", { name: "Edit text" }).click();
+    const first = page.getByTestId("segments").locator("textarea").first();
+    await first.fill("Corrected by hand");
+    await first.press("Enter");
+    await expect(page.getByTestId("edited-note")).toBeVisible();
+    await expect(page.getByTestId("transcript")).toContainText("Corrected by hand");
+
+    const srt = await exported(page, "srt");
+    const timing = (doc: string): string[] => doc.split("\n").filter((line) => line.includes(" --> "));
+    expect(timing(srt)).toEqual(timing(srtBefore));
+    expect(srt.split("\n")[2]).toBe("Corrected by hand");
+    expect((await exported(page, "txt")).startsWith("Corrected by hand")).toBe(true);
+    expect(JSON.parse(await exported(page, "json"))).toMatchObject({ metadata: { edited: true } });
+
+    await page.getByRole("button", { name: "Undo" }).click();
+    await expect(page.getByTestId("edited-note")).toHaveCount(0);
+    await expect(page.getByTestId("transcript")).toHaveText(original);
+    await expect(page.getByRole("button", { name: "Undo" })).toBeDisabled();
+
+    await first.fill("Kept after reload");
+    await first.blur();
+    await expect(page.getByTestId("edited-note")).toBeVisible();
+    await page.reload();
+    await page.getByText(/History on this device/).click();
+    await page.getByTestId("history-item").first().getByRole("button", { name: "speech", exact: true }).click();
+    await expect(page.getByTestId("edited-note")).toBeVisible();
+    await expect(page.getByTestId("transcript")).toContainText("Kept after reload");
+  });
 });
 
+/** Clicks one export button and returns the downloaded file's text. */
+async function exported(page: Page, format: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(`export-${format}`).click()]);
+  return readFileSync(await download.path(), "utf8");
+}
