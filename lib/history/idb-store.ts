@@ -7,7 +7,7 @@
 import { createLogger } from "../logger";
 import { TranscriptHistoryError } from "./history-error";
 import { isTranscriptRecord, normalizeTitle, sortNewestFirst, toPlainRecord, type TranscriptRecord } from "./record";
-import { filterTranscripts } from "./search";
+import { SearchIndex } from "./search-index";
 
 const log = createLogger("transcript-history");
 
@@ -28,6 +28,8 @@ export interface TranscriptHistory {
   get(id: string): Promise<TranscriptRecord | null>;
   /** Stores a record, replacing one with the same id. Fails with `history-invalid` or `history-quota`. */
   save(record: TranscriptRecord): Promise<TranscriptRecord>;
+  /** Stores many records in one transaction (an import): all of them or, on any failure, none. Fails like {@link TranscriptHistory.save}. */
+  saveMany(records: readonly TranscriptRecord[]): Promise<void>;
   /** Changes a title (and `updatedAt`); fails with `history-not-found` or `history-invalid` (empty title). */
   rename(id: string, title: string): Promise<TranscriptRecord>;
   /** Deletes one transcript; deleting one that is not there is not an error. */
@@ -136,16 +138,27 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
     }
   };
 
-  const list = async (): Promise<TranscriptRecord[]> => {
+  const index = new SearchIndex();
+  let stopWarming = (): void => {};
+
+  const read = async (): Promise<TranscriptRecord[]> => {
     const all = await run("read", "readonly", (store) => request(store.getAll()));
     const valid = all.filter(isTranscriptRecord);
     if (valid.length < all.length) log.warn(`skipped ${all.length - valid.length} malformed transcript record(s)`);
     return sortNewestFirst(valid);
   };
 
+  const list = async (): Promise<TranscriptRecord[]> => {
+    const records = await read();
+    // Whoever lists the history is likely to search it next.
+    stopWarming();
+    stopWarming = index.warm(records);
+    return records;
+  };
+
   return {
     list,
-    search: async (query) => filterTranscripts(await list(), query),
+    search: async (query) => index.search(await read(), query),
     get: async (id) => {
       const value = await run("read", "readonly", (store) => request(store.get(id)));
       return isTranscriptRecord(value) ? value : null;
@@ -155,6 +168,13 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
       const plain = toPlainRecord(record);
       await run("save to", "readwrite", (store) => request(store.put(plain)));
       return plain;
+    },
+    saveMany: async (records) => {
+      if (!records.every(isTranscriptRecord)) throw new TranscriptHistoryError("history-invalid", "These transcripts cannot be saved: a record is malformed.");
+      const plain = records.map(toPlainRecord);
+      await run("save to", "readwrite", async (store) => {
+        await Promise.all(plain.map((record) => request(store.put(record))));
+      });
     },
     rename: async (id, title) => {
       const clean = normalizeTitle(title);
@@ -175,6 +195,7 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
       await run("clear", "readwrite", (store) => request(store.clear()));
     },
     close: () => {
+      stopWarming();
       closed = true;
       db.close();
     },

@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
-import { expect, test, transcribeClip } from "./fixtures";
+import { toHistoryFile } from "../../lib/history/history-file";
+import { generateRecords } from "../support/generated-history";
+import { clip, expect, test, transcribeClip } from "./fixtures";
 
 test.describe("the workspace", () => {
   test("exports download TXT, SRT, VTT and JSON with the right content", async ({ page }) => {
@@ -92,6 +94,44 @@ test.describe("the workspace", () => {
     await page.getByTestId("history-item").first().getByRole("button", { name: "speech", exact: true }).click();
     await expect(page.getByTestId("edited-note")).toBeVisible();
     await expect(page.getByTestId("transcript")).toContainText("Kept after reload");
+  });
+
+  test("a history of 1,000 imported from one file opens and searches quickly, exports back whole, and a second import adds nothing", async ({ page }, testInfo) => {
+    const file = testInfo.outputPath("history.json");
+    writeFileSync(file, toHistoryFile(generateRecords(1_000)));
+    await page.goto("/");
+    await page.getByText(/History on this device/).click();
+    await page.getByTestId("history-import").setInputFiles(file);
+    await expect(page.getByTestId("history-transfer-status")).toHaveText("Imported 1000 transcripts: 1000 new, 0 updated, 0 already here.", { timeout: 60_000 });
+
+    await page.reload();
+    const items = page.getByTestId("history-item");
+    const openStarted = Date.now();
+    await page.getByText(/History on this device/).click();
+    await expect(items).toHaveCount(50);
+    await expect(page.getByText("History on this device (1000)")).toBeVisible();
+    const openMs = Date.now() - openStarted;
+    const searchStarted = Date.now();
+    await page.getByPlaceholder("Search transcripts").fill("marker517x");
+    await expect(items).toHaveCount(1);
+    const searchMs = Date.now() - searchStarted;
+    await expect(items.first()).toContainText("Interview 517");
+    const againStarted = Date.now();
+    await page.getByPlaceholder("Search transcripts").fill("marker518x");
+    await expect(items.first()).toContainText("Interview 518");
+    const againMs = Date.now() - againStarted;
+    await page.getByPlaceholder("Search transcripts").fill("");
+    await page.getByRole("button", { name: "Show 50 more of 950" }).click();
+    await expect(items).toHaveCount(100);
+    console.log(`browser, history of 1,000: open to 50 rows ${openMs} ms, first search to 1 row ${searchMs} ms, next search ${againMs} ms`);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("history-export").click()]);
+    expect(download.suggestedFilename()).toMatch(/^transcripts-\d{4}-\d\d-\d\d\.json$/);
+    expect(JSON.parse(readFileSync(await download.path(), "utf8"))).toMatchObject({ format: "whisper-history", version: 1, transcripts: expect.arrayContaining([expect.objectContaining({ id: "gen-517" })]) });
+    await page.getByTestId("history-import").setInputFiles(file);
+    await expect(page.getByTestId("history-transfer-status")).toHaveText("Imported 0 transcripts: 0 new, 0 updated, 1000 already here.", { timeout: 60_000 });
+    await page.getByTestId("history-import").setInputFiles(clip("not-audio.txt"));
+    await expect(page.getByTestId("history-transfer-status")).toContainText("not a history export");
   });
 });
 
