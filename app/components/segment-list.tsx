@@ -61,7 +61,10 @@ export function SegmentList(props: {
                 onKeyDown={(event) => onKeyDown(event, text)}
               />
             ) : (
-              <span className="segment-text">{text}</span>
+              // The time button is the keyboard's way to seek; the text is the pointer's.
+              <span className="segment-text" onClick={onSeek === undefined ? undefined : () => onSeek(segment.start)}>
+                {text}
+              </span>
             )}
           </li>
         );

@@ -13,10 +13,15 @@ import { TelegramShell } from "./telegram-shell";
 import { TelegramPanel } from "./telegram-panel";
 import { TranscriptView } from "./transcript-view";
 import { EditableTranscript } from "./editable-transcript";
+import { RerunLanguage } from "./rerun-language";
+import { describeLanguageChoice, preferredLanguages, type PreferredLanguage } from "@/lib/transcription/language-choice";
+import { currentLaunchParams } from "@/lib/telegram/launch-params";
 import { ModelInfo } from "./model-info";
 import { ModelSettings } from "./model-settings";
 import { OfflineSupport } from "./offline-support";
 import { createTranscriptRecord, type TranscriptRecord } from "@/lib/history/record";
+import { encodeWav } from "@/lib/audio/wav-encode";
+import { SAMPLE_RATE } from "@/lib/audio/sample-rate";
 
 const log = createLogger("app");
 
@@ -43,7 +48,7 @@ function statusText(phase: Phase): string {
     case "done":
       return phase.result.text === ""
         ? `No speech found in “${phase.fileName}”: ${phase.silentWindows === phase.windows ? "it is silent or too quiet, so nothing was sent to the model" : "the model heard nothing it could write down"}.`
-        : `Done: ${phase.result.duration.toFixed(1)} s of audio in ${(phase.result.elapsedMs / 1000).toFixed(1)} s (${languageName(phase.result.language)}).`;
+        : `Done: ${phase.result.duration.toFixed(1)} s of audio in ${(phase.result.elapsedMs / 1000).toFixed(1)} s (${languageName(phase.result.language)}).${phase.languageChoice === undefined ? "" : ` Language: ${describeLanguageChoice(phase.languageChoice)}`}`;
     case "cancelled":
       return "Cancelled. The text so far is kept below.";
     case "error":
@@ -72,6 +77,12 @@ function transcriptText(phase: Phase): string {
   }
 }
 
+/** The user's own languages as this page knows them: the Telegram Mini App user's, then the browser's. */
+function pageLanguages(): PreferredLanguage[] {
+  if (typeof navigator === "undefined") return [];
+  return preferredLanguages({ telegram: currentLaunchParams()?.user?.language_code ?? null, browser: navigator.languages });
+}
+
 /** The transcription screen: pick or drop a file, watch progress, read and copy the transcript. */
 export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const { phase, plan, profile, active, notice, settings, language, memoryBytes, session } = useTranscription(config);
@@ -81,12 +92,15 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const [task, setTask] = useState<"transcribe" | "translate">("transcribe");
   const [dragging, setDragging] = useState(false);
   const [lastFile, setLastFile] = useState<File | null>(null);
+  // What was just transcribed, for the player beside the text (the history keeps no audio).
+  const [audio, setAudio] = useState<Blob | null>(null);
+  const [lastRecording, setLastRecording] = useState<{ readonly samples: Float32Array; readonly name: string } | null>(null);
   const languageId = useId();
   const taskId = useId();
   const closeViewing = useCallback(() => setViewing(null), []);
   const busy = phase.kind === "decoding" || phase.kind === "loading" || phase.kind === "transcribing";
 
-  const options = { language: language === "auto" ? null : language, task };
+  const options = { language: language === "auto" ? null : language, task, preferredLanguages: pageLanguages() };
   const keep = (outcome: RunOutcome, source: "file" | "recording", fileName: string): void => {
     if (outcome.kind !== "done" || outcome.result.text === "") return;
     const record = createTranscriptRecord({ source, fileName, model: describeAttempt(outcome.attempt), ...outcome.result });
@@ -94,18 +108,26 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
     // History is a convenience: a browser without IndexedDB still gets its transcript.
     saveTranscript(record).catch((error: unknown) => log.warn("could not keep the transcript", error));
   };
-  const start = (file: File | undefined): void => {
+  const start = (file: File | undefined, language: string | null = options.language): void => {
     if (file === undefined || busy) return;
     setLastFile(file);
+    setLastRecording(null);
+    setAudio(file);
     setViewing(null);
     setCurrent(null);
-    void session.transcribeFile(file, options).then((outcome) => keep(outcome, "file", file.name));
+    void session.transcribeFile(file, { ...options, language }).then((outcome) => keep(outcome, "file", file.name));
   };
-  const onRecorded = (samples: Float32Array): void => {
-    const name = `Recording ${new Date().toLocaleString()}`;
+  const onRecorded = (samples: Float32Array, language: string | null = options.language, name = `Recording ${new Date().toLocaleString()}`): void => {
+    setLastRecording({ samples, name });
+    setAudio(new Blob([encodeWav(samples, SAMPLE_RATE)], { type: "audio/wav" }));
     setViewing(null);
     setCurrent(null);
-    void session.transcribeRecording(samples, name, options).then((outcome) => keep(outcome, "recording", name));
+    void session.transcribeRecording(samples, name, { ...options, language }).then((outcome) => keep(outcome, "recording", name));
+  };
+  // One click re-runs what was just transcribed in another language (detection can be wrong on short or accented speech).
+  const rerun = (language: string): void => {
+    if (lastRecording !== null) onRecorded(lastRecording.samples, language, lastRecording.name);
+    else if (lastFile !== null) start(lastFile, language);
   };
 
   const onPick = (event: ChangeEvent<HTMLInputElement>): void => {
@@ -187,6 +209,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
             </button>
           )}
         </div>
+        {phase.kind === "done" && viewing === null && (lastFile !== null || lastRecording !== null) && <RerunLanguage used={phase.result.language} onRerun={rerun} />}
         {notice !== null && (
           <p className="notice" data-testid="notice">
             {notice}
@@ -199,7 +222,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
       {viewing !== null ? (
         <EditableTranscript key={viewing.id} record={viewing} title={viewing.title} baseName={viewing.title} onBack={() => setViewing(null)} />
       ) : current !== null && phase.kind === "done" ? (
-        <EditableTranscript key={current.id} record={current} title="Transcript" baseName={phase.fileName} />
+        <EditableTranscript key={current.id} record={current} title="Transcript" baseName={phase.fileName} audio={audio} />
       ) : (
         <TranscriptView title="Transcript" result={finished} partialText={text} baseName={phase.kind === "done" ? phase.fileName : "transcript"} />
       )}

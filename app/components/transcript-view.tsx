@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
+import { useState, type KeyboardEvent, type ReactNode } from "react";
 import type { Segment, TranscriptContent } from "@/lib/transcript/types";
 import { editableSegments } from "@/lib/transcript/segment-edit";
 import { ExportButtons } from "./export-buttons";
@@ -16,6 +16,16 @@ export interface TranscriptEditor {
   readonly saveError: string | null;
 }
 
+/** The audio player beside the text and what the segments need from it. */
+export interface TranscriptPlayer {
+  readonly element: ReactNode;
+  /** The segment being heard, or -1. */
+  readonly activeIndex: number;
+  readonly seek: (seconds: number) => void;
+  /** The workspace's keyboard: Space plays or pauses, the arrows seek. */
+  readonly onKeyDown: (event: KeyboardEvent<HTMLElement>) => void;
+}
+
 /**
  * The transcript: plain text (`data-testid="transcript"`), or segments with timestamps, with copy
  * and export to TXT, SRT, VTT and JSON once finished. While a run streams, `partialText` shows.
@@ -28,8 +38,7 @@ export function TranscriptView(props: {
   readonly baseName: string;
   readonly onBack?: () => void;
   readonly editor?: TranscriptEditor;
-  /** The audio player beside the text and what the segments need from it. */
-  readonly player?: { readonly element: ReactNode; readonly activeIndex: number; readonly seek: (seconds: number) => void };
+  readonly player?: TranscriptPlayer;
 }) {
   const { title, result, partialText, baseName, onBack, editor, player } = props;
   const [showTimes, setShowTimes] = useState(false);
@@ -41,7 +50,7 @@ export function TranscriptView(props: {
   const listed = ready && segments.length > 0 && (showTimes || editing || player !== undefined);
 
   return (
-    <section className="transcript-box" aria-label="Transcript">
+    <section className="transcript-box" aria-label="Transcript" onKeyDown={player?.onKeyDown}>
       <div className="transcript-head">
         <h2>{title}</h2>
         <div className="actions">
@@ -74,7 +83,7 @@ export function TranscriptView(props: {
       {player?.element}
       {ready && segments.length > 0 && (
         <div className="actions transcript-tools">
-          {player === undefined && (
+          {player === undefined && !editing && (
             <label className="toggle">
               <input type="checkbox" checked={showTimes} onChange={(event) => setShowTimes(event.target.checked)} /> Show timestamps
             </label>

@@ -23,7 +23,7 @@ test.describe("the workspace", () => {
     const json: unknown = JSON.parse(contents.json ?? "null");
     expect(json).toMatchObject({ text, duration: expect.any(Number), segments: expect.any(Array) });
 
-    await page.getByText("Show timestamps").click();
+    // With the audio at hand the segments are listed beside the player at once (they used to wait for "Show timestamps").
     await expect(page.getByTestId("segments").locator("li").first()).toContainText("00:00");
   });
 
@@ -94,6 +94,48 @@ test.describe("the workspace", () => {
     await page.getByTestId("history-item").first().getByRole("button", { name: "speech", exact: true }).click();
     await expect(page.getByTestId("edited-note")).toBeVisible();
     await expect(page.getByTestId("transcript")).toContainText("Kept after reload");
+  });
+
+  test("the player beside the text: a segment seeks, the one playing is marked, Space and the arrows, visible focus", async ({ page }) => {
+    await page.goto("/");
+    await transcribeClip(page, "speech.ogg");
+    const audio = page.getByTestId("player-audio");
+    const state = () => audio.evaluate((element: HTMLAudioElement) => ({ time: element.currentTime, paused: element.paused, duration: element.duration }));
+    await expect.poll(async () => (await state()).duration).toBeGreaterThan(1);
+
+    const segments = page.getByTestId("segments").locator("li");
+    const last = segments.last();
+    const lastStart = await last.evaluate((li) => {
+      const [m = "0", s = "0"] = (li.querySelector("time")?.textContent ?? "00:00").split(":");
+      return Number(m) * 60 + Number(s);
+    });
+    await last.getByRole("button", { name: /^Play from/ }).click();
+    await expect.poll(async () => Math.floor((await state()).time)).toBe(lastStart);
+    await expect(last).toHaveAttribute("aria-current", "true");
+
+    await last.getByRole("button", { name: /^Play from/ }).focus();
+    expect(await page.evaluate(() => (document.activeElement === null ? "" : getComputedStyle(document.activeElement).outlineStyle))).toBe("solid");
+    await page.keyboard.press("Space");
+    await expect.poll(async () => (await state()).paused).toBe(false);
+    await expect(page.getByTestId("player-toggle")).toHaveAccessibleName("Pause");
+    await page.keyboard.press("Space");
+    await expect.poll(async () => (await state()).paused).toBe(true);
+
+    await segments.first().getByRole("button", { name: /^Play from/ }).click();
+    const before = (await state()).time;
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(async () => (await state()).time).toBeCloseTo(Math.min(before + 5, (await state()).duration), 0);
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(async () => (await state()).time).toBeLessThan(before + 0.5);
+    await expect(segments.first()).toHaveAttribute("aria-current", "true");
+  });
+
+  test("one click runs the same file again in another language", async ({ page }) => {
+    await page.goto("/");
+    await transcribeClip(page, "speech.mp3");
+    await page.getByTestId("rerun-language").selectOption("de");
+    await expect(page.getByTestId("status")).toHaveText(/^Done: .*\(German\)\.$/, { timeout: 120_000 });
+    await expect(page.getByTestId("rerun-language").locator("option", { hasText: "German" })).toHaveCount(0);
   });
 
   test("a history of 1,000 imported from one file opens and searches quickly, exports back whole, and a second import adds nothing", async ({ page }, testInfo) => {
