@@ -60,27 +60,34 @@ let seed = 7;
 const noise = Float32Array.from({ length: 3 * SAMPLE_RATE }, () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.2);
 all.push({ name: "white noise 3 s", expected: null, samples: noise });
 
-env.allowRemoteModels = false;
-env.localModelPath = `${resolve(values["models-dir"])}/`;
-const pipe = await loadNodePipeline("whisper-base");
+async function main(): Promise<void> {
+  env.allowRemoteModels = false;
+  env.localModelPath = `${resolve(values["models-dir"])}/`;
+  const pipe = await loadNodePipeline("whisper-base");
 
-const rows: Array<{ name: string; expected: string | null; detected: string; probability: number; right: boolean }> = [];
-for (const sample of all) {
-  const guess = await detectLanguageWithConfidence(pipe, sample.samples);
-  const row = { name: sample.name, expected: sample.expected, detected: guess.language, probability: Number(guess.probability.toFixed(4)), right: guess.language === sample.expected };
-  rows.push(row);
-  console.log(`${row.right ? "right" : "WRONG"}  p=${row.probability.toFixed(3)}  ${row.detected.padEnd(3)} (want ${row.expected ?? "-"})  ${row.name}`);
+  const rows: Array<{ name: string; expected: string | null; detected: string; probability: number; right: boolean }> = [];
+  for (const sample of all) {
+    const guess = await detectLanguageWithConfidence(pipe, sample.samples);
+    const row = { name: sample.name, expected: sample.expected, detected: guess.language, probability: Number(guess.probability.toFixed(4)), right: guess.language === sample.expected };
+    rows.push(row);
+    console.log(`${row.right ? "right" : "WRONG"}  p=${row.probability.toFixed(3)}  ${row.detected.padEnd(3)} (want ${row.expected ?? "-"})  ${row.name}`);
+  }
+  const wrong = rows.filter((row) => !row.right).map((row) => row.probability);
+  const right = rows.filter((row) => row.right).map((row) => row.probability);
+  const summary = {
+    clips: rows.length,
+    right: right.length,
+    wrong: wrong.length,
+    highestWrong: Math.max(0, ...wrong),
+    lowestRight: Math.min(1, ...right),
+    rightBelow: (p: number) => right.filter((x) => x < p).length,
+  };
+  const thresholds = [0.5, 0.6, 0.7, 0.8, 0.9].map((p) => ({ threshold: p, wrongAtOrAbove: wrong.filter((x) => x >= p).length, rightBelow: summary.rightBelow(p) }));
+  console.log(JSON.stringify({ clips: summary.clips, right: summary.right, wrong: summary.wrong, highestWrong: summary.highestWrong, lowestRight: summary.lowestRight, thresholds }, null, 2));
+  writeFileSync(join(out, "results.json"), `${JSON.stringify({ rows, thresholds }, null, 2)}\n`);
 }
-const wrong = rows.filter((row) => !row.right).map((row) => row.probability);
-const right = rows.filter((row) => row.right).map((row) => row.probability);
-const summary = {
-  clips: rows.length,
-  right: right.length,
-  wrong: wrong.length,
-  highestWrong: Math.max(0, ...wrong),
-  lowestRight: Math.min(1, ...right),
-  rightBelow: (p: number) => right.filter((x) => x < p).length,
-};
-const thresholds = [0.5, 0.6, 0.7, 0.8, 0.9].map((p) => ({ threshold: p, wrongAtOrAbove: wrong.filter((x) => x >= p).length, rightBelow: summary.rightBelow(p) }));
-console.log(JSON.stringify({ clips: summary.clips, right: summary.right, wrong: summary.wrong, highestWrong: summary.highestWrong, lowestRight: summary.lowestRight, thresholds }, null, 2));
-writeFileSync(join(out, "results.json"), `${JSON.stringify({ rows, thresholds }, null, 2)}\n`);
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
