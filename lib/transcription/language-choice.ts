@@ -8,9 +8,10 @@ import { languageName, whisperLanguageCode } from "../languages";
 import type { LanguageGuess } from "./language-detect";
 
 /**
- * Below this probability (among the language tokens) a detection counts as unsure. Measured on
- * Whisper base q8 with scripts/measure-language-confidence.ts (see its notes in README): every wrong
- * guess there scored below it.
+ * Below this probability (among the language tokens) a detection counts as unsure. Provisional:
+ * scripts/measure-language-confidence.ts measures it on Whisper base q8 (it prints, per candidate
+ * threshold, how many wrong guesses score at or above it and how many right ones below); set it
+ * from that run.
  */
 export const LANGUAGE_CONFIDENCE_THRESHOLD = 0.8;
 
