@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useId, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { createLogger } from "@/lib/logger";
 import { ownMessageOr } from "@/lib/transcription/failure-message";
 import { formatClock } from "@/lib/transcript/formats";
@@ -8,8 +8,12 @@ import { clearTranscripts, deleteTranscript, listTranscripts, renameTranscript, 
 import type { TranscriptRecord } from "@/lib/history/record";
 import { makeSnippet } from "@/lib/history/search";
 import { onHistoryChanged } from "@/lib/history/broadcast";
+import { HistoryTransfer } from "./history-transfer";
 
 const log = createLogger("history");
+
+/** How many transcripts the list shows at first and adds per "Show more": a long history stays quick to open. */
+const PAGE = 50;
 
 /** Transcripts kept on this device: search, open, rename, delete, clear all. Nothing leaves the device. */
 export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptRecord) => void }) {
@@ -18,12 +22,17 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
   const [error, setError] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
   const [confirmClear, setConfirmClear] = useState(false);
+  const [shown, setShown] = useState(PAGE);
   const searchId = useId();
+  const latest = useRef(0);
 
   const refresh = useCallback(() => {
     const load = query.trim() === "" ? listTranscripts() : searchTranscripts(query);
+    // Typing starts a search per keystroke; only the newest one may fill the list.
+    const ticket = ++latest.current;
     load.then(
       (found) => {
+        if (ticket !== latest.current) return;
         setRecords(found);
         setError(null);
       },
@@ -52,11 +61,21 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
       <label htmlFor={searchId} className="visually-hidden">
         Search transcripts
       </label>
-      <input id={searchId} type="search" placeholder="Search transcripts" value={query} onChange={(event) => setQuery(event.target.value)} className="search" />
+      <input
+        id={searchId}
+        type="search"
+        placeholder="Search transcripts"
+        value={query}
+        onChange={(event) => {
+          setQuery(event.target.value);
+          setShown(PAGE);
+        }}
+        className="search"
+      />
       {error !== null && <p className="status error">{error}</p>}
       {records.length === 0 && error === null && <p className="hint">{query === "" ? "Transcripts you make appear here." : "Nothing matches."}</p>}
       <ul className="history-list">
-        {records.map((record) => {
+        {records.slice(0, shown).map((record) => {
           const snippet = query === "" ? null : makeSnippet(record.text, query);
           return (
             <li key={record.id} data-testid="history-item">
@@ -98,6 +117,12 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
           );
         })}
       </ul>
+      {records.length > shown && (
+        <button type="button" className="button small" onClick={() => setShown(shown + PAGE)}>
+          Show {Math.min(PAGE, records.length - shown)} more of {records.length - shown}
+        </button>
+      )}
+      <HistoryTransfer />
       {records.length > 0 && (
         <button
           type="button"

@@ -13,10 +13,16 @@ import { TelegramShell } from "./telegram-shell";
 import { TelegramMainButton } from "./telegram-main-button";
 import { TelegramPanel } from "./telegram-panel";
 import { TranscriptView } from "./transcript-view";
+import { EditableTranscript } from "./editable-transcript";
+import { RerunLanguage } from "./rerun-language";
+import { describeLanguageChoice, preferredLanguages, type PreferredLanguage } from "@/lib/transcription/language-choice";
+import { currentLaunchParams } from "@/lib/telegram/launch-params";
 import { ModelInfo } from "./model-info";
 import { ModelSettings } from "./model-settings";
 import { OfflineSupport } from "./offline-support";
 import { createTranscriptRecord, type TranscriptRecord } from "@/lib/history/record";
+import { encodeWav } from "@/lib/audio/wav-encode";
+import { SAMPLE_RATE } from "@/lib/audio/sample-rate";
 
 const log = createLogger("app");
 
@@ -43,7 +49,7 @@ function statusText(phase: Phase): string {
     case "done":
       return phase.result.text === ""
         ? `No speech found in “${phase.fileName}”: ${phase.silentWindows === phase.windows ? "it is silent or too quiet, so nothing was sent to the model" : "the model heard nothing it could write down"}.`
-        : `Done: ${phase.result.duration.toFixed(1)} s of audio in ${(phase.result.elapsedMs / 1000).toFixed(1)} s (${languageName(phase.result.language)}).`;
+        : `Done: ${phase.result.duration.toFixed(1)} s of audio in ${(phase.result.elapsedMs / 1000).toFixed(1)} s (${languageName(phase.result.language)}).${phase.languageChoice === undefined ? "" : ` Language: ${describeLanguageChoice(phase.languageChoice)}`}`;
     case "cancelled":
       return "Cancelled. The text so far is kept below.";
     case "error":
@@ -72,37 +78,59 @@ function transcriptText(phase: Phase): string {
   }
 }
 
+/** The user's own languages as this page knows them: the Telegram Mini App user's, then the browser's. */
+function pageLanguages(): PreferredLanguage[] {
+  if (typeof navigator === "undefined") return [];
+  return preferredLanguages({ telegram: currentLaunchParams()?.user?.language_code ?? null, browser: navigator.languages });
+}
+
 /** The transcription screen: pick or drop a file, watch progress, read and copy the transcript. */
 export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const { phase, plan, profile, active, notice, settings, language, memoryBytes, session } = useTranscription(config);
   const [viewing, setViewing] = useState<TranscriptRecord | null>(null);
+  // The record of the run just finished, so corrections to it update the same history entry.
+  const [current, setCurrent] = useState<TranscriptRecord | null>(null);
   const [task, setTask] = useState<"transcribe" | "translate">("transcribe");
   const [dragging, setDragging] = useState(false);
   const [lastFile, setLastFile] = useState<File | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const pickFile = useCallback(() => fileInput.current?.click(), []);
+  // What was just transcribed, for the player beside the text (the history keeps no audio).
+  const [audio, setAudio] = useState<Blob | null>(null);
+  const [lastRecording, setLastRecording] = useState<{ readonly samples: Float32Array; readonly name: string } | null>(null);
   const languageId = useId();
   const taskId = useId();
   const closeViewing = useCallback(() => setViewing(null), []);
   const busy = phase.kind === "decoding" || phase.kind === "loading" || phase.kind === "transcribing";
 
-  const options = { language: language === "auto" ? null : language, task };
+  const options = { language: language === "auto" ? null : language, task, preferredLanguages: pageLanguages() };
   const keep = (outcome: RunOutcome, source: "file" | "recording", fileName: string): void => {
     if (outcome.kind !== "done" || outcome.result.text === "") return;
     const record = createTranscriptRecord({ source, fileName, model: describeAttempt(outcome.attempt), ...outcome.result });
+    setCurrent(record);
     // History is a convenience: a browser without IndexedDB still gets its transcript.
     saveTranscript(record).catch((error: unknown) => log.warn("could not keep the transcript", error));
   };
-  const start = (file: File | undefined): void => {
+  const start = (file: File | undefined, language: string | null = options.language): void => {
     if (file === undefined || busy) return;
     setLastFile(file);
+    setLastRecording(null);
+    setAudio(file);
     setViewing(null);
-    void session.transcribeFile(file, options).then((outcome) => keep(outcome, "file", file.name));
+    setCurrent(null);
+    void session.transcribeFile(file, { ...options, language }).then((outcome) => keep(outcome, "file", file.name));
   };
-  const onRecorded = (samples: Float32Array): void => {
-    const name = `Recording ${new Date().toLocaleString()}`;
+  const onRecorded = (samples: Float32Array, language: string | null = options.language, name = `Recording ${new Date().toLocaleString()}`): void => {
+    setLastRecording({ samples, name });
+    setAudio(new Blob([encodeWav(samples, SAMPLE_RATE)], { type: "audio/wav" }));
     setViewing(null);
-    void session.transcribeRecording(samples, name, options).then((outcome) => keep(outcome, "recording", name));
+    setCurrent(null);
+    void session.transcribeRecording(samples, name, { ...options, language }).then((outcome) => keep(outcome, "recording", name));
+  };
+  // One click re-runs what was just transcribed in another language (detection can be wrong on short or accented speech).
+  const rerun = (language: string): void => {
+    if (lastRecording !== null) onRecorded(lastRecording.samples, language, lastRecording.name);
+    else if (lastFile !== null) start(lastFile, language);
   };
 
   const onPick = (event: ChangeEvent<HTMLInputElement>): void => {
@@ -184,6 +212,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
             </button>
           )}
         </div>
+        {phase.kind === "done" && viewing === null && (lastFile !== null || lastRecording !== null) && <RerunLanguage used={phase.result.language} onRerun={rerun} />}
         {notice !== null && (
           <p className="notice" data-testid="notice">
             {notice}
@@ -193,10 +222,12 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
         <ModelSettings settings={settings} installed={config.installed} onChange={(next) => session.updateSettings(next)} onResetLearned={() => session.resetLearned()} disabled={busy} />
       </section>
 
-      {viewing === null ? (
-        <TranscriptView title="Transcript" result={finished} partialText={text} baseName={phase.kind === "done" ? phase.fileName : "transcript"} />
+      {viewing !== null ? (
+        <EditableTranscript key={viewing.id} record={viewing} title={viewing.title} baseName={viewing.title} onBack={() => setViewing(null)} />
+      ) : current !== null && phase.kind === "done" ? (
+        <EditableTranscript key={current.id} record={current} title="Transcript" baseName={phase.fileName} audio={audio} />
       ) : (
-        <TranscriptView title={viewing.title} result={viewing} partialText="" baseName={viewing.title} onBack={() => setViewing(null)} />
+        <TranscriptView title="Transcript" result={finished} partialText={text} baseName={phase.kind === "done" ? phase.fileName : "transcript"} />
       )}
 
       <HistoryPanel onOpen={setViewing} />

@@ -1,41 +1,56 @@
 "use client";
 
-import { useState } from "react";
-import { formatClock, formatTranscript, fileNameFor, mimeTypeFor, TRANSCRIPT_FORMATS, type TranscriptFormat } from "@/lib/transcript/formats";
-import type { Segment } from "@/lib/transcript/types";
-import type { TranscriptContent } from "@/lib/transcript/types";
+import { useState, type KeyboardEvent, type ReactNode } from "react";
+import type { Segment, TranscriptContent } from "@/lib/transcript/types";
+import { editableSegments } from "@/lib/transcript/segment-edit";
+import { ExportButtons } from "./export-buttons";
+import { SegmentList } from "./segment-list";
 
-const FORMAT_LABELS: Readonly<Record<TranscriptFormat, string>> = { txt: "TXT", srt: "SRT", vtt: "VTT", json: "JSON" };
+/** What a view of a saved transcript adds: correcting segments in place, and undo. */
+export interface TranscriptEditor {
+  readonly edited: boolean;
+  readonly canUndo: boolean;
+  readonly onEdit: (index: number, text: string) => void;
+  readonly onUndo: () => void;
+  /** Why the last correction could not be kept, if it could not. */
+  readonly saveError: string | null;
+}
 
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** The audio player beside the text and what the segments need from it. */
+export interface TranscriptPlayer {
+  readonly element: ReactNode;
+  /** The segment being heard, or -1. */
+  readonly activeIndex: number;
+  readonly seek: (seconds: number) => void;
+  /** The workspace's keyboard: Space plays or pauses, the arrows seek. */
+  readonly onKeyDown: (event: KeyboardEvent<HTMLElement>) => void;
 }
 
 /**
  * The transcript: plain text (`data-testid="transcript"`), or segments with timestamps, with copy
  * and export to TXT, SRT, VTT and JSON once finished. While a run streams, `partialText` shows.
+ * With an `editor`, segments can be corrected in place; with a `player`, segments seek it.
  */
 export function TranscriptView(props: {
   readonly title: string;
-  readonly result: TranscriptContent | null;
+  readonly result: (TranscriptContent & { readonly editedAt?: number }) | null;
   readonly partialText: string;
   readonly baseName: string;
   readonly onBack?: () => void;
+  readonly editor?: TranscriptEditor;
+  readonly player?: TranscriptPlayer;
 }) {
-  const { title, result, partialText, baseName, onBack } = props;
+  const { title, result, partialText, baseName, onBack, editor, player } = props;
   const [showTimes, setShowTimes] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [copied, setCopied] = useState(false);
   const text = result?.text ?? partialText;
-  const segments: readonly Segment[] = result?.segments ?? [];
-  const ready = result !== null && result.text !== "";
+  const ready = result !== null && (result.text !== "" || (editor?.edited ?? false));
+  const segments: readonly Segment[] = result === null ? [] : editor === undefined ? result.segments : editableSegments(result);
+  const listed = ready && segments.length > 0 && (showTimes || editing || player !== undefined);
 
   return (
-    <section className="transcript-box" aria-label="Transcript">
+    <section className="transcript-box" aria-label="Transcript" onKeyDown={player?.onKeyDown}>
       <div className="transcript-head">
         <h2>{title}</h2>
         <div className="actions">
@@ -59,38 +74,37 @@ export function TranscriptView(props: {
           </button>
         </div>
       </div>
+      {editor?.edited === true && (
+        <p className="edited-note" data-testid="edited-note">
+          Edited by hand: copies and exports use your corrections, with the original timings.
+        </p>
+      )}
+      {editor?.saveError != null && <p className="status error">{editor.saveError}</p>}
+      {player?.element}
       {ready && segments.length > 0 && (
-        <label className="toggle">
-          <input type="checkbox" checked={showTimes} onChange={(event) => setShowTimes(event.target.checked)} /> Show timestamps
-        </label>
-      )}
-      <p data-testid="transcript" className="transcript" aria-live="polite" hidden={showTimes && ready}>
-        {text}
-      </p>
-      {showTimes && ready && (
-        <ol className="segments" data-testid="segments">
-          {segments.map((segment, index) => (
-            <li key={`${segment.start}-${index}`}>
-              <time>{formatClock(segment.start)}</time> {segment.text}
-            </li>
-          ))}
-        </ol>
-      )}
-      {ready && result !== null && (
-        <div className="actions" role="group" aria-label="Export">
-          {TRANSCRIPT_FORMATS.map((format) => (
-            <button
-              key={format}
-              type="button"
-              className="button"
-              data-testid={`export-${format}`}
-              onClick={() => download(fileNameFor(baseName, format), mimeTypeFor(format), formatTranscript(result, format, { metadata: { title: baseName, createdAt: new Date().toISOString() } }))}
-            >
-              {FORMAT_LABELS[format]}
-            </button>
-          ))}
+        <div className="actions transcript-tools">
+          {player === undefined && !editing && (
+            <label className="toggle">
+              <input type="checkbox" checked={showTimes} onChange={(event) => setShowTimes(event.target.checked)} /> Show timestamps
+            </label>
+          )}
+          {editor !== undefined && (
+            <>
+              <button type="button" className="button small" aria-pressed={editing} onClick={() => setEditing(!editing)}>
+                {editing ? "Done editing" : "Edit text"}
+              </button>
+              <button type="button" className="button small" disabled={!editor.canUndo} onClick={editor.onUndo}>
+                Undo
+              </button>
+            </>
+          )}
         </div>
       )}
+      <p data-testid="transcript" className="transcript" aria-live="polite" hidden={listed}>
+        {text}
+      </p>
+      {listed && <SegmentList segments={segments} editing={editing} onEdit={editor?.onEdit} activeIndex={player?.activeIndex} onSeek={player?.seek} />}
+      {ready && result !== null && <ExportButtons content={result} baseName={baseName} />}
     </section>
   );
 }

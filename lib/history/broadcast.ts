@@ -9,7 +9,8 @@ export type HistoryChange =
   | { readonly type: "saved"; readonly id: string }
   | { readonly type: "renamed"; readonly id: string }
   | { readonly type: "deleted"; readonly id: string }
-  | { readonly type: "cleared" };
+  | { readonly type: "cleared" }
+  | { readonly type: "imported"; readonly count: number };
 
 const CHANNEL_NAME = "whisper-history";
 const listeners = new Set<(change: HistoryChange) => void>();
@@ -18,6 +19,7 @@ let channel: BroadcastChannel | null | undefined;
 function isHistoryChange(value: unknown): value is HistoryChange {
   if (!isRecord(value)) return false;
   if (value.type === "cleared") return true;
+  if (value.type === "imported") return typeof value.count === "number";
   return (value.type === "saved" || value.type === "renamed" || value.type === "deleted") && typeof value.id === "string";
 }
 

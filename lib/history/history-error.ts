@@ -11,6 +11,8 @@ export type TranscriptHistoryErrorCode =
   | "history-not-found"
   /** The record or the title given is not valid. */
   | "history-invalid"
+  /** A file given to import is not a history export this version can read; the message says why. */
+  | "history-file-invalid"
   /** Any other IndexedDB failure. */
   | "history-failed";
 

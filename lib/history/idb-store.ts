@@ -6,8 +6,8 @@
  */
 import { createLogger } from "../logger";
 import { TranscriptHistoryError } from "./history-error";
-import { isTranscriptRecord, normalizeTitle, sortNewestFirst, type TranscriptRecord } from "./record";
-import { filterTranscripts } from "./search";
+import { isTranscriptRecord, normalizeTitle, sortNewestFirst, toPlainRecord, type TranscriptRecord } from "./record";
+import { SearchIndex } from "./search-index";
 
 const log = createLogger("transcript-history");
 
@@ -28,6 +28,8 @@ export interface TranscriptHistory {
   get(id: string): Promise<TranscriptRecord | null>;
   /** Stores a record, replacing one with the same id. Fails with `history-invalid` or `history-quota`. */
   save(record: TranscriptRecord): Promise<TranscriptRecord>;
+  /** Stores many records in one transaction (an import): all of them or, on any failure, none. Fails like {@link TranscriptHistory.save}. */
+  saveMany(records: readonly TranscriptRecord[]): Promise<void>;
   /** Changes a title (and `updatedAt`); fails with `history-not-found` or `history-invalid` (empty title). */
   rename(id: string, title: string): Promise<TranscriptRecord>;
   /** Deletes one transcript; deleting one that is not there is not an error. */
@@ -102,22 +104,6 @@ function openDatabase(factory: IDBFactory): Promise<IDBDatabase> {
   });
 }
 
-function plainRecord(record: TranscriptRecord): TranscriptRecord {
-  return {
-    id: record.id,
-    title: record.title,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    source: record.source,
-    ...(record.fileName === undefined ? {} : { fileName: record.fileName }),
-    duration: record.duration,
-    language: record.language,
-    text: record.text,
-    segments: record.segments.map((segment) => ({ start: segment.start, end: segment.end, text: segment.text })),
-    ...(record.model === undefined ? {} : { model: record.model }),
-  };
-}
-
 /**
  * Opens (creating or upgrading) the history database and returns its operations. Use the
  * module-level functions in the page; call this directly to pass another `IDBFactory` (tests,
@@ -152,25 +138,43 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
     }
   };
 
-  const list = async (): Promise<TranscriptRecord[]> => {
+  const index = new SearchIndex();
+  let stopWarming = (): void => {};
+
+  const read = async (): Promise<TranscriptRecord[]> => {
     const all = await run("read", "readonly", (store) => request(store.getAll()));
     const valid = all.filter(isTranscriptRecord);
     if (valid.length < all.length) log.warn(`skipped ${all.length - valid.length} malformed transcript record(s)`);
     return sortNewestFirst(valid);
   };
 
+  const list = async (): Promise<TranscriptRecord[]> => {
+    const records = await read();
+    // Whoever lists the history is likely to search it next.
+    stopWarming();
+    stopWarming = index.warm(records);
+    return records;
+  };
+
   return {
     list,
-    search: async (query) => filterTranscripts(await list(), query),
+    search: async (query) => index.search(await read(), query),
     get: async (id) => {
       const value = await run("read", "readonly", (store) => request(store.get(id)));
       return isTranscriptRecord(value) ? value : null;
     },
     save: async (record) => {
       if (!isTranscriptRecord(record)) throw new TranscriptHistoryError("history-invalid", "This transcript cannot be saved: the record is malformed.");
-      const plain = plainRecord(record);
+      const plain = toPlainRecord(record);
       await run("save to", "readwrite", (store) => request(store.put(plain)));
       return plain;
+    },
+    saveMany: async (records) => {
+      if (!records.every(isTranscriptRecord)) throw new TranscriptHistoryError("history-invalid", "These transcripts cannot be saved: a record is malformed.");
+      const plain = records.map(toPlainRecord);
+      await run("save to", "readwrite", async (store) => {
+        await Promise.all(plain.map((record) => request(store.put(record))));
+      });
     },
     rename: async (id, title) => {
       const clean = normalizeTitle(title);
@@ -178,7 +182,7 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
       return run("rename in", "readwrite", (store) =>
         request(store.get(id)).then(async (value) => {
           if (!isTranscriptRecord(value)) throw new TranscriptHistoryError("history-not-found", "That transcript is no longer in the history.", { context: { id } });
-          const renamed: TranscriptRecord = { ...plainRecord(value), title: clean, updatedAt: Math.max(now(), value.createdAt) };
+          const renamed: TranscriptRecord = { ...toPlainRecord(value), title: clean, updatedAt: Math.max(now(), value.createdAt) };
           await request(store.put(renamed));
           return renamed;
         }),
@@ -191,6 +195,7 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
       await run("clear", "readwrite", (store) => request(store.clear()));
     },
     close: () => {
+      stopWarming();
       closed = true;
       db.close();
     },

@@ -24,6 +24,8 @@ export interface TranscriptRecord {
   readonly segments: readonly Segment[];
   /** The model that produced it, e.g. "whisper-tiny". */
   readonly model?: string;
+  /** When the user last corrected its text by hand (ms since the epoch); absent while it is the model's own text. */
+  readonly editedAt?: number;
 }
 
 /** What a caller knows when a transcription finishes; {@link createTranscriptRecord} fills in the rest. */
@@ -57,7 +59,7 @@ const isTime = (value: unknown): value is number => typeof value === "number" &&
  */
 export function isTranscriptRecord(value: unknown): value is TranscriptRecord {
   if (!isRecord(value)) return false;
-  const { id, title, createdAt, updatedAt, source, fileName, duration, language, text, segments, model } = value;
+  const { id, title, createdAt, updatedAt, source, fileName, duration, language, text, segments, model, editedAt } = value;
   return (
     typeof id === "string" &&
     id.length > 0 &&
@@ -71,7 +73,8 @@ export function isTranscriptRecord(value: unknown): value is TranscriptRecord {
     typeof text === "string" &&
     Array.isArray(segments) &&
     segments.every(isSegment) &&
-    (model === undefined || typeof model === "string")
+    (model === undefined || typeof model === "string") &&
+    (editedAt === undefined || isTime(editedAt))
   );
 }
 
@@ -141,6 +144,27 @@ export function createTranscriptRecord(input: NewTranscript, now: number = Date.
     text: input.text,
     segments: input.segments.map((segment) => ({ start: segment.start, end: segment.end, text: segment.text })),
     ...(input.model === undefined ? {} : { model: input.model }),
+  };
+}
+
+/**
+ * A copy of `record` with exactly the fields of {@link TranscriptRecord} (no extra properties a
+ * caller or an imported file added), segments as plain objects. Use it before storing a record.
+ */
+export function toPlainRecord(record: TranscriptRecord): TranscriptRecord {
+  return {
+    id: record.id,
+    title: record.title,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    source: record.source,
+    ...(record.fileName === undefined ? {} : { fileName: record.fileName }),
+    duration: record.duration,
+    language: record.language,
+    text: record.text,
+    segments: record.segments.map((segment) => ({ start: segment.start, end: segment.end, text: segment.text })),
+    ...(record.model === undefined ? {} : { model: record.model }),
+    ...(record.editedAt === undefined ? {} : { editedAt: record.editedAt }),
   };
 }
 

@@ -38,9 +38,16 @@ export function queryTerms(query: string): string[] {
  * query matches everything.
  */
 export function matchesQuery(record: Pick<TranscriptRecord, "title" | "text">, query: string): boolean {
-  const terms = queryTerms(query);
-  if (terms.length === 0) return true;
-  const haystack = `${foldForSearch(record.title)}\n${foldForSearch(record.text)}`;
+  return matchesTerms(searchHaystack(record), queryTerms(query));
+}
+
+/** What a query is matched against: the folded title and text. Compute it once per record version when searching often. */
+export function searchHaystack(record: Pick<TranscriptRecord, "title" | "text">): string {
+  return `${foldForSearch(record.title)}\n${foldForSearch(record.text)}`;
+}
+
+/** Does a {@link searchHaystack} contain every one of `terms` ({@link queryTerms})? No terms match everything. */
+export function matchesTerms(haystack: string, terms: readonly string[]): boolean {
   return terms.every((term) => haystack.includes(term));
 }
 

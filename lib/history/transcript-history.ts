@@ -6,6 +6,8 @@
 import { announce } from "./broadcast";
 import { openTranscriptHistory, type TranscriptHistory } from "./idb-store";
 import type { TranscriptRecord } from "./record";
+import { parseHistoryFile, toHistoryFile } from "./history-file";
+import { describeImport, planMerge } from "./history-merge";
 
 let shared: Promise<TranscriptHistory> | null = null;
 
@@ -64,4 +66,25 @@ export async function deleteTranscript(id: string): Promise<void> {
 export async function clearTranscripts(): Promise<void> {
   await (await history()).clear();
   announce({ type: "cleared" });
+}
+
+/** The whole history as one file's text ({@link toHistoryFile}), for moving to another device. */
+export async function exportHistory(): Promise<string> {
+  return toHistoryFile(await (await history()).list());
+}
+
+/**
+ * Imports a history file ({@link parseHistoryFile}) merged without duplicates ({@link planMerge}) in
+ * one transaction, and returns the sentence to show. Throws TranscriptHistoryError: `history-file-invalid`
+ * with the reason for a file it cannot read, or a storage code.
+ */
+export async function importHistory(text: string): Promise<string> {
+  const parsed = parseHistoryFile(text);
+  const store = await history();
+  const plan = planMerge(await store.list(), parsed.records);
+  if (plan.toSave.length > 0) {
+    await store.saveMany(plan.toSave);
+    announce({ type: "imported", count: plan.toSave.length });
+  }
+  return describeImport(plan, parsed.skipped);
 }

@@ -13,6 +13,10 @@ export interface TranscriptMetadata {
   readonly model?: string;
   /** ISO 8601 date-time, e.g. `new Date().toISOString()`. */
   readonly createdAt?: string;
+  /** True when a person corrected the text by hand; the timings are still the model's. */
+  readonly edited?: boolean;
+  /** ISO 8601 date-time of the last hand correction. */
+  readonly editedAt?: string;
 }
 
 /** The `format` field of every JSON transcript we write. */
@@ -33,7 +37,7 @@ export const TRANSCRIPT_JSON_VERSION = 1;
  *   "duration": 12.5,
  *   "text": "Hello there. General Kenobi.",
  *   "segments": [{ "id": 0, "start": 0, "end": 4.5, "text": "Hello there." }],
- *   "metadata": { "title": "voice.ogg", "model": "whisper-tiny" }
+ *   "metadata": { "title": "voice.ogg", "model": "whisper-tiny", "edited": true, "editedAt": "2026-12-02T01:00:00.000Z" }
  * }
  * ```
  * `language` is an ISO 639-1 code or null; `segments[].id` counts from 0 in start order (empty
@@ -65,11 +69,13 @@ export function toTranscriptJson(content: TranscriptContent, metadata?: Transcri
 }
 
 function pickMetadata(metadata: TranscriptMetadata): TranscriptMetadata | undefined {
-  const out: { title?: string; source?: string; model?: string; createdAt?: string } = {};
+  const out: { title?: string; source?: string; model?: string; createdAt?: string; edited?: boolean; editedAt?: string } = {};
   if (typeof metadata.title === "string") out.title = metadata.title;
   if (typeof metadata.source === "string") out.source = metadata.source;
   if (typeof metadata.model === "string") out.model = metadata.model;
   if (typeof metadata.createdAt === "string") out.createdAt = metadata.createdAt;
+  if (typeof metadata.edited === "boolean") out.edited = metadata.edited;
+  if (typeof metadata.editedAt === "string") out.editedAt = metadata.editedAt;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

@@ -6,6 +6,7 @@
  * language detected in the first spoken window is kept for the rest, and cancelling stops within
  * the current window while keeping the text so far.
  */
+import type { LanguageChoice } from "./language-choice";
 import { analyzeSpeech } from "../audio/silence-gate";
 import type { AudioSource } from "../audio/source";
 import { segmentsToText, stepWindow, WINDOW_SECONDS } from "./windows";
@@ -37,7 +38,7 @@ export interface LongProgress {
 
 /** How a long transcription ended. */
 export type LongOutcome =
-  | { readonly kind: "done"; readonly result: TranscriptResult; readonly silentWindows: number; readonly windows: number }
+  | { readonly kind: "done"; readonly result: TranscriptResult; readonly silentWindows: number; readonly windows: number; readonly languageChoice?: LanguageChoice }
   | { readonly kind: "cancelled"; readonly partialText: string; readonly segments: readonly Segment[] };
 
 /** A running long transcription. */
@@ -59,6 +60,7 @@ export function transcribeLong(source: AudioSource, transcriber: WindowTranscrib
     const started = Date.now();
     const size = Math.round(WINDOW_SECONDS * SAMPLE_RATE);
     let language = options.language;
+    let languageChoice: LanguageChoice | undefined;
     let segments: Segment[] = [];
     let silentWindows = 0;
     let index = 0;
@@ -78,7 +80,8 @@ export function transcribeLong(source: AudioSource, transcriber: WindowTranscrib
         start = end;
         continue;
       }
-      const request = transcriber.transcribe(samples, { language, task: options.task }, (progress) => {
+      const asked = language === null && options.preferredLanguages !== undefined ? { language, task: options.task, preferredLanguages: options.preferredLanguages } : { language, task: options.task };
+      const request = transcriber.transcribe(samples, asked, (progress) => {
         if (progress.partialText === undefined) return;
         const partialText = [base, progress.partialText].filter((text) => text !== "").join(" ");
         onProgress({ window: index + 1, windows, silentWindows, partialText });
@@ -88,6 +91,7 @@ export function transcribeLong(source: AudioSource, transcriber: WindowTranscrib
       const outcome = await request.outcome;
       current = null;
       if (outcome.kind === "cancelled") break;
+      if (language === null) languageChoice = outcome.result.languageChoice;
       language ??= outcome.result.language;
       const discard = shouldDiscardTranscript(outcome.result.text, analysis);
       const step = stepWindow(discard ? [] : outcome.result.segments, start, end - start, last, discard ? null : (outcome.result.resumeAt ?? null));
@@ -99,6 +103,7 @@ export function transcribeLong(source: AudioSource, transcriber: WindowTranscrib
       kind: "done",
       silentWindows,
       windows: index,
+      ...(languageChoice === undefined ? {} : { languageChoice }),
       result: { text: segmentsToText(segments), segments, language, duration: source.duration, elapsedMs: Date.now() - started },
     };
   };

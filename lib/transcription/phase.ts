@@ -2,6 +2,7 @@
  * Where a transcription stands and how it ended, as the UI and the Telegram runner see it, plus the
  * mapping from the worker's load progress to a phase.
  */
+import type { LanguageChoice } from "./language-choice";
 import type { Attempt } from "../model/catalog";
 import type { TranscriptResult } from "../transcript/types";
 import type { ProgressEvent } from "./worker-protocol";
@@ -12,7 +13,7 @@ export type Phase =
   | { readonly kind: "decoding"; readonly fileName: string }
   | { readonly kind: "loading"; readonly file: string; readonly loaded: number; readonly total: number }
   | { readonly kind: "transcribing"; readonly window: number; readonly windows: number; readonly silentWindows: number; readonly partialText: string }
-  | { readonly kind: "done"; readonly result: TranscriptResult; readonly fileName: string; readonly attempt: Attempt; readonly silentWindows: number; readonly windows: number }
+  | { readonly kind: "done"; readonly result: TranscriptResult; readonly fileName: string; readonly attempt: Attempt; readonly silentWindows: number; readonly windows: number; readonly languageChoice?: LanguageChoice }
   | { readonly kind: "cancelled"; readonly partialText: string }
   /** `message` is a sentence for the user; `details`, when set, the original error for the disclosure. */
   | { readonly kind: "error"; readonly message: string; readonly details?: string };

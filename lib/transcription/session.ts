@@ -241,7 +241,7 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
           return this.finish({ kind: "cancelled", partialText: outcome.partialText });
         }
         if (steps.length > 0) this.update({ notice: `${steps.join(" ")} ${describeAttempt(attempt)} finished the job.` });
-        this.setPhase({ kind: "done", result: outcome.result, fileName: label, attempt, silentWindows: outcome.silentWindows, windows: outcome.windows });
+        this.setPhase({ kind: "done", result: outcome.result, fileName: label, attempt, silentWindows: outcome.silentWindows, windows: outcome.windows, ...(outcome.languageChoice === undefined ? {} : { languageChoice: outcome.languageChoice }) });
         return this.finish({ kind: "done", result: outcome.result, attempt });
       } catch (error) {
         const kind = classifyRunError(error);

@@ -13,7 +13,8 @@ import {
 import { AppError } from "../errors";
 import { MODELS, type Attempt } from "../model/catalog";
 import { hubHost, MODEL_CACHE_NAME } from "../model/cache";
-import { detectLanguage } from "./language-detect";
+import { detectLanguageGuesses } from "./language-detect";
+import { chooseLanguage } from "./language-choice";
 import { transcribeWindow } from "./whisper-window";
 import { isWorkerRequest, serializeError, TEST_HOOKS_ENABLED, type ProgressEvent, type RuntimeOptions, type TestFault, type WorkerRequest, type WorkerResponse } from "./worker-protocol";
 import type { ModelSource } from "../model/catalog";
@@ -156,7 +157,8 @@ async function transcribe(request: Extract<WorkerRequest, { type: "transcribe" }
   const audio = request.audio;
   try {
     if (job.cancelled) return post({ type: "cancelled", requestId: request.requestId });
-    const language = request.options.language ?? (await detectLanguage(pipe, audio));
+    const languageChoice = request.options.language === null ? chooseLanguage(await detectLanguageGuesses(pipe, audio), request.options.preferredLanguages ?? []) : null;
+    const language = request.options.language ?? languageChoice?.language ?? "en";
     if (job.cancelled) return post({ type: "cancelled", requestId: request.requestId });
     const output = await transcribeWindow(pipe, audio, {
       language,
@@ -168,7 +170,7 @@ async function transcribe(request: Extract<WorkerRequest, { type: "transcribe" }
     post({
       type: "result",
       requestId: request.requestId,
-      result: { text: output.text, segments: output.segments, language, elapsedMs: Math.round(performance.now() - started), resumeAt: output.resumeAt },
+      result: { text: output.text, segments: output.segments, language, ...(languageChoice === null ? {} : { languageChoice }), elapsedMs: Math.round(performance.now() - started), resumeAt: output.resumeAt },
     });
   } finally {
     running = null;

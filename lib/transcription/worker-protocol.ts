@@ -6,6 +6,7 @@
  */
 import type { Attempt, ModelId, ModelSource } from "../model/catalog";
 import type { Segment } from "../transcript/types";
+import type { LanguageChoice, PreferredLanguage } from "./language-choice";
 
 /** How ONNX Runtime should run inside the worker. */
 export interface RuntimeOptions {
@@ -20,6 +21,8 @@ export interface TranscribeOptions {
   /** An ISO 639-1 code such as "en", or null to let Whisper detect the language. */
   readonly language: string | null;
   readonly task: "transcribe" | "translate";
+  /** The user's own languages, preferred when detection is unsure (see language-choice.ts); only read when `language` is null. */
+  readonly preferredLanguages?: readonly PreferredLanguage[];
 }
 
 /** The worker's answer for one window of at most 30 s; timestamps are relative to the window. */
@@ -28,6 +31,8 @@ export interface WindowResult {
   readonly segments: readonly Segment[];
   /** The language asked for, or the one detected in this window. */
   readonly language: string;
+  /** When the language was not given: which was used and why. */
+  readonly languageChoice?: LanguageChoice;
   readonly elapsedMs: number;
   /**
    * Window-relative seconds where the decoder opened a segment it did not finish (speech cut by the

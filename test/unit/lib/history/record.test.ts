@@ -8,6 +8,7 @@ import {
   newTranscriptId,
   normalizeTitle,
   sortNewestFirst,
+  toPlainRecord,
 } from "../../../../lib/history/record";
 import { record } from "../../../support/transcript-record";
 
@@ -104,5 +105,20 @@ describe("sortNewestFirst", () => {
     const input = [record({ id: "a", createdAt: 1 }), record({ id: "c", createdAt: 3 }), record({ id: "b", createdAt: 3 })];
     expect(sortNewestFirst(input).map((r) => r.id)).toEqual(["c", "b", "a"]);
     expect(input.map((r) => r.id)).toEqual(["a", "c", "b"]);
+  });
+});
+
+describe("hand edits in a record", () => {
+  it("accepts editedAt as a time and refuses anything else", () => {
+    expect(isTranscriptRecord(record({ editedAt: 2_000 }))).toBe(true);
+    expect(isTranscriptRecord({ ...record(), editedAt: "yesterday" })).toBe(false);
+    expect(isTranscriptRecord({ ...record(), editedAt: -1 })).toBe(false);
+  });
+
+  it("toPlainRecord keeps exactly the record's fields, editedAt included", () => {
+    const plain = toPlainRecord({ ...record({ editedAt: 2_000, model: "whisper-tiny" }), ...{ extra: "dropped" } });
+    expect(plain).toEqual(record({ editedAt: 2_000, model: "whisper-tiny" }));
+    expect(plain).not.toHaveProperty("extra");
+    expect(toPlainRecord(record())).not.toHaveProperty("editedAt");
   });
 });

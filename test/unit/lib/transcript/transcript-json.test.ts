@@ -53,3 +53,11 @@ describe("JSON", () => {
     expect(parseTranscriptJson(JSON.stringify({ ...toTranscriptJson(sample), language: 5 }))).toBeNull();
   });
 });
+
+describe("JSON of a corrected transcript", () => {
+  it("says it was edited, and when, in its metadata, and reads that back", () => {
+    const text = toJson(sample, { title: "t", edited: true, editedAt: "2026-12-02T01:00:00.000Z" });
+    expect(JSON.parse(text).metadata).toEqual({ title: "t", edited: true, editedAt: "2026-12-02T01:00:00.000Z" });
+    expect(parseTranscriptJson(text)?.metadata).toEqual({ title: "t", edited: true, editedAt: "2026-12-02T01:00:00.000Z" });
+  });
+});

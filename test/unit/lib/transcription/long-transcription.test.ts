@@ -204,3 +204,31 @@ describe("audio sources", () => {
     expect(samples[0]).toBe(1);
   });
 });
+
+describe("transcribeLong and the user's languages", () => {
+  it("hands them to the window that detects, and keeps the worker's choice for the result", async () => {
+    const base = fakeTranscriber();
+    const choice = { reason: "preferred" as const, language: "uk", source: "browser" as const, detected: { language: "ru", probability: 0.4 } };
+    const transcriber: WindowTranscriber & { calls: Call[] } = {
+      calls: base.calls,
+      cancel: base.cancel,
+      transcribe(audio, options, onProgress) {
+        const request = base.transcribe(audio, options, onProgress);
+        return {
+          requestId: request.requestId,
+          outcome: request.outcome.then((outcome) => (outcome.kind === "done" && options.language === null ? { ...outcome, result: { ...outcome.result, language: "uk", languageChoice: choice } } : outcome)),
+        };
+      },
+    };
+    const preferredLanguages = [{ code: "uk", source: "browser" as const }];
+    const outcome = await transcribeLong(monoSource(concat(speechLike(29), speechLike(20))), transcriber, { ...auto, preferredLanguages }, () => undefined).outcome;
+    expect(transcriber.calls[0]?.options).toEqual({ language: null, task: "transcribe", preferredLanguages });
+    expect(transcriber.calls[1]?.options).toEqual({ language: "uk", task: "transcribe" });
+    expect(outcome).toMatchObject({ kind: "done", languageChoice: choice, result: { language: "uk" } });
+  });
+
+  it("has no choice to report when the language was given", async () => {
+    const outcome = await transcribeLong(monoSource(speechLike(5)), fakeTranscriber(), { language: "de", task: "transcribe" }, () => undefined).outcome;
+    expect(outcome).not.toHaveProperty("languageChoice");
+  });
+});
