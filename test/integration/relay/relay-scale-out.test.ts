@@ -154,6 +154,8 @@ describe("two relay processes on one Redis, long polling", () => {
     expect((await client.postResult(job.id, claim.lease, { text: "hello through relay B", segments: [], language: "en" })).status).toBe("accepted");
     await eventually(() => seen.gone.find((g) => g.id === job.id), 5000, "job-gone");
 
+    // The edit waits its turn in the chat's pacing (the reactions on the voice take turns too).
+    await eventually(() => (edits(api, "hello through relay B").length > 0 ? true : undefined), 5000, "the transcript edit");
     await sleep(800); // several sweeps on both relays: nothing more may be sent
     const shown = edits(api, "hello through relay B");
     expect(shown).toHaveLength(1);
@@ -188,6 +190,7 @@ describe("two relay processes on one Redis, long polling", () => {
     await viaStandby.heartbeat(job.id, claim.lease);
     expect((await viaStandby.postResult(job.id, claim.lease, { text: "Bob's words", segments: [], language: "en" })).status).toBe("accepted");
     expect((await viaStandby.postResult(job.id, claim.lease, { text: "Bob's words", segments: [], language: "en" })).status).toBe("duplicate");
+    await eventually(() => (edits(api, "Bob's words").length > 0 ? true : undefined), 5000, "Bob's transcript edit");
     await sleep(600);
     expect(edits(api, "Bob's words")).toHaveLength(1);
 
@@ -242,6 +245,7 @@ describe("two relay processes on one Redis, long polling", () => {
     const after = await eventually(() => seen.jobs.find((j) => j.id !== job.id && j.state === "pending"), 8000, "a job after the restart");
     expect(after.kind).toBe("voice");
 
+    await eventually(() => (edits(api, "after the restart").length > 0 ? true : undefined), 5000, "the transcript edit after the restart");
     await sleep(600);
     expect(edits(api, "after the restart")).toHaveLength(1);
     const polling = await Promise.all([health(standby.url), health(third.url)]);
@@ -321,6 +325,8 @@ describe("two relays behind a load balancer, webhook mode", () => {
     const count = 12;
     for (let i = 0; i < count; i += 1) api.sendVoice({ from: users[i % 2] ?? users[0] ?? testUser(1), size: 5000 });
     await eventually(() => (finished.size === count ? true : undefined), 15_000, `${count} jobs finished`);
+    // Edits wait their turn in each chat's pacing (reactions take turns too): wait for all, then for strays.
+    await eventually(() => ([...finished].every((id) => edits(api, `transcript ${id}`).length > 0) ? true : undefined), 20_000, "every transcript edit");
     await sleep(600);
 
     for (const id of finished) expect(edits(api, `transcript ${id}`)).toHaveLength(1);
