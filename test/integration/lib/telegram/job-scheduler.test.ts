@@ -2,38 +2,26 @@
  * When the Telegram runner takes a job (automatic mode, a busy page, the user's request), against a
  * real relay over sockets with a scripted transcriber.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
+import { describe, expect, it } from "vitest";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
-import { eventually, startHarness, type Harness } from "../../relay/harness";
+import { eventually } from "../../relay/harness";
 import { createMemoryStorage } from "../../../../lib/storage";
 import { texts } from "../../../../relay/texts";
 import { TELEGRAM_AUTO_KEY } from "../../../../lib/telegram/relay-link";
-import { done, runnerFor, scripted, type RunnerOptions } from "./runner-fixtures";
+import { done, scripted, useRunnerHarness } from "./runner-fixtures";
 
 describe("JobScheduler (through TelegramJobsRunner) against a relay", () => {
-  let h: Harness;
-  const runners: TelegramJobsRunner[] = [];
-
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    for (const runner of runners.splice(0)) runner.dispose();
-    await h.close();
-  });
-
-  const runner = (options?: RunnerOptions): TelegramJobsRunner => runnerFor(h, runners, options);
+  const { h, runner } = useRunnerHarness();
 
   it("gives back a job cancelled or failed here, leaves it for the user, and takes it on request", async () => {
     const bo = testUser(2002, "Bo");
-    const jobs = runner({ initData: initDataFor(h.api.token, bo) });
+    const jobs = runner({ initData: initDataFor(h().api.token, bo) });
     const transcriber = scripted([{ kind: "cancelled" }, { kind: "failed", message: "out of memory" }, done("third time lucky")]);
     jobs.setTranscriber(transcriber);
     jobs.start();
     await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
 
-    h.api.sendVoice({ from: bo, size: 2048 });
+    h().api.sendVoice({ from: bo, size: 2048 });
     const released = await eventually(() => {
       const entry = jobs.getSnapshot().inbox.entries[0];
       return entry?.local.kind === "released" && entry.job.state === "pending" ? entry : undefined;
@@ -51,24 +39,24 @@ describe("JobScheduler (through TelegramJobsRunner) against a relay", () => {
     expect(jobs.getSnapshot().inbox.entries[0]?.local).toMatchObject({ message: "out of memory" });
 
     jobs.takeJob(released.job.id);
-    await h.api.waitForCall("editMessageText", (call) => call.params.text === "third time lucky", 10_000);
+    await h().api.waitForCall("editMessageText", (call) => call.params.text === "third time lucky", 10_000);
     // Each give-back told the chat the job waits for a device again; each claim that it is being transcribed.
     const waiting = texts.statusWaiting(86_400);
-    expect(h.api.callsTo("editMessageText").map((call) => call.params.text)).toEqual([waiting, texts.statusWorking, waiting, texts.statusWorking, "third time lucky"]);
+    expect(h().api.callsTo("editMessageText").map((call) => call.params.text)).toEqual([waiting, texts.statusWorking, waiting, texts.statusWorking, "third time lucky"]);
   });
 
   it("waits while the page is busy, and with automatic mode off until asked", async () => {
     const cy = testUser(2003, "Cy");
     const storage = createMemoryStorage();
     storage.setItem(TELEGRAM_AUTO_KEY, "off");
-    const jobs = runner({ initData: initDataFor(h.api.token, cy), storage });
+    const jobs = runner({ initData: initDataFor(h().api.token, cy), storage });
     const transcriber = scripted([done("one"), done("two")]);
     jobs.setTranscriber(transcriber);
     jobs.start();
     expect(jobs.getSnapshot().auto).toBe(false);
     await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
 
-    h.api.sendVoice({ from: cy, size: 1024 });
+    h().api.sendVoice({ from: cy, size: 1024 });
     await eventually(() => (jobs.getSnapshot().inbox.entries.length === 1 ? true : undefined), 5000, "job listed");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(transcriber.files).toHaveLength(0);
@@ -79,6 +67,6 @@ describe("JobScheduler (through TelegramJobsRunner) against a relay", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(transcriber.files).toHaveLength(0);
     transcriber.setBusy(false);
-    await h.api.waitForCall("editMessageText", (call) => call.params.text === "one", 10_000);
+    await h().api.waitForCall("editMessageText", (call) => call.params.text === "one", 10_000);
   });
 });

@@ -2,46 +2,34 @@
  * The page's Telegram runner against a real relay over sockets (the harness's in-process relay and
  * stand-in Bot API), with a scripted transcriber in place of Whisper: linking, resuming, signing out.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
+import { describe, expect, it } from "vitest";
 import { initDataFor, testUser } from "../../../support/fake-bot-api";
-import { eventually, startHarness, type Harness } from "../../relay/harness";
+import { eventually } from "../../relay/harness";
 import type { FetchLike } from "../../../../lib/relay/client";
 import { createMemoryStorage } from "../../../../lib/storage";
 import { FINAL_FAILURES, type FinishedJob } from "../../../../lib/telegram/job-run";
 import { retryAction } from "../../../../lib/telegram/inbox";
 import { texts } from "../../../../relay/texts";
 import { RELAY_SESSION_KEY, serializeSession } from "../../../../lib/telegram/relay-link";
-import { done, runnerFor, scripted, type RunnerOptions } from "./runner-fixtures";
+import { done, scripted, useRunnerHarness } from "./runner-fixtures";
 
 describe("TelegramJobsRunner against a relay", () => {
-  let h: Harness;
-  const runners: TelegramJobsRunner[] = [];
-
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    for (const runner of runners.splice(0)) runner.dispose();
-    await h.close();
-  });
-
-  const runner = (options?: RunnerOptions): TelegramJobsRunner => runnerFor(h, runners, options);
+  const { h, runner } = useRunnerHarness();
 
   it("links from init data, transcribes a voice message automatically and posts it once", async () => {
     const ada = testUser(2001, "Ada");
     const storage = createMemoryStorage();
     const finished: FinishedJob[] = [];
-    const jobs = runner({ initData: initDataFor(h.api.token, ada), storage, onFinished: (f) => finished.push(f) });
+    const jobs = runner({ initData: initDataFor(h().api.token, ada), storage, onFinished: (f) => finished.push(f) });
     const transcriber = scripted([done("hello from the runner")]);
     jobs.setTranscriber(transcriber);
     jobs.start();
     await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "linked and connected");
     expect(jobs.getSnapshot().link).toMatchObject({ kind: "linked", user: { id: ada.id, firstName: "Ada" } });
-    expect(storage.getItem(RELAY_SESSION_KEY)).toContain(h.relay.url);
+    expect(storage.getItem(RELAY_SESSION_KEY)).toContain(h().relay.url);
 
-    const voice = h.api.sendVoice({ from: ada, size: 5000, duration: 4 });
-    const edit = await h.api.waitForCall("editMessageText", (call) => call.params.text === "hello from the runner", 10_000);
+    const voice = h().api.sendVoice({ from: ada, size: 5000, duration: 4 });
+    const edit = await h().api.waitForCall("editMessageText", (call) => call.params.text === "hello from the runner", 10_000);
     expect(edit.params.message_id).not.toBe(voice.message_id);
     expect(transcriber.files).toHaveLength(1);
     expect(transcriber.files[0]?.type).toBe("audio/ogg");
@@ -50,7 +38,7 @@ describe("TelegramJobsRunner against a relay", () => {
     expect(finished[0]?.outcome.result.text).toBe("hello from the runner");
     const entry = jobs.getSnapshot().inbox.entries[0];
     expect(entry?.local).toEqual({ kind: "sent", text: "hello from the runner" });
-    expect(h.api.callsTo("editMessageText")).toHaveLength(1);
+    expect(h().api.callsTo("editMessageText")).toHaveLength(1);
   });
 
   it("outside Telegram with nothing stored, contacts nothing; a stored session resumes; a revoked one says so", async () => {
@@ -68,10 +56,10 @@ describe("TelegramJobsRunner against a relay", () => {
     expect(calls).toEqual(["GET /healthz"]);
 
     const di = testUser(2004, "Di");
-    const client = await h.clientFor(di);
+    const client = await h().clientFor(di);
     const user = (await client.getSession()).user;
     const storage = createMemoryStorage();
-    storage.setItem(RELAY_SESSION_KEY, serializeSession({ token: client.token ?? "", user, baseUrl: h.relay.url }));
+    storage.setItem(RELAY_SESSION_KEY, serializeSession({ token: client.token ?? "", user, baseUrl: h().relay.url }));
     const resumed = runner({ storage });
     resumed.start();
     expect(resumed.getSnapshot().link).toMatchObject({ kind: "linked", user: { id: di.id } });
@@ -97,13 +85,13 @@ describe("TelegramJobsRunner against a relay", () => {
 
   it("retries from the inbox a job that ran out of memory: the chat's status changes as for its own Retry, and it is transcribed", async () => {
     const di = testUser(2006, "Di");
-    const jobs = runner({ initData: initDataFor(h.api.token, di) });
+    const jobs = runner({ initData: initDataFor(h().api.token, di) });
     jobs.setTranscriber(scripted([{ kind: "failed", message: "out of memory", reason: "memory" }, done("second try")]));
     jobs.start();
     await eventually(() => (jobs.getSnapshot().connected ? true : undefined), 5000, "connected");
 
-    h.api.sendVoice({ from: di, size: 2048 });
-    const edit = await h.api.waitForCall("editMessageText", (call) => call.params.text === texts.failed(FINAL_FAILURES.memory), 10_000);
+    h().api.sendVoice({ from: di, size: 2048 });
+    const edit = await h().api.waitForCall("editMessageText", (call) => call.params.text === texts.failed(FINAL_FAILURES.memory), 10_000);
     expect(JSON.stringify(edit.params.reply_markup)).toContain(texts.retry);
     const entry = await eventually(() => {
       const first = jobs.getSnapshot().inbox.entries[0];
@@ -111,8 +99,8 @@ describe("TelegramJobsRunner against a relay", () => {
     }, 5000, "failed in the inbox");
     expect(retryAction(entry)).toBe("relay");
     jobs.retryJob(entry.job.id);
-    await h.api.waitForCall("editMessageText", (call) => call.params.text === "second try", 10_000);
-    const shown = h.api.callsTo("editMessageText").map((call) => call.params.text);
+    await h().api.waitForCall("editMessageText", (call) => call.params.text === "second try", 10_000);
+    const shown = h().api.callsTo("editMessageText").map((call) => call.params.text);
     // As for the chat's Retry: this user's device is online, so the status says it is being transcribed.
     expect(shown.slice(shown.indexOf(texts.failed(FINAL_FAILURES.memory)) + 1)).toEqual([texts.statusWorking, "second try"]);
   });

@@ -8,7 +8,8 @@ import { TelegramJobsRunner } from "../../../../lib/telegram/jobs-runner";
 import { createMemoryStorage } from "../../../../lib/storage";
 import type { FinishedJob, JobRunOutcome, JobTranscriber } from "../../../../lib/telegram/job-run";
 import type { TelegramJobsOptions } from "../../../../lib/telegram/jobs-snapshot";
-import type { Harness } from "../../relay/harness";
+import { afterEach, beforeEach } from "vitest";
+import { startHarness, type Harness } from "../../relay/harness";
 
 /**
  * A transcriber that answers each run with the next scripted outcome, recording the files it got;
@@ -79,4 +80,27 @@ export function runnerFor(h: Harness, runners: TelegramJobsRunner[], options: Ru
   });
   runners.push(created);
   return created;
+}
+
+/**
+ * Registers, for every test of the calling `describe`, a fresh harness (a relay and the stand-in
+ * Bot API over sockets) and disposes the runners the test made. `h()` is the current test's harness;
+ * `runner` makes a runner against it.
+ */
+export function useRunnerHarness(): { readonly h: () => Harness; readonly runner: (options?: RunnerOptions) => TelegramJobsRunner } {
+  let harness: Harness | null = null;
+  const runners: TelegramJobsRunner[] = [];
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    for (const made of runners.splice(0)) made.dispose();
+    await harness?.close();
+    harness = null;
+  });
+  const h = (): Harness => {
+    if (harness === null) throw new Error("the runner harness exists only inside a test");
+    return harness;
+  };
+  return { h, runner: (options) => runnerFor(h(), runners, options) };
 }
