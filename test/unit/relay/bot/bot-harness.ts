@@ -3,6 +3,7 @@
  * builders of the Telegram updates they send it. Shared by the tests of each Composer.
  */
 import { Bot } from "grammy";
+import { afterEach, beforeEach } from "vitest";
 import type { Chat, Message, Update, User } from "grammy/types";
 import { registerBotHandlers } from "../../../../relay/bot/create-bot";
 import { ChatSettingsService } from "../../../../relay/chats/chat-settings-service";
@@ -164,3 +165,60 @@ export async function finishedJob(h: BotHarness, alice: User, aliceChat: UserCha
     });
     return { msg, job };
   }
+
+/** What {@link useBotHarness} gives a test file: the current test's harness, its admins, and the sent calls. */
+export interface BotHarnessFixture extends BotHarness {
+  readonly admins: Set<string>;
+  /** The calls of one Bot API method (sendMessage by default), in order. */
+  sent(method?: string): Call[];
+  /** The text of the last message sent. */
+  lastText(): unknown;
+}
+
+/**
+ * Registers, for every test of the calling `describe`, a fresh {@link createBotHarness} (its store
+ * closed afterwards, admins cleared before); the returned object always reads the current test's.
+ */
+export function useBotHarness(): BotHarnessFixture {
+  const admins = new Set<string>();
+  let harness: BotHarness | null = null;
+  beforeEach(() => {
+    admins.clear();
+    harness = createBotHarness(admins);
+  });
+  afterEach(async () => {
+    await harness?.store.close();
+    harness = null;
+  });
+  const current = (): BotHarness => {
+    if (harness === null) throw new Error("the bot harness exists only inside a test");
+    return harness;
+  };
+  const sent = (method = "sendMessage"): Call[] => current().calls.filter((call) => call.method === method);
+  return {
+    admins,
+    get store() {
+      return current().store;
+    },
+    get hub() {
+      return current().hub;
+    },
+    get jobs() {
+      return current().jobs;
+    },
+    get sessions() {
+      return current().sessions;
+    },
+    get bot() {
+      return current().bot;
+    },
+    get calls() {
+      return current().calls;
+    },
+    get uploads() {
+      return current().uploads;
+    },
+    sent,
+    lastText: () => sent().at(-1)?.payload.text,
+  };
+}
