@@ -2,15 +2,18 @@
  * Every sentence the bot says, in the user's language: English, Russian, Spanish or German,
  * chosen from the Telegram user's `language_code` (never from the transcription language, which
  * is the chat's `/lang` hint or Whisper's detection). The sentences are Fluent messages
- * (`relay/locales/*.ts`) run by grammY's i18n plugin; this module gives them typed functions, so
+ * (`relay/locales/*.ts`) run by Fluent's own runtime; this module gives them typed functions, so
  * callers never pass message keys by hand. Plain text: messages are sent without a parse mode.
+ * Plural forms use `PLURAL($n)`, not Fluent's number selectors, to keep ICU data out of the
+ * relay's memory (see plural.ts).
  */
-import { I18n } from "@grammyjs/i18n";
+import { FluentBundle, FluentResource } from "@fluent/bundle";
 import { DE_FTL } from "../locales/de";
 import { EN_FTL } from "../locales/en";
 import { ES_FTL } from "../locales/es";
 import { RU_FTL } from "../locales/ru";
 import type { UnsupportedMedia } from "../telegram/message-to-job";
+import { formatDecimal, pluralFunction } from "./plural";
 
 /** The languages the bot speaks; the first is the fallback. */
 export const BOT_LOCALES = ["en", "ru", "es", "de"] as const;
@@ -20,9 +23,34 @@ export type BotLocale = (typeof BOT_LOCALES)[number];
 
 const SOURCES: Readonly<Record<BotLocale, string>> = { en: EN_FTL, ru: RU_FTL, es: ES_FTL, de: DE_FTL };
 
-/** The Fluent engine: one bundle per locale, English the default; no bidi isolation marks around values. */
-export const botI18n = new I18n({ defaultLocale: "en", fluentBundleOptions: { useIsolating: false } });
-for (const locale of BOT_LOCALES) botI18n.loadLocaleSync(locale, { source: SOURCES[locale] });
+/**
+ * One Fluent bundle per language with that language's `PLURAL()` (plural.ts: no `Intl`), no bidi
+ * isolation marks around values. Fluent itself (@fluent/bundle, Mozilla's Project Fluent) rather
+ * than grammY's i18n plugin, a wrapper around it whose Deno file-system shim alone costs the relay
+ * 4.3 MB of memory; the relay only ever needs `format(key, values)`, never `ctx.t`.
+ */
+function bundleFor(locale: BotLocale): FluentBundle {
+  const bundle = new FluentBundle(locale, { useIsolating: false, functions: { PLURAL: pluralFunction(locale) } });
+  const errors = bundle.addResource(new FluentResource(SOURCES[locale]));
+  if (errors.length > 0) throw new Error(`relay/locales/${locale}.ts: ${errors.map((error) => error.message).join("; ")}`);
+  return bundle;
+}
+
+const bundles = new Map<BotLocale, FluentBundle>();
+
+/** The message `key` in `locale`, else in English (the fallback), else "{key}". */
+function format(locale: BotLocale, key: string, values: Record<string, string>): string {
+  for (const code of locale === "en" ? (["en"] as const) : ([locale, "en"] as const)) {
+    let bundle = bundles.get(code);
+    if (bundle === undefined) {
+      bundle = bundleFor(code);
+      bundles.set(code, bundle);
+    }
+    const message = bundle.getMessage(key);
+    if (message?.value) return bundle.formatPattern(message.value, values);
+  }
+  return `{${key}}`;
+}
 
 function isBotLocale(value: string): value is BotLocale {
   return BOT_LOCALES.some((locale) => locale === value);
@@ -34,8 +62,8 @@ export function botLocale(languageCode: string | null | undefined): BotLocale {
   return isBotLocale(base) ? base : "en";
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MB`;
+function megabytes(locale: BotLocale, bytes: number): string {
+  return `${formatDecimal(locale, bytes / (1024 * 1024))} MB`;
 }
 
 /** A duration as Fluent's `-duration` term takes it: whole hours, else whole minutes, else seconds. */
@@ -46,7 +74,9 @@ function duration(seconds: number): { unit: string; n: number } {
 }
 
 function build(locale: BotLocale) {
-  const t = (key: string, variables?: Record<string, string | number>): string => botI18n.t(locale, key, variables);
+  // Numbers go to Fluent as text, so it never formats or plural-selects them with Intl (plural.ts).
+  const t = (key: string, variables: Record<string, string | number> = {}): string =>
+    format(locale, key, Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === "number" ? String(value) : value])));
   return {
     locale,
     start: t("start"),
@@ -58,7 +88,7 @@ function build(locale: BotLocale) {
     statusWaiting: (expirySeconds: number) => t("status-waiting", duration(expirySeconds)),
     statusWaitingNoApp: (expirySeconds: number) => t("status-waiting-no-app", duration(expirySeconds)),
     statusReminder: (remainingSeconds: number) => t("status-reminder", duration(remainingSeconds)),
-    tooLarge: (size: number, limit: number) => t("too-large", { size: megabytes(size), limit: megabytes(limit) }),
+    tooLarge: (size: number, limit: number) => t("too-large", { size: megabytes(locale, size), limit: megabytes(locale, limit) }),
     unsupported: (what: UnsupportedMedia, mime: string | null = null) => t("unsupported", { what, mime: mime ?? "?" }),
     rateLimited: (seconds: number) => t("rate-limited", duration(seconds)),
     alreadyQueued: t("already-queued"),
@@ -71,7 +101,7 @@ function build(locale: BotLocale) {
     srtButton: t("srt-button"),
     linkCode: (code: string, minutes: number) => t("link-code", { code, minutes }),
     linkOnlyPrivate: t("link-only-private"),
-    unlinked: (count: number) => t("unlinked", { count }),
+    unlinked: (count: number) => (count === 0 ? t("unlinked-none") : t("unlinked", { count })),
     langCurrent: (code: string | null) => (code === null ? t("lang-current-auto") : t("lang-current", { code })),
     langSet: (code: string | null) => (code === null ? t("lang-set-auto") : t("lang-set", { code })),
     langInvalid: (input: string) => t("lang-invalid", { input }),

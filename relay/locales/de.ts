@@ -2,20 +2,22 @@
  * The bot's texts in German, in Fluent syntax (https://projectfluent.org/fluent/guide/). Kept as
  * a module rather than a `.ftl` file beside it, so the bundled relay (one file) carries it; edit
  * it as Fluent. `relay/i18n/bot-texts.ts` loads every locale; a test checks each has every key.
+ * Numbers arrive as text: pick plural forms with `{ PLURAL($n) -> [one] … *[other] … }` (CLDR
+ * categories, relay/i18n/plural.ts), never with a bare `{ $n -> }`, which would match only the default.
  */
 export const DE_FTL = `
 # Die Texte des Bots auf Deutsch.
 
 duration-text = { $unit ->
-    [hour] { $n ->
+    [hour] { PLURAL($n) ->
         [one] { $n } Stunde
        *[other] { $n } Stunden
     }
-    [minute] { $n ->
+    [minute] { PLURAL($n) ->
         [one] { $n } Minute
        *[other] { $n } Minuten
     }
-   *[second] { $n ->
+   *[second] { PLURAL($n) ->
         [one] { $n } Sekunde
        *[other] { $n } Sekunden
     }
@@ -66,8 +68,8 @@ link-code =
 
     Gib ihn innerhalb von { $minutes } Minuten in der App ein, um diesen Browser zu verbinden. Er gilt einmal.
 link-only-private = Sende mir /link in einem privaten Chat – einen hier geposteten Code könnte jeder benutzen.
-unlinked = { $count ->
-    [0] Es war kein Browser verbunden.
+unlinked-none = Es war kein Browser verbunden.
+unlinked = { PLURAL($count) ->
     [one] { $count } Browser-Sitzung abgemeldet.
    *[other] { $count } Browser-Sitzungen abgemeldet.
 }

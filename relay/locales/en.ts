@@ -2,21 +2,23 @@
  * The bot's texts in English (also the fallback for a key another language lacks), in Fluent syntax (https://projectfluent.org/fluent/guide/). Kept as
  * a module rather than a `.ftl` file beside it, so the bundled relay (one file) carries it; edit
  * it as Fluent. `relay/i18n/bot-texts.ts` loads every locale; a test checks each has every key.
+ * Numbers arrive as text: pick plural forms with `{ PLURAL($n) -> [one] … *[other] … }` (CLDR
+ * categories, relay/i18n/plural.ts), never with a bare `{ $n -> }`, which would match only the default.
  */
 export const EN_FTL = `
 # The bot's texts in English (also the fallback for keys another language lacks).
 # Plain text: messages are sent without a parse mode.
 
 duration-text = { $unit ->
-    [hour] { $n ->
+    [hour] { PLURAL($n) ->
         [one] { $n } hour
        *[other] { $n } hours
     }
-    [minute] { $n ->
+    [minute] { PLURAL($n) ->
         [one] { $n } minute
        *[other] { $n } minutes
     }
-   *[second] { $n ->
+   *[second] { PLURAL($n) ->
         [one] { $n } second
        *[other] { $n } seconds
     }
@@ -67,8 +69,8 @@ link-code =
 
     Enter it in the app within { $minutes } minutes to connect that browser. It works once.
 link-only-private = Send /link to me in a private chat — a code posted here could be used by anyone.
-unlinked = { $count ->
-    [0] No browser was connected.
+unlinked-none = No browser was connected.
+unlinked = { PLURAL($count) ->
     [one] Signed out { $count } browser session.
    *[other] Signed out { $count } browser sessions.
 }

@@ -2,20 +2,22 @@
  * The bot's texts in Spanish, in Fluent syntax (https://projectfluent.org/fluent/guide/). Kept as
  * a module rather than a `.ftl` file beside it, so the bundled relay (one file) carries it; edit
  * it as Fluent. `relay/i18n/bot-texts.ts` loads every locale; a test checks each has every key.
+ * Numbers arrive as text: pick plural forms with `{ PLURAL($n) -> [one] … *[other] … }` (CLDR
+ * categories, relay/i18n/plural.ts), never with a bare `{ $n -> }`, which would match only the default.
  */
 export const ES_FTL = `
 # Los textos del bot en español.
 
 duration-text = { $unit ->
-    [hour] { $n ->
+    [hour] { PLURAL($n) ->
         [one] { $n } hora
        *[other] { $n } horas
     }
-    [minute] { $n ->
+    [minute] { PLURAL($n) ->
         [one] { $n } minuto
        *[other] { $n } minutos
     }
-   *[second] { $n ->
+   *[second] { PLURAL($n) ->
         [one] { $n } segundo
        *[other] { $n } segundos
     }
@@ -66,8 +68,8 @@ link-code =
 
     Introdúcelo en la app en menos de { $minutes } minutos para conectar ese navegador. Funciona una sola vez.
 link-only-private = Envíame /link en un chat privado: cualquiera podría usar un código publicado aquí.
-unlinked = { $count ->
-    [0] No había ningún navegador conectado.
+unlinked-none = No había ningún navegador conectado.
+unlinked = { PLURAL($count) ->
     [one] Cerrada { $count } sesión de navegador.
    *[other] Cerradas { $count } sesiones de navegador.
 }

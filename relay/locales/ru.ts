@@ -2,22 +2,24 @@
  * The bot's texts in Russian, in Fluent syntax (https://projectfluent.org/fluent/guide/). Kept as
  * a module rather than a `.ftl` file beside it, so the bundled relay (one file) carries it; edit
  * it as Fluent. `relay/i18n/bot-texts.ts` loads every locale; a test checks each has every key.
+ * Numbers arrive as text: pick plural forms with `{ PLURAL($n) -> [one] … *[other] … }` (CLDR
+ * categories, relay/i18n/plural.ts), never with a bare `{ $n -> }`, which would match only the default.
  */
 export const RU_FTL = `
 # Тексты бота на русском.
 
 duration-text = { $unit ->
-    [hour] { $n ->
+    [hour] { PLURAL($n) ->
         [one] { $n } час
         [few] { $n } часа
        *[many] { $n } часов
     }
-    [minute] { $n ->
+    [minute] { PLURAL($n) ->
         [one] { $n } минуту
         [few] { $n } минуты
        *[many] { $n } минут
     }
-   *[second] { $n ->
+   *[second] { PLURAL($n) ->
         [one] { $n } секунду
         [few] { $n } секунды
        *[many] { $n } секунд
@@ -69,8 +71,8 @@ link-code =
 
     Введите его в приложении за { $minutes } мин., чтобы подключить этот браузер. Код действует один раз.
 link-only-private = Отправьте мне /link в личном чате — код, опубликованный здесь, может использовать кто угодно.
-unlinked = { $count ->
-    [0] Ни один браузер не был подключён.
+unlinked-none = Ни один браузер не был подключён.
+unlinked = { PLURAL($count) ->
     [one] Выполнен выход из { $count } сеанса браузера.
    *[other] Выполнен выход из { $count } сеансов браузера.
 }

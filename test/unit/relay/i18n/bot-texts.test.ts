@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { BOT_LOCALES, botLocale, textsFor, type BotTexts } from "../../../../relay/i18n/bot-texts";
+import { pluralCategory } from "../../../../relay/i18n/plural";
 
 /** Every sentence of `t`, functions called with sample arguments, by name. */
 function everySentence(t: BotTexts): Record<string, string> {
@@ -95,5 +96,56 @@ describe("bot texts", () => {
     expect(ru.rateLimited(60)).toContain("1 минуту");
     expect(ru.rateLimited(3)).toContain("3 секунды");
     expect(ru.unlinked(2)).toBe("Выполнен выход из 2 сеансов браузера.");
+  });
+
+  it("uses each language's CLDR plural forms beyond the simple cases", () => {
+    expect([1, 2, 5, 11, 12, 21, 22, 25, 101, 111, 112].map((n) => pluralCategory("ru", n))).toEqual(["one", "few", "many", "many", "many", "one", "few", "many", "one", "many", "many"]);
+    expect([0, 1, 2].map((n) => pluralCategory("de", n))).toEqual(["other", "one", "other"]);
+    expect([1, 2, 1_000_000].map((n) => pluralCategory("es", n))).toEqual(["one", "other", "many"]);
+    const ru = textsFor("ru");
+    expect(ru.statusWaiting(21 * 3600)).toContain("21 час.");
+    expect(ru.statusWaiting(22 * 3600)).toContain("22 часа");
+    expect(ru.rateLimited(11)).toContain("11 секунд.");
+    expect(ru.unlinked(21)).toBe("Выполнен выход из 21 сеанса браузера.");
+    expect(textsFor("es").unlinked(1)).toBe("Cerrada 1 sesión de navegador.");
+    expect(textsFor("de").unlinked(0)).toBe("Es war kein Browser verbunden.");
+  });
+
+  it("has a singular distinct from the plural for every counted sentence in every language (no bare `{ $n -> }`)", () => {
+    for (const locale of BOT_LOCALES) {
+      const t = textsFor(locale);
+      const counted: [string, (n: number) => string, number][] = [
+        ["hours", (n) => t.statusWaiting(n * 3600), 1],
+        ["minutes", (n) => t.rateLimited(n * 60), 1],
+        ["seconds", (n) => t.rateLimited(n), 1],
+        ["sessions", (n) => t.unlinked(n), 1],
+      ];
+      for (const [what, say] of counted) {
+        expect(say(1).replace("1", "#"), `${locale} ${what}`).not.toBe(say(5).replace("5", "#"));
+      }
+    }
+  });
+
+  it("writes decimals in each language's notation", () => {
+    expect(textsFor("en").tooLarge(19.5 * 1024 * 1024, 20 * 1024 * 1024)).toContain("19.5 MB");
+    expect(textsFor("de").tooLarge(19.5 * 1024 * 1024, 20 * 1024 * 1024)).toContain("19,5 MB");
+    expect(textsFor("ru").tooLarge(19.5 * 1024 * 1024, 20 * 1024 * 1024)).toContain("19,5 MB");
+  });
+});
+
+describe("bot texts without Intl", () => {
+  const originals = { PluralRules: Intl.PluralRules, NumberFormat: Intl.NumberFormat, DateTimeFormat: Intl.DateTimeFormat };
+  afterEach(() => Object.assign(Intl, originals));
+
+  it("never constructs Intl formatters (they page ICU data into the relay's memory)", async () => {
+    const used: string[] = [];
+    for (const [name, ctor] of Object.entries(originals)) {
+      Object.assign(Intl, { [name]: new Proxy(ctor, { construct: (target, args: unknown[]) => (used.push(name), Reflect.construct(target, args) as object) }) });
+    }
+    // Fresh engines, not the texts the tests above cached: loading and formatting both count.
+    vi.resetModules();
+    const fresh = await import("../../../../relay/i18n/bot-texts");
+    for (const locale of BOT_LOCALES) expect(everySentence(fresh.textsFor(locale)).unlinked5).toMatch(/5/);
+    expect(used).toEqual([]);
   });
 });
