@@ -31,7 +31,7 @@ COPY . .
 # only the node_modules files the server needs.
 RUN node scripts/copy-ort.mjs \
  && NEXT_OUTPUT=standalone node node_modules/next/dist/bin/next build \
- && node scripts/container-bundle-relay.mjs /app/relay-dist/relay.cjs
+ && node scripts/bundle-relay.mjs /app/relay-dist/relay.cjs
 
 FROM ${BASE} AS runtime
 WORKDIR /app

@@ -3,8 +3,10 @@
  * report output, /proc readings of the relay processes they start (Linux), and the esbuild bundle
  * of the relay they measure. The rest of what they share is in scripts/relay-bench/.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 
 export { cpuSeconds } from "./bench/proc-memory";
 
@@ -60,21 +62,12 @@ export function slope(points: ReadonlyArray<{ readonly x: number; readonly y: nu
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
-/** Bundles relay/main.ts with esbuild into `<root>/.cache/<folder>/relay.cjs`, as `npm start` runs it. */
+/**
+ * Bundles relay/main.ts into `<root>/.cache/<folder>/relay.cjs` with scripts/bundle-relay.mjs, the
+ * build `npm start` and the container run (a .mjs file, so run rather than imported).
+ */
 export async function bundleRelay(root: string, folder: string): Promise<string> {
-  const esbuild = await import("esbuild");
-  const outDir = join(root, ".cache", folder);
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, "relay.cjs");
-  await esbuild.build({
-    entryPoints: [join(root, "relay", "main.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    packages: "external",
-    outfile,
-    logLevel: "warning",
-  });
+  const outfile = join(root, ".cache", folder, "relay.cjs");
+  await promisify(execFile)(process.execPath, [join(root, "scripts", "bundle-relay.mjs"), outfile], { cwd: root });
   return outfile;
 }

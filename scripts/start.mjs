@@ -3,7 +3,7 @@
 // the other. Pass --rebuild to force a fresh build.
 import { RELAY_MALLOC_ENV, RELAY_NODE_FLAGS, runTogether } from "./run-together.mjs";
 import { spawn, spawnSync } from "node:child_process";
-import { build } from "esbuild";
+import { bundleRelay } from "./bundle-relay.mjs";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,16 +33,7 @@ const children = [
 ];
 // The relay runs as one bundled file under plain node: the tsx loader alone costs 30-35 MB of RSS,
 // and glibc's allocator settings keep freed stream buffers from lingering (see relay/README.md).
-const relayBundle = join(root, ".cache", "relay", "relay.cjs");
-await build({
-  entryPoints: [join(root, "relay", "main.ts")],
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  packages: "external",
-  outfile: relayBundle,
-  logLevel: "warning",
-});
+const relayBundle = await bundleRelay();
 children.push(
   spawn(process.execPath, [...RELAY_NODE_FLAGS, relayBundle], {
     stdio: "inherit",
