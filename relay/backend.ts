@@ -9,19 +9,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Redis } from "ioredis";
 import type { RelayConfig } from "./config";
 import { ALWAYS_LEADER } from "./bot/polling-leader";
 import { LocalEventBus } from "./events/event-bus";
 import { LocalPresence } from "./events/presence";
 import type { SessionHub } from "./events/session-hub";
-import { connectRedis } from "./redis/redis-connection";
-import { RedisEventBus } from "./redis/redis-event-bus";
-import { RedisLeaderLease } from "./redis/redis-leader-lease";
-import { RedisPresence } from "./redis/redis-presence";
-import { RedisStore } from "./redis/redis-store";
 import type { RelayStore } from "./ports/relay-store";
-import { openSqliteStore } from "./sqlite/sqlite-store";
 import type { EventBus } from "./ports/event-bus";
 import type { Presence } from "./ports/presence";
 import type { LeaderLease } from "./ports/leader-lease";
@@ -47,6 +40,9 @@ export async function openBackend(config: RelayConfig, hub: SessionHub, instance
   const location = config.store;
   switch (location.kind) {
     case "sqlite": {
+      // Each store's code is imported once chosen: a SQLite relay never loads ioredis, a Redis
+      // relay never loads better-sqlite3's native library (relay/README.md, "Memory").
+      const { openSqliteStore } = await import("./sqlite/sqlite-store");
       const store = openSqliteStore(location.path);
       return {
         store,
@@ -57,30 +53,8 @@ export async function openBackend(config: RelayConfig, hub: SessionHub, instance
       };
     }
     case "redis": {
-      const client = await connectRedis(location.url, { name: `${instanceId}:commands`, commandTimeoutMs: location.commandTimeoutMs });
-      const store = new RedisStore(client, location.prefix);
-      let subscriber: Redis;
-      try {
-        subscriber = await connectRedis(location.url, { name: `${instanceId}:bus`, commandTimeoutMs: location.commandTimeoutMs });
-      } catch (error) {
-        await store.close();
-        throw error;
-      }
-      const bus = new RedisEventBus(store, subscriber, hub);
-      await bus.start();
-      const presence = new RedisPresence(client, location.prefix, hub, instanceId);
-      presence.start();
-      return {
-        store,
-        bus,
-        presence,
-        pollingLease: new RedisLeaderLease(client, `${location.prefix}poll-leader`, instanceId, config.leaderLeaseMs),
-        close: async () => {
-          await bus.close();
-          await presence.close();
-          await store.close();
-        },
-      };
+      const { openRedisBackend } = await import("./redis/redis-backend");
+      return openRedisBackend(location, config.leaderLeaseMs, hub, instanceId);
     }
   }
 }
