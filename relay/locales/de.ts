@@ -30,7 +30,7 @@ start =
 help =
     Sende oder leite eine Sprachnachricht, Audiodatei, Videonachricht oder ein Audiodokument weiter; die App auf deinem Gerät schreibt es ab.
 
-    /start – was ich tue, und der App-Knopf
+    /start – was ich kann und der App-Knopf
     /link – ein Einmalcode, um einen Browser außerhalb von Telegram zu verbinden
     /unlink – alle verbundenen Browser abmelden
     /lang <Code> – Sprachhinweis für diesen Chat (z. B. /lang de, /lang auto)
@@ -95,7 +95,7 @@ business-connected = Mit deinem Telegram-Business-Konto verbunden. Sprachnachric
 business-disconnected = Von deinem Telegram-Business-Konto getrennt. Ich sehe deine Chats nicht mehr.
 business-voice-from = 🎙 Sprachnachricht von { $name } an dich (nur du siehst das).
 
-command-start = Was ich tue, und der App-Knopf
+command-start = Was ich kann und der App-Knopf
 command-help = So benutzt du mich
 command-link = Ein Code, um einen Browser außerhalb von Telegram zu verbinden
 command-unlink = Alle verbundenen Browser abmelden

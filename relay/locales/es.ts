@@ -30,7 +30,7 @@ start =
 help =
     Envía o reenvía un mensaje de voz, archivo de audio, videonota o documento de audio; la app de tu dispositivo lo transcribe.
 
-    /start – qué hago, y el botón de la app
+    /start – qué hago y el botón de la app
     /link – un código de un solo uso para conectar un navegador fuera de Telegram
     /unlink – cerrar la sesión en todos los navegadores conectados
     /lang <código> – idioma sugerido para este chat (p. ej. /lang de, /lang auto)
@@ -95,7 +95,7 @@ business-connected = Conectado a tu cuenta de Telegram Business. Los mensajes de
 business-disconnected = Desconectado de tu cuenta de Telegram Business. Ya no veo tus chats.
 business-voice-from = 🎙 Mensaje de voz de { $name } para ti (solo tú ves esto).
 
-command-start = Qué hago, y el botón de la app
+command-start = Qué hago y el botón de la app
 command-help = Cómo usarme
 command-link = Un código para conectar un navegador fuera de Telegram
 command-unlink = Cerrar la sesión en todos los navegadores
