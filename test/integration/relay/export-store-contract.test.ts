@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ExportRecord } from "../../../relay/ports/export-store";
 import type { RelayStore } from "../../../relay/ports/relay-store";
-import { openRedisStore } from "../../../relay/redis/redis-store";
+import { openRedisStore, RedisStore } from "../../../relay/redis/redis-store";
 import { openSqliteStore } from "../../../relay/sqlite/sqlite-store";
 import { startRedisServer, type RedisServer } from "./redis-server";
 
@@ -137,5 +137,22 @@ describe.each(fixtures)("$name (export store contract)", ({ fixture: makeFixture
     expect(await other.exports.findExport("shared", T0)).not.toBeNull();
     const taken = await Promise.all([store.exports.takeExport("shared", T0), other.exports.takeExport("shared", T0)]);
     expect(taken.filter((found) => found !== null)).toHaveLength(1);
+  });
+});
+
+describe("RedisStore exports", () => {
+  it("leave it to Redis to drop an export at its expiry, with the user's index expiring no earlier", async () => {
+    if (redis === null) throw new Error("redis-server did not start");
+    const store = await openRedisStore(redis.url, "exports-ttl:", "exports-ttl");
+    try {
+      expect(store).toBeInstanceOf(RedisStore);
+      await store.exports.saveExport(record("ttl", { ownerId: 9 }), 5, T0);
+      const ttl = await store.client.pttl("exports-ttl:export:ttl");
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(300_000);
+      expect(await store.client.pttl("exports-ttl:exports:9")).toBeGreaterThanOrEqual(ttl - 1000);
+    } finally {
+      await store.close();
+    }
   });
 });
