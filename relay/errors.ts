@@ -70,8 +70,9 @@ export class ConflictError extends HttpError {
 /** 413: the request body is over the limit. */
 export class PayloadTooLargeError extends HttpError {
   override readonly name: string = "PayloadTooLargeError";
-  constructor(limitBytes: number) {
-    super(413, "payload_too_large", `the request body is larger than ${limitBytes} bytes`, { context: { limitBytes } });
+  /** `message` says what was too large and what to do instead; by default it names the limit. */
+  constructor(limitBytes: number, message = `the request body is larger than ${limitBytes} bytes`) {
+    super(413, "payload_too_large", message, { context: { limitBytes } });
   }
 }
 
@@ -89,6 +90,16 @@ export class RateLimitedError extends HttpError {
   readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number) {
     super(429, "rate_limited", `too many requests; retry in ${retryAfterSeconds} s`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** 429 with its own reason: a per-user cap on kept things (not a request rate), retry after `retryAfterSeconds`. */
+export class TooManyError extends HttpError {
+  override readonly name: string = "TooManyError";
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, "rate_limited", message);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -30,6 +30,7 @@ import type { WebhookRoute } from "./http/routes/webhook-route";
 import { createHttpHandler } from "./http/http-handler";
 import { applyServerTimeouts } from "./http/server-timeouts";
 import { JobService } from "./jobs/job-service";
+import { ExportService, type ExportLimits } from "./exports/export-service";
 import { SessionService } from "./sessions/session-service";
 import type { RelayStore } from "./ports/relay-store";
 import { ChatPacer, type PaceIntervals } from "./telegram/chat-pacer";
@@ -54,6 +55,8 @@ export interface StartOptions {
   readonly chatPace?: PaceIntervals;
   /** Overrides the live-text cadence per chat (`LIVE_TEXT_PACE`). */
   readonly liveTextPace?: PaceIntervals;
+  /** Overrides how long, how often and how large exports for Telegram are kept (`EXPORT_LIMITS`). */
+  readonly exportLimits?: Partial<ExportLimits>;
 }
 
 /** /healthz: the protocol's fields plus which relay answered and whether it polls Telegram. */
@@ -116,6 +119,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     limits: { idleSeconds: config.sessionIdleSeconds, maxAgeSeconds: config.sessionMaxAgeSeconds, perUser: config.sessionsPerUser },
     now,
   });
+  const exports = new ExportService(store.exports, now, options.exportLimits);
   if (bot !== null) registerBotHandlers(bot, { jobs, sessions, chatSettings: new ChatSettingsService(store), maxFileBytes: config.maxFileBytes });
 
   const mode = config.botMode;
@@ -169,6 +173,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   const router = createApiRouter({
     jobs,
     sessions,
+    exports,
     store,
     hub,
     requestsPerMinute: config.requestsPerMinute,
@@ -211,6 +216,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       store
         .purgeFinishedJobs(now() - config.retentionSeconds * 1000)
         .catch((error: unknown) => log.warn(`could not purge finished jobs: ${describeError(error)}`));
+      exports.prune().catch((error: unknown) => log.warn(`could not delete expired exports: ${describeError(error)}`));
     }
     sweeping ??= jobs.sweep().finally(() => {
       sweeping = null;

@@ -13,6 +13,7 @@ import type { FinishedJob, JobTranscriber } from "@/lib/telegram/job-run";
 import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsSnapshot } from "@/lib/telegram/jobs-snapshot";
 import { relayBaseUrl } from "@/lib/telegram/relay-link";
 import { createTranscriptRecord } from "@/lib/history/record";
+import type { ExportUploader } from "@/lib/relay/export-upload";
 
 const log = createLogger("telegram");
 
@@ -40,6 +41,11 @@ function runnerFor(config: ClientConfig): TelegramJobsRunner {
     onFinished: keepInHistory,
   });
   return pageRunner;
+}
+
+/** The page's linked relay session for passing exports to Telegram (`lib/telegram/export-delivery.ts`); null when not linked. */
+export function pageExportUploader(): ExportUploader | null {
+  return pageRunner?.exportUploader() ?? null;
 }
 
 const serverSnapshot = (): TelegramJobsSnapshot => INITIAL_TELEGRAM_SNAPSHOT;

@@ -242,7 +242,22 @@ export const RELAY_LIMITS = {
   maxProgressChars: 4000,
   /** Longest init data string, in characters. */
   maxInitDataChars: 8192,
+  /** Largest transcript export the relay keeps for Telegram to download (POST /api/exports), in bytes. */
+  maxExportBytes: 2 * 1024 * 1024,
 } as const;
+
+/**
+ * POST /api/exports (body: the file's bytes, UTF-8 text; `?format=` and `?name=` in the URL): the
+ * relay keeps the file briefly so Telegram can download it for the Mini App. `path` is relative to
+ * the relay's base URL and carries the unguessable token; it stops working after `downloads`
+ * fetches or at `expiresAt` (ISO 8601), whichever comes first.
+ */
+export interface ExportResponse {
+  readonly path: string;
+  readonly fileName: string;
+  readonly expiresAt: string;
+  readonly downloads: number;
+}
 
 /** Paths of the relay API, so the client and the server cannot drift apart. */
 export const RELAY_PATHS = {
@@ -261,6 +276,8 @@ export const RELAY_PATHS = {
   release: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/release`,
   retry: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/retry`,
   progress: (jobId: string): string => `/api/jobs/${encodeURIComponent(jobId)}/progress`,
+  exports: "/api/exports",
+  exportFile: (token: string): string => `/api/exports/${encodeURIComponent(token)}`,
   /** The patterns the relay's router matches for the job paths above (`:id` is the job id). */
   routes: {
     claim: "/api/jobs/:id/claim",
@@ -271,5 +288,6 @@ export const RELAY_PATHS = {
     release: "/api/jobs/:id/release",
     retry: "/api/jobs/:id/retry",
     progress: "/api/jobs/:id/progress",
+    exportFile: "/api/exports/:token",
   },
 } as const;

@@ -24,6 +24,7 @@ import type { JobTranscriber } from "./job-run";
 import { JobScheduler } from "./job-scheduler";
 import { JobStream } from "./job-stream";
 import { INITIAL_TELEGRAM_SNAPSHOT, type TelegramJobsOptions, type TelegramJobsSnapshot } from "./jobs-snapshot";
+import type { ExportUploader } from "../relay/export-upload";
 import { fetchRelayHealth, linkFailure, parseAutoSetting, parseStoredSession, RELAY_SESSION_KEY, serializeSession, TELEGRAM_AUTO_KEY, type RelayHealth } from "./relay-link";
 
 const log = createLogger("telegram");
@@ -185,6 +186,13 @@ export class TelegramJobsRunner extends ExternalStore<TelegramJobsSnapshot> {
     this.client = null;
     this.storage.removeItem(RELAY_SESSION_KEY);
     this.dispatch({ type: "clear" });
+  }
+
+  /** The linked session as an export upload needs it (`lib/relay/export-upload.ts`); null when not linked. */
+  exportUploader(): ExportUploader | null {
+    const token = this.client?.token ?? null;
+    if (token === null || this.snapshot.link.kind !== "linked") return null;
+    return { baseUrl: this.options.baseUrl, token, fetch: this.fetchImpl };
   }
 
   /** The page is shown again (a Mini App Telegram had hidden, a tab back in front): the job stream reconnects at once. */

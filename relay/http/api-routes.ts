@@ -12,6 +12,8 @@ import type { RelayStore } from "../ports/relay-store";
 import type { SessionService } from "../sessions/session-service";
 import { Router } from "./router";
 import { addEventRoutes } from "./routes/event-routes";
+import { addExportRoutes } from "./routes/export-routes";
+import type { ExportService } from "../exports/export-service";
 import { addHealthRoutes } from "./routes/health-routes";
 import { addJobRoutes } from "./routes/job-routes";
 import { createRouteKit } from "./routes/route-kit";
@@ -22,6 +24,8 @@ import { addWebhookRoute, type WebhookRoute } from "./routes/webhook-route";
 export interface ApiDeps {
   readonly jobs: JobService;
   readonly sessions: SessionService;
+  /** Transcript exports passed on to Telegram for the Mini App. */
+  readonly exports: ExportService;
   readonly store: RelayStore;
   readonly hub: SessionHub;
   readonly requestsPerMinute: number;
@@ -45,6 +49,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   addSessionRoutes(router, kit, deps.sessions);
   addEventRoutes(router, kit, deps);
   addJobRoutes(router, kit, deps.jobs);
+  addExportRoutes(router, kit, deps.exports);
   if (deps.webhook !== null) addWebhookRoute(router, kit, deps.webhook);
   return router;
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { GrammyError, HttpError as BotApiHttpError } from "grammy";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
-import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError, ServiceUnavailableError, StoreUnavailableError, UpstreamError } from "../errors";
+import { HttpError, MethodNotAllowedError, NotFoundError, RateLimitedError, ServiceUnavailableError, StoreUnavailableError, TooManyError, UpstreamError } from "../errors";
 import type { TrustProxy } from "../config-security";
 import { clientAddress } from "./client-address";
 import { answerPreflight, applyCorsHeaders } from "./cors";
@@ -48,7 +48,7 @@ function handleHttpError(caught: unknown, req: IncomingMessage, res: ServerRespo
   }
   if (error instanceof HttpError) {
     const headers: Record<string, string> = {};
-    if (error instanceof RateLimitedError || error instanceof ServiceUnavailableError) headers["retry-after"] = String(error.retryAfterSeconds);
+    if (error instanceof RateLimitedError || error instanceof ServiceUnavailableError || error instanceof TooManyError) headers["retry-after"] = String(error.retryAfterSeconds);
     if (error instanceof MethodNotAllowedError) headers.allow = [...error.allow, "OPTIONS"].join(", ");
     if (error.status === 413) {
       headers.connection = "close";

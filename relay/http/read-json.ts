@@ -1,7 +1,7 @@
 /**
  * Reads a JSON request body with a size limit without trusting Content-Length alone: a body
  * declared too large, or one that grows past the limit as chunks arrive, is answered 413 at once
- * without reading the rest (the error handler closes the connection). A body must say it is JSON
+ * without reading the rest (the error handler closes the connection). A JSON body must say it is JSON
  * (415 otherwise) and be valid JSON (400).
  */
 import type { IncomingMessage } from "node:http";
@@ -12,8 +12,8 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || (Number.isFinite(length) && length > 0);
 }
 
-/** The body's bytes; rejects with 413 as soon as more than `limitBytes` arrived, leaving the rest unread. */
-function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+/** The body's bytes; rejects with `tooLarge()` (a 413) as soon as more than `limitBytes` arrived, leaving the rest unread. */
+function readBody(req: IncomingMessage, limitBytes: number, tooLarge: () => Error = () => new PayloadTooLargeError(limitBytes)): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -28,7 +28,7 @@ function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
       if (size > limitBytes) {
         cleanup();
         req.pause();
-        reject(new PayloadTooLargeError(limitBytes));
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
@@ -69,4 +69,16 @@ export async function readJson(req: IncomingMessage, limitBytes: number): Promis
   } catch (error) {
     throw new BadRequestError("the body is not valid JSON", { cause: error });
   }
+}
+
+/**
+ * Reads a body that is not JSON (an uploaded file) with the same care: a declared or actual size
+ * over `limitBytes` is answered 413 with `tooLargeMessage` at once, without reading the rest.
+ */
+export async function readBytes(req: IncomingMessage, limitBytes: number, tooLargeMessage?: string): Promise<Buffer> {
+  const tooLarge = (): PayloadTooLargeError => new PayloadTooLargeError(limitBytes, tooLargeMessage);
+  if (!hasBody(req)) return Buffer.alloc(0);
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge();
+  return readBody(req, limitBytes, tooLarge);
 }

@@ -11,6 +11,7 @@
 import type { JobKind, JobState, RelayUser } from "../../lib/relay/protocol";
 import type { Segment } from "../../lib/transcript/types";
 import type { FailureKind } from "../../lib/relay/failure-kinds";
+import type { ExportStore } from "./export-store";
 
 /** The Telegram file behind a job, as the mapping at the bot's edge produced it. */
 export interface JobMedia {
@@ -141,6 +142,8 @@ export type FinishOutcome =
 export interface RelayStore {
   /** Short name for /healthz, e.g. "sqlite". */
   readonly kind: string;
+  /** Transcript exports kept briefly for Telegram to download (see `export-store.ts`). */
+  readonly exports: ExportStore;
 
   createSession(session: SessionRecord): Promise<void>;
   findSession(tokenHash: string): Promise<SessionRecord | null>;

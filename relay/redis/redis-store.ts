@@ -27,6 +27,7 @@ import { STORE_SCRIPTS } from "./redis-store-scripts";
 import { SWEEP_BATCH } from "./scripts/sweep-scripts";
 import { jobOrNull, jobs, list, newJobFields, outcome, toFields, toJob, withJob } from "./redis-job-fields";
 import { RedisSessionStore } from "./redis-session-store";
+import { RedisExportStore } from "./redis-exports";
 
 /** Most events kept per user; older ones are dropped (a session further behind gets a snapshot). */
 export const EVENT_LOG_CAP = 1000;
@@ -45,6 +46,8 @@ export async function openRedisStore(url: string, prefix: string, name = "relay"
 /** {@link RelayStore} on Redis. Create it with {@link openRedisStore}; see the module comment. */
 export class RedisStore extends RedisSessionStore implements RelayStore {
   readonly kind = "redis";
+  /** Transcript exports kept for Telegram to download, as keys Redis expires itself. */
+  readonly exports = new RedisExportStore(this.client, this.prefix);
 
   /** The pub/sub channel {@link appendEvent} publishes on. */
   get busChannel(): string {

@@ -92,6 +92,20 @@ CREATE TABLE IF NOT EXISTS event_counters (
   owner_id INTEGER PRIMARY KEY,
   last_seq INTEGER NOT NULL
 );
+
+-- Transcript exports kept a few minutes for Telegram to download (relay/ports/export-store.ts).
+CREATE TABLE IF NOT EXISTS exports (
+  token_hash TEXT PRIMARY KEY,
+  owner_id INTEGER NOT NULL,
+  file_name TEXT NOT NULL,
+  format TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  downloads_left INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS exports_owner ON exports (owner_id, expires_at);
+CREATE INDEX IF NOT EXISTS exports_expiry ON exports (expires_at);
 `;
 
 /**

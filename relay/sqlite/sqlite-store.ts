@@ -13,6 +13,7 @@ import { toEvent, toJob, type JobRow, type SessionRow } from "./sqlite-rows";
 import { ADDED_JOB_COLUMNS, MIGRATE_FROM_1, SCHEMA, SCHEMA_VERSION } from "./sqlite-schema";
 import { isRecord } from "../../lib/guards";
 import { prepareStatements, type Statements } from "./sqlite-statements";
+import { SqliteExportStore } from "./sqlite-exports";
 import type { ChatSettings, ClaimOutcome, Finish, FinishOutcome, JobRecord, Lease, LinkCodeRecord, NewJob, RelayStore, SessionRecord, StatusKind, StoredEvent } from "../ports/relay-store";
 
 /** Opens (and creates or migrates) the SQLite store at `path`; `":memory:"` keeps it in memory. */
@@ -36,6 +37,8 @@ export class SqliteStore implements RelayStore {
   readonly kind = "sqlite";
   private readonly db: Database.Database;
   private readonly stmt: Statements;
+  /** Transcript exports kept for Telegram to download, in the same file. */
+  readonly exports: SqliteExportStore;
 
   constructor(db: Database.Database) {
     this.db = db;
@@ -58,6 +61,7 @@ export class SqliteStore implements RelayStore {
     for (const added of ADDED_JOB_COLUMNS) if (!columns.has(added.name)) db.exec(`ALTER TABLE jobs ADD COLUMN ${added.name} ${added.definition}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.stmt = prepareStatements(db);
+    this.exports = new SqliteExportStore(db);
   }
 
   private jobOrNull(row: JobRow | undefined): JobRecord | null {

@@ -3,7 +3,9 @@
  * API serves a voice message; the relay runs as a child process on the port the app's client
  * config names (E2E_RELAY_PORT); the page opens as a Mini App with init data signed by the bot
  * token, links itself, transcribes the voice message with the fixture model, and the relay edits
- * its status message into the transcript — exactly once.
+ * its status message into the transcript — exactly once. Exports (issue 18, item 5): in a Bot API 8.0
+ * client (a fake TelegramWebviewProxy) the SRT goes to Telegram's downloadFile with a relay URL that
+ * serves the very bytes the page exported; outside Telegram it stays a plain download.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +13,7 @@ import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { FakeBotApi, initDataFor, testUser, type RecordedCall } from "../support/fake-bot-api";
 import { startRelayProcess, type RelayProcess } from "../support/relay-process";
-import { clip, expect, test } from "./fixtures";
+import { clip, expect, test, transcribeClip } from "./fixtures";
 import { texts } from "../../relay/texts";
 
 /** The first line of a live-text draft (the relay shows the text so far under it until the transcript). */
@@ -21,8 +23,30 @@ const APP_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3210)}`;
 const RELAY_PORT = Number(process.env.E2E_RELAY_PORT ?? 3211);
 
 /** The hash Telegram opens a Mini App with. */
-function launchHash(initData: string): string {
-  return `#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppVersion=7.10&tgWebAppPlatform=tdesktop`;
+function launchHash(initData: string, version = "7.10", platform = "tdesktop"): string {
+  return `#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppVersion=${version}&tgWebAppPlatform=${platform}`;
+}
+
+/** The data of the first Telegram method of `type` the page posted (recorded by the fake TelegramWebviewProxy), or null. */
+function postedData(page: Page, type: string): Promise<string | null> {
+  return page.evaluate((wanted) => {
+    const posted: unknown = Reflect.get(window, "__posted");
+    if (!Array.isArray(posted)) return null;
+    for (const event of posted) {
+      if (typeof event === "object" && event !== null && Reflect.get(event, "type") === wanted) return String(Reflect.get(event, "data"));
+    }
+    return null;
+  }, type);
+}
+
+/** The text of an SRT file's cues, joined as the page shows a transcript. */
+function srtText(srt: string): string {
+  return srt
+    .split("\n\n")
+    .map((cue) => cue.split("\n").slice(2).join(" "))
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 async function health(relay: RelayProcess): Promise<{ connectedSessions: number; pendingJobs: number }> {
@@ -141,6 +165,74 @@ test.describe("Telegram loop: bot → relay → browser → relay → chat", () 
     await expect(retry).toHaveCount(0);
     // The status message went the way the chat's own Retry takes it: failed, transcribing again, failed.
     expect(api.callsTo("editMessageText").filter(mine).map(textOf)).toEqual([textOf(memory), "Transcribing on your device…", textOf(notAudio)]);
+  });
+
+  test("in a Bot API 8.0 client an export goes to Telegram's downloadFile, with a relay URL that serves the export's bytes", async ({ page, problems }) => {
+    // Telegram's Android app as the page sees it: methods go out through TelegramWebviewProxy.postEvent.
+    await page.addInitScript(() => {
+      const posted: Array<{ type: string; data: string }> = [];
+      Reflect.set(window, "__posted", posted);
+      Reflect.set(window, "TelegramWebviewProxy", { postEvent: (type: string, data: string) => posted.push({ type, data }) });
+    });
+    const uploads: Buffer[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().startsWith(`${relay.url}/api/exports?`)) uploads.push(request.postDataBuffer() ?? Buffer.alloc(0));
+    });
+    let plainDownloads = 0;
+    page.on("download", () => (plainDownloads += 1));
+    const user = testUser(4646, "Cy");
+    await page.goto(`/${launchHash(initDataFor(api.token, user), "8.0", "android")}`);
+    await linkedAs(page, /Cy \(@user4646\)/);
+
+    await transcribeClip(page, "speech.ogg");
+    const transcript = ((await page.getByTestId("transcript").textContent()) ?? "").replace(/\s+/g, " ").trim();
+    expect(transcript).not.toBe("");
+    await expect(page.getByTestId("export-privacy")).toContainText("passes through the bot's server");
+    await page.getByTestId("export-srt").click();
+
+    await expect.poll(() => postedData(page, "web_app_request_file_download"), { timeout: 15_000 }).not.toBeNull();
+    const request = (await postedData(page, "web_app_request_file_download")) ?? "";
+    const params = JSON.parse(request) as { url: string; file_name: string };
+    expect(params.file_name).toBe("speech.srt");
+    expect(params.url.startsWith(`${relay.url}/api/exports/`)).toBe(true);
+    await expect(page.getByTestId("export-status")).toContainText("Telegram will ask where to save speech.srt");
+
+    // What Telegram's client does with it: fetch the URL. The same bytes the page exported, as an attachment.
+    expect(uploads).toHaveLength(1);
+    const served = await fetch(params.url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-disposition")).toContain('filename="speech.srt"');
+    expect(served.headers.get("content-type")).toBe("application/x-subrip;charset=utf-8");
+    const bytes = Buffer.from(await served.arrayBuffer());
+    expect(bytes.equals(uploads[0] ?? Buffer.alloc(0))).toBe(true);
+    const srt = bytes.toString("utf8");
+    expect(srt).toMatch(/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/);
+    expect(srtText(srt)).toBe(transcript);
+
+    // Telegram answers the popup; the page says so. Nothing was saved as a plain download.
+    await page.evaluate(() => {
+      const telegram: unknown = Reflect.get(window, "Telegram");
+      const webView: unknown = typeof telegram === "object" && telegram !== null ? Reflect.get(telegram, "WebView") : null;
+      const receive: unknown = typeof webView === "object" && webView !== null ? Reflect.get(webView, "receiveEvent") : null;
+      if (typeof receive === "function") receive("file_download_requested", { status: "downloading" });
+    });
+    await expect(page.getByTestId("export-status")).toHaveText("Telegram is saving the file.");
+    expect(plainDownloads).toBe(0);
+    expect(problems.consoleErrors).toEqual([]);
+  });
+
+  test("outside Telegram an export is a plain download and nothing reaches the relay", async ({ page }) => {
+    const exportRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().startsWith(`${relay.url}/api/exports`)) exportRequests.push(request.url());
+    });
+    await page.goto("/");
+    await transcribeClip(page, "speech.ogg");
+    await expect(page.getByTestId("export-privacy")).toHaveCount(0);
+    const download = page.waitForEvent("download");
+    await page.getByTestId("export-srt").click();
+    expect((await download).suggestedFilename()).toBe("speech.srt");
+    expect(exportRequests).toEqual([]);
   });
 
   test("forged init data: the panel says linking failed (401) and the app keeps working", async ({ page, problems }) => {

@@ -12,6 +12,7 @@ import { retryAction } from "../../../../lib/telegram/inbox";
 import { texts } from "../../../../relay/texts";
 import { RELAY_SESSION_KEY, serializeSession } from "../../../../lib/telegram/relay-link";
 import { done, scripted, useRunnerHarness } from "./runner-fixtures";
+import { uploadExport } from "../../../../lib/relay/export-upload";
 
 describe("TelegramJobsRunner against a relay", () => {
   const { h, runner } = useRunnerHarness();
@@ -69,6 +70,21 @@ describe("TelegramJobsRunner against a relay", () => {
     await eventually(() => (resumed.getSnapshot().link.kind === "idle" ? true : undefined), 5000, "signed out");
     expect(resumed.getSnapshot().link).toMatchObject({ notice: expect.stringContaining("signed out") });
     expect(storage.getItem(RELAY_SESSION_KEY)).toBeNull();
+  });
+
+  it("hands its linked session to exports for Telegram, and none before linking or after signing out", async () => {
+    const eve = testUser(2010, "Eve");
+    const jobs = runner({ initData: initDataFor(h().api.token, eve) });
+    expect(jobs.exportUploader()).toBeNull();
+    jobs.start();
+    await eventually(() => (jobs.getSnapshot().link.kind === "linked" ? true : undefined), 5000, "linked");
+    const uploader = jobs.exportUploader();
+    expect(uploader?.baseUrl).toBe(h().relay.url);
+    if (uploader === null) throw new Error("no uploader once linked");
+    const uploaded = await uploadExport(uploader, { fileName: "eve.txt", format: "txt", mimeType: "text/plain;charset=utf-8", text: "hello Eve" });
+    expect(await (await fetch(uploaded.url)).text()).toBe("hello Eve");
+    await jobs.unlink();
+    expect(jobs.exportUploader()).toBeNull();
   });
 
   it("says linking failed for forged init data and for a wrong code", async () => {
