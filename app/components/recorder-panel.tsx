@@ -7,38 +7,67 @@ import { createRecorder, type Recorder } from "@/lib/audio/recorder";
 import { formatClock } from "@/lib/transcript/formats";
 import { getSharedMicrophone } from "@/lib/audio/microphone";
 import { levelToMeter } from "@/lib/audio/level-meter";
+import type { LiveRecordingSink } from "@/lib/transcription/live-recording";
 
 const log = createLogger("recorder");
 
 type RecorderUiState = "idle" | "starting" | "recording" | "paused";
 
 /**
- * Records from the microphone with a level meter and a timer, pause and resume, then hands the
- * 16 kHz samples over. The microphone stream is shared for the page's life (Telegram asks for
- * permission on every getUserMedia call).
+ * Records from the microphone with a level meter and a timer, pause and resume. The 16 kHz audio
+ * goes, as it is recorded, into the sink `onStart` returns (the live transcription and the audio
+ * kept for the player, lib/transcription/live-recording.ts); `onStopped` gets what stopping it
+ * gave. The microphone stream is shared for the page's life (Telegram asks for permission on every
+ * getUserMedia call).
  */
-export function RecorderPanel({ onRecorded, disabled }: { readonly onRecorded: (samples: Float32Array) => void; readonly disabled: boolean }) {
+export function RecorderPanel({
+  onStart,
+  onStopped,
+  disabled,
+}: {
+  readonly onStart: () => LiveRecordingSink;
+  readonly onStopped: (stopped: ReturnType<LiveRecordingSink["stop"]>) => void;
+  readonly disabled: boolean;
+}) {
   const [state, setState] = useState<RecorderUiState>("idle");
   const [level, setLevel] = useState(0);
   const [elapsedMs, setElapsedMs] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const recorder = useRef<Recorder | null>(null);
+  const sink = useRef<LiveRecordingSink | null>(null);
 
-  useEffect(() => () => recorder.current?.cancel(), []);
+  useEffect(
+    () => () => {
+      recorder.current?.cancel();
+      sink.current?.discard();
+    },
+    [],
+  );
+
+  const discard = (): void => {
+    recorder.current?.cancel();
+    recorder.current = null;
+    sink.current?.discard();
+    sink.current = null;
+  };
 
   const start = async (): Promise<void> => {
     setError(null);
     setState("starting");
     try {
       const stream = await getSharedMicrophone();
+      const target = onStart();
+      sink.current = target;
       const next = createRecorder(stream, {
+        onAudio: (samples) => target.push(samples),
         onLevel: (rms, elapsed) => {
           setLevel(levelToMeter(rms));
           setElapsedMs(elapsed);
         },
         onInterrupted: (failure) => {
           setError(failure.message);
-          setState("idle");
+          // Keep (and finish transcribing) what was recorded before the microphone went away.
+          void stop();
         },
       });
       recorder.current = next;
@@ -47,6 +76,7 @@ export function RecorderPanel({ onRecorded, disabled }: { readonly onRecorded: (
       setState("recording");
     } catch (failure) {
       log.warn("could not start recording", failure);
+      discard();
       setError(ownMessageOr(failure, "The microphone could not be started. Check that this site may use it, then try again."));
       setState("idle");
     }
@@ -54,13 +84,17 @@ export function RecorderPanel({ onRecorded, disabled }: { readonly onRecorded: (
 
   const stop = async (): Promise<void> => {
     const current = recorder.current;
+    const target = sink.current;
     recorder.current = null;
+    sink.current = null;
     setState("idle");
     setLevel(0);
-    if (current === null) return;
+    if (current === null || target === null) return;
     try {
-      onRecorded(await current.stop());
+      await current.stop();
+      onStopped(target.stop());
     } catch (failure) {
+      target.discard();
       log.warn("could not finish the recording", failure);
       setError(ownMessageOr(failure, "The recording could not be finished. Try recording again."));
     }
@@ -76,7 +110,7 @@ export function RecorderPanel({ onRecorded, disabled }: { readonly onRecorded: (
         ) : (
           <>
             {state === "recording" ? (
-              <button type="button" className="button" onClick={() => { recorder.current?.pause(); setState("paused"); }}>
+              <button type="button" className="button" onClick={() => { recorder.current?.pause(); sink.current?.pause(); setState("paused"); }}>
                 Pause
               </button>
             ) : (
@@ -87,7 +121,7 @@ export function RecorderPanel({ onRecorded, disabled }: { readonly onRecorded: (
             <button type="button" className="button primary" data-testid="stop-recording" onClick={() => void stop()}>
               Stop and transcribe
             </button>
-            <button type="button" className="button" onClick={() => { recorder.current?.cancel(); recorder.current = null; setState("idle"); setLevel(0); }}>
+            <button type="button" className="button" onClick={() => { discard(); setState("idle"); setLevel(0); }}>
               Discard
             </button>
           </>

@@ -21,8 +21,7 @@ import { ModelInfo } from "./model-info";
 import { ModelSettings } from "./model-settings";
 import { OfflineSupport } from "./offline-support";
 import { createTranscriptRecord, type TranscriptRecord } from "@/lib/history/record";
-import { encodeWav } from "@/lib/audio/wav-encode";
-import { SAMPLE_RATE } from "@/lib/audio/sample-rate";
+import { startLiveRecording, type LiveRecordingSink } from "@/lib/transcription/live-recording";
 
 const log = createLogger("app");
 
@@ -45,6 +44,8 @@ function statusText(phase: Phase): string {
         ? `Downloading model: ${phase.file} ${formatBytes(phase.loaded)} of ${formatBytes(phase.total)}`
         : `Loading model: ${phase.file}…`;
     case "transcribing":
+      if (phase.live === "recording") return `Recording: the text appears after each pause (${phase.window === 0 ? "listening" : `${phase.window} ${phase.window === 1 ? "part" : "parts"}`}).`;
+      if (phase.live === "finishing") return "Transcribing the end of the recording…";
       return phase.windows > 1 ? `Transcribing part ${phase.window} of ${phase.windows}…` : "Transcribing…";
     case "done":
       return phase.result.text === ""
@@ -59,7 +60,7 @@ function statusText(phase: Phase): string {
 
 function progressValue(phase: Phase): number | undefined {
   if (phase.kind === "loading" && phase.total > 0) return phase.loaded / phase.total;
-  if (phase.kind === "transcribing" && phase.windows > 0) return (phase.window - 1) / phase.windows;
+  if (phase.kind === "transcribing" && phase.windows > 0 && phase.live === undefined) return (phase.window - 1) / phase.windows;
   return undefined;
 }
 
@@ -97,7 +98,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const pickFile = useCallback(() => fileInput.current?.click(), []);
   // What was just transcribed, for the player beside the text (the history keeps no audio).
   const [audio, setAudio] = useState<Blob | null>(null);
-  const [lastRecording, setLastRecording] = useState<{ readonly samples: Float32Array; readonly name: string } | null>(null);
+  const [lastRecording, setLastRecording] = useState<{ readonly audio: Blob; readonly name: string } | null>(null);
   const languageId = useId();
   const taskId = useId();
   const closeViewing = useCallback(() => setViewing(null), []);
@@ -120,17 +121,30 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
     setCurrent(null);
     void session.transcribeFile(file, { ...options, language }).then((outcome) => keep(outcome, "file", file.name));
   };
-  const onRecorded = (samples: Float32Array, language: string | null = options.language, name = `Recording ${new Date().toLocaleString()}`): void => {
-    setLastRecording({ samples, name });
-    setAudio(new Blob([encodeWav(samples, SAMPLE_RATE)], { type: "audio/wav" }));
+  // A recording is transcribed while it is recorded (lib/transcription/live-recording.ts); stopping finishes the tail.
+  const recordingName = useRef("");
+  const onRecordStart = (): LiveRecordingSink => {
+    recordingName.current = `Recording ${new Date().toLocaleString()}`;
+    setLastFile(null);
+    setLastRecording(null);
+    setAudio(null);
     setViewing(null);
     setCurrent(null);
-    void session.transcribeRecording(samples, name, { ...options, language }).then((outcome) => keep(outcome, "recording", name));
+    return startLiveRecording(session, recordingName.current, options);
+  };
+  const onRecordStop = ({ audio, outcome }: ReturnType<LiveRecordingSink["stop"]>): void => {
+    const name = recordingName.current;
+    setLastRecording({ audio, name });
+    setAudio(audio);
+    void outcome.then((result) => keep(result, "recording", name));
   };
   // One click re-runs what was just transcribed in another language (detection can be wrong on short or accented speech).
   const rerun = (language: string): void => {
-    if (lastRecording !== null) onRecorded(lastRecording.samples, language, lastRecording.name);
-    else if (lastFile !== null) start(lastFile, language);
+    if (lastRecording !== null) {
+      const { audio, name } = lastRecording;
+      setCurrent(null);
+      void session.transcribeFile(new File([audio], name, { type: audio.type }), { ...options, language }).then((outcome) => keep(outcome, "recording", name));
+    } else if (lastFile !== null) start(lastFile, language);
   };
 
   const onPick = (event: ChangeEvent<HTMLInputElement>): void => {
@@ -169,7 +183,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
           <input ref={fileInput} data-testid="file-input" type="file" accept={ACCEPT} onChange={onPick} disabled={busy} className="visually-hidden" />
         </label>
         <p className="hint">or drop a voice note, MP3, M4A, WAV, Ogg, WebM or MP4 here</p>
-        <RecorderPanel onRecorded={onRecorded} disabled={busy} />
+        <RecorderPanel onStart={onRecordStart} onStopped={onRecordStop} disabled={busy} />
       </section>
 
       <section className="options" aria-label="Options">
@@ -201,7 +215,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
         )}
         {busy && <progress max={1} value={progress} aria-label="Progress" />}
         <div className="actions">
-          {phase.kind === "transcribing" && (
+          {phase.kind === "transcribing" && phase.live !== "recording" && (
             <button type="button" className="button" onClick={() => session.cancel()}>
               Cancel
             </button>

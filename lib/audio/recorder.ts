@@ -4,7 +4,9 @@
  * {@link createRecorder} captures a stream (usually the shared microphone's, see ./microphone)
  * through an AudioContext and an AudioWorklet (./capture), with pause/resume, a level meter (~20×/s)
  * and an elapsed time that leaves out pauses. Audio is resampled to 16 kHz while recording
- * (./streaming-resampler), so `stop()` returns at once even after a long recording.
+ * (./streaming-resampler), so `stop()` returns at once even after a long recording. With
+ * `onAudio` the 16 kHz audio is handed over as it is made and not kept, so a recording of any length
+ * holds only a fraction of a second here (the live transcription takes it from there).
  */
 import { createLogger } from "../logger";
 import { startScriptProcessor, startWorklet, type Capture } from "./capture";
@@ -27,7 +29,10 @@ export interface Recorder {
   /** Stops capturing until {@link Recorder.resume}; paused time is not recorded and not counted. */
   pause(): void;
   resume(): void;
-  /** Ends the recording and returns it as 16 kHz mono. The stream is left running (it may be shared). */
+  /**
+   * Ends the recording and returns it as 16 kHz mono (empty with `onAudio`, which has had all of it
+   * by the time this resolves). The stream is left running (it may be shared).
+   */
   stop(): Promise<Float32Array>;
   /** Ends the recording and throws the audio away. */
   cancel(): void;
@@ -47,6 +52,11 @@ export interface RecorderOptions {
   readonly createContext?: () => AudioContext;
   /** Default `performance.now`. */
   readonly now?: () => number;
+  /**
+   * Called with each piece of 16 kHz mono audio as soon as it is resampled (a few times a second),
+   * in order; the recorder then keeps none of it. The last piece comes before `stop()` resolves.
+   */
+  readonly onAudio?: (samples: Float32Array) => void;
   /** Force the ScriptProcessor path (for browsers whose AudioWorklet is broken). */
   readonly forceScriptProcessor?: boolean;
 }
@@ -77,6 +87,7 @@ export function createRecorder(stream: MediaStream, options: RecorderOptions = {
   const deliver = (samples: Float32Array): void => {
     if (state !== "recording" && state !== "paused" && stopping === null) return;
     resampler?.push(samples);
+    if (options.onAudio !== undefined && resampler !== null && resampler.pendingOutput > 0) options.onAudio(resampler.take());
     if (state === "recording") meter?.push(samples);
   };
 
@@ -162,7 +173,9 @@ export function createRecorder(stream: MediaStream, options: RecorderOptions = {
         }
         const audio = resampler?.finish() ?? new Float32Array(0);
         resampler = null;
-        return audio;
+        if (options.onAudio === undefined) return audio;
+        if (audio.length > 0) options.onAudio(audio);
+        return new Float32Array(0);
       })();
       return stopping;
     },

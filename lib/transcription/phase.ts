@@ -12,7 +12,15 @@ export type Phase =
   | { readonly kind: "idle" }
   | { readonly kind: "decoding"; readonly fileName: string }
   | { readonly kind: "loading"; readonly file: string; readonly loaded: number; readonly total: number }
-  | { readonly kind: "transcribing"; readonly window: number; readonly windows: number; readonly silentWindows: number; readonly partialText: string }
+  | {
+      readonly kind: "transcribing";
+      readonly window: number;
+      readonly windows: number;
+      readonly silentWindows: number;
+      readonly partialText: string;
+      /** Set while a recording is transcribed as it is recorded: still recording, or finishing its tail after stop. */
+      readonly live?: "recording" | "finishing";
+    }
   | { readonly kind: "done"; readonly result: TranscriptResult; readonly fileName: string; readonly attempt: Attempt; readonly silentWindows: number; readonly windows: number; readonly languageChoice?: LanguageChoice }
   | { readonly kind: "cancelled"; readonly partialText: string }
   /** `message` is a sentence for the user; `details`, when set, the original error for the disclosure. */

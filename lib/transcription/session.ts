@@ -19,6 +19,7 @@ import { classifyRunError, nextAttemptAfterFailure, RUN_ERROR_LABELS } from "../
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from "../settings";
 import { errorDetails, failureMessage, inputFailureMessage } from "./failure-message";
 import { transcribeLong, type LongRun } from "./long-transcription";
+import { createLiveTranscription, type LiveTranscription } from "./live-transcription";
 import { isBusyPhase, loadPhase, type Phase, type RunOutcome } from "./phase";
 import type { ProgressEvent, TranscribeOptions } from "./worker-protocol";
 import { PlanHistory } from "../model/plan-history-store";
@@ -62,6 +63,7 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
   private ready: Promise<DeviceProfile> | null = null;
   private worker: { readonly client: SessionWorker; readonly key: string } | null = null;
   private running: LongRun | null = null;
+  private live: LiveTranscription | null = null;
   private cancelIdleUnload: (() => void) | null = null;
 
   constructor(deps: SessionDependencies) {
@@ -109,9 +111,28 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
     return this.run(label, () => Promise.resolve(monoSource(samples)), options);
   }
 
+  /**
+   * Transcribes a recording as it is recorded (./live-transcription.ts): feed `live`, `end()` it on
+   * stop; the outcome resolves once the tail is done. A memory failure steps down and carries on.
+   */
+  transcribeLive(label: string, options: TranscribeOptions): { readonly live: LiveTranscription; readonly outcome: Promise<RunOutcome> } {
+    const live = createLiveTranscription(options, (progress) => this.setPhase({ kind: "transcribing", ...progress }));
+    this.live = live;
+    const outcome = this.runJob(label, () => Promise.resolve((client: SessionWorker) => live.run(client))).finally(() => {
+      if (this.live === live) this.live = null;
+    });
+    return { live, outcome };
+  }
+
   /** Stops the run in progress after its current window; the text so far is kept. */
   cancel(): void {
     this.running?.cancel();
+    this.live?.cancel();
+  }
+
+  /** Puts the phase back to idle after a run the user threw away (a discarded recording). */
+  reset(): void {
+    if (!this.isBusy()) this.setPhase({ kind: "idle" });
   }
 
   /** Applies and keeps new settings; the plan follows. */
@@ -195,13 +216,22 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
   }
 
   /** Decodes (`open`) and transcribes one input named `label`, stepping down the plan on memory failures. */
-  private async run(label: string, open: () => Promise<AudioSource>, options: TranscribeOptions): Promise<RunOutcome> {
+  private run(label: string, open: () => Promise<AudioSource>, options: TranscribeOptions): Promise<RunOutcome> {
+    return this.runJob(label, async () => {
+      const source = await open();
+      // Windows are read from the decoded file one at a time, so a retry starts from the same source.
+      return (client: SessionWorker) => transcribeLong(source, client, options, (progress) => this.setPhase({ kind: "transcribing", ...progress }));
+    });
+  }
+
+  /** Prepares the input (`open`: bad input fails here, without a step-down) and runs it on the plan's attempts in turn. */
+  private async runJob(label: string, open: () => Promise<(client: SessionWorker) => LongRun>): Promise<RunOutcome> {
     this.clearIdleTimer();
     this.start();
     this.update({ notice: null, phase: { kind: "decoding", fileName: label } });
-    let source: AudioSource;
+    let job: (client: SessionWorker) => LongRun;
     try {
-      source = await open();
+      job = await open();
     } catch (error) {
       // Bad input is not a reason to step down: say what is wrong with the file.
       log.warn(`could not decode ${label}`, error);
@@ -231,8 +261,7 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
         loaded = true;
         learned?.finishLoad(attempt, "success");
         this.setPhase({ kind: "transcribing", window: 0, windows: 0, silentWindows: 0, partialText: "" });
-        // Windows are read from the decoded file one at a time, so a retry starts from the same source.
-        const run = transcribeLong(source, client, options, (progress) => this.setPhase({ kind: "transcribing", ...progress }));
+        const run = job(client);
         this.running = run;
         const outcome = await run.outcome;
         this.update({}, true);

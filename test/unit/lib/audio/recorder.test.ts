@@ -99,6 +99,32 @@ describe("createRecorder", () => {
     expect(recorder.elapsedMs()).toBe(1_000);
   });
 
+  it("with onAudio hands the 16 kHz audio over as it is made and keeps none of it", async () => {
+    const audio = fakeAudio();
+    vi.stubGlobal("AudioWorkletNode", audio.FakeWorkletNode);
+    const { stream } = fakeStream();
+    const pieces: Float32Array[] = [];
+    const recorder = createRecorder(stream, { createContext: () => audio.context as unknown as AudioContext, onAudio: (samples) => pieces.push(samples) });
+    await recorder.start();
+    const node = audio.nodes[0];
+    const input = tone(96_000, 48_000);
+    for (const chunk of chunked(input, [1200])) node?.send(chunk);
+    // Pieces arrive while recording (a few times a second), not only at the end.
+    expect(pieces.length).toBeGreaterThan(4);
+    const before = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    // All but the resampler's look-ahead (a quarter-second block and its filter margin).
+    expect(before).toBeGreaterThan(27_000);
+    expect(await recorder.stop()).toHaveLength(0);
+    const all = new Float32Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+    let offset = 0;
+    for (const piece of pieces) {
+      all.set(piece, offset);
+      offset += piece.length;
+    }
+    expect(all.length).toBe(32_000);
+    expect(maxDifference(all, resample(input, 48_000, 16_000))).toBeLessThan(1e-5);
+  });
+
   it("falls back to a ScriptProcessor without AudioWorklet", async () => {
     const audio = fakeAudio(44_100);
     let onaudioprocess: ((event: { inputBuffer: { getChannelData: (c: number) => Float32Array } }) => void) | null = null;
