@@ -8,7 +8,6 @@
 import { ExternalStore } from "../external-store";
 import { createLogger } from "../logger";
 import type { AudioSource } from "../audio/source";
-import { monoSource } from "../audio/source";
 import { describeAttempt, type Attempt } from "../model/catalog";
 import type { DeviceProfile } from "../model/device-profile";
 import type { ModelManifest } from "../model/model-manifest";
@@ -104,11 +103,6 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
   /** Transcribes an audio or video file; bad files get a clear message and no step-down. */
   transcribeFile(file: File, options: TranscribeOptions): Promise<RunOutcome> {
     return this.run(file.name, () => this.deps.decodeFile(file), options);
-  }
-
-  /** Transcribes a microphone recording (16 kHz mono samples). */
-  transcribeRecording(samples: Float32Array, label: string, options: TranscribeOptions): Promise<RunOutcome> {
-    return this.run(label, () => Promise.resolve(monoSource(samples)), options);
   }
 
   /**

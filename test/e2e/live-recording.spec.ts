@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
@@ -11,6 +12,9 @@ const speechClip = readWav(clip("speech-stereo-22k.wav"));
 const looped = new Float32Array(speechClip.samples.length + Math.round(2.5 * speechClip.sampleRate));
 looped.set(speechClip.samples);
 writeWav(MIC_FILE, { sampleRate: speechClip.sampleRate, samples: looped });
+
+// The fake microphone's file is made at load time, one per run; it goes when the run ends.
+test.afterAll(() => rmSync(MIC_FILE, { force: true }));
 
 test.use({
   launchOptions: {

@@ -129,8 +129,8 @@ describe("TranscriptionSession", () => {
 
   it("cancel keeps the partial text", async () => {
     const workers = fakeWorkers({ blockFrom: 1 });
-    const { session: s } = session(workers);
-    const running = s.transcribeRecording(speechLike(45), "Recording", OPTIONS);
+    const { session: s } = session(workers, { decodeFile: () => Promise.resolve(monoSource(speechLike(45))) });
+    const running = s.transcribeFile(file(), OPTIONS);
     for (let i = 0; i < 500 && workers.log.filter((line) => line.startsWith("run")).length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 1));
     expect(s.isBusy()).toBe(true);
     expect(s.getSnapshot().phase).toMatchObject({ kind: "transcribing", window: 2 });
