@@ -24,6 +24,13 @@ function concerns(change: HistoryChange, id: string): boolean {
   }
 }
 
+// Unchanged info keeps its object, so the bytes are not read again.
+function sameInfo(a: KeptAudioInfo | null | undefined, b: KeptAudioInfo | null): boolean {
+  if (a === undefined) return false;
+  if (a === null || b === null) return a === b;
+  return a.savedAt === b.savedAt && a.bytes === b.bytes;
+}
+
 /**
  * The audio kept in the history with transcript `id`: what is known about it (undefined while it
  * is read, null when none is kept), its bytes when `load` is true (a history item's player), and
@@ -40,7 +47,7 @@ export function useKeptAudio(id: string, load: boolean) {
     const read = (): void => {
       keptAudioInfo(id).then(
         (next) => {
-          if (live) setInfo((previous) => (previous?.savedAt === next?.savedAt && previous?.bytes === next?.bytes ? previous : next));
+          if (live) setInfo((previous) => (sameInfo(previous, next) ? previous : next));
         },
         (failure: unknown) => {
           log.warn("could not read whether audio is kept", failure);
