@@ -48,7 +48,7 @@ export function keptAudioUsage(infos: readonly KeptAudioInfo[]): KeptAudioUsage 
   return { count: infos.length, bytes: infos.reduce((sum, info) => sum + info.bytes, 0) };
 }
 
-/** "No audio is kept." / "Audio of 2 transcripts is kept: 4.2 MB." — the line the history and storage panels show. */
+/** "No audio is kept with transcripts." / "Audio of 2 transcripts is kept on this device: 4.2 MB.": the line the history and storage panels show. */
 export function describeKeptAudioUsage(usage: KeptAudioUsage): string {
   if (usage.count === 0) return "No audio is kept with transcripts.";
   return `Audio of ${usage.count} ${usage.count === 1 ? "transcript is" : "transcripts is"} kept on this device: ${formatStorageBytes(usage.bytes)}.`;

@@ -112,4 +112,25 @@ test.describe("audio kept with transcripts", () => {
     await expect(page.getByTestId("kept-audio-status")).toContainText("No audio was kept with this transcript");
     await expect(page.getByTestId("player")).toHaveCount(0);
   });
+
+  test("a browser out of room: the page says the audio was not kept, and the transcript is kept", async ({ page }) => {
+    // The browser's refusal, as IndexedDB gives it when the origin's quota is used up (only for the audio store).
+    await page.addInitScript(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["put"]>) {
+        if (this.name === "audio") throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        return put.apply(this, args);
+      };
+    });
+    await page.goto("/");
+    await openHistory(page);
+    await page.getByTestId("keep-audio-setting").check();
+    await transcribeClip(page, "speech.ogg");
+    await expect(page.getByTestId("keep-audio-error")).toHaveText(/^The transcript is kept, but its audio \(14 kB\) is not: there is no room left on this device\./);
+    await expect(page.getByTestId("keep-audio")).toBeVisible();
+    await expect(page.getByTestId("player")).toBeVisible();
+    await expect(page.getByTestId("history-item")).toHaveCount(1);
+    await expect(page.getByTestId("kept-audio-usage")).toHaveText("No audio is kept with transcripts.");
+    expect(await storedAudio(page)).toEqual({ audio: 0, info: 0, sizes: [] });
+  });
 });
