@@ -4,18 +4,25 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { createLogger } from "@/lib/logger";
 import { ownMessageOr } from "@/lib/transcription/failure-message";
 import { formatClock } from "@/lib/transcript/formats";
-import { clearTranscripts, deleteTranscript, listTranscripts, renameTranscript, searchTranscripts } from "@/lib/history/transcript-history";
+import { clearTranscripts, deleteTranscript, listTranscripts, removeKeptAudio, renameTranscript, searchTranscripts } from "@/lib/history/transcript-history";
+import { describeKeptAudioUsage, keptAudioUsage } from "@/lib/history/kept-audio";
+import { formatStorageBytes } from "@/lib/offline/storage-quota";
 import type { TranscriptRecord } from "@/lib/history/record";
 import { makeSnippet } from "@/lib/history/search";
 import { onHistoryChanged } from "@/lib/history/broadcast";
 import { HistoryTransfer } from "./history-transfer";
+import { KeepAudioSetting } from "./keep-audio-setting";
+import { useKeptAudioList } from "../hooks/use-kept-audio-list";
 
 const log = createLogger("history");
 
 /** How many transcripts the list shows at first and adds per "Show more": a long history stays quick to open. */
 const PAGE = 50;
 
-/** Transcripts kept on this device: search, open, rename, delete, clear all. Nothing leaves the device. */
+/**
+ * Transcripts kept on this device: search, open, rename, delete, clear all; the opt-in to keep audio
+ * with new transcripts, which items have it (remove it), and the room it takes. Nothing leaves the device.
+ */
 export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptRecord) => void }) {
   const [records, setRecords] = useState<TranscriptRecord[]>([]);
   const [query, setQuery] = useState("");
@@ -25,6 +32,8 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
   const [shown, setShown] = useState(PAGE);
   const searchId = useId();
   const latest = useRef(0);
+  const keptAudio = useKeptAudioList();
+  const audioById = new Map((keptAudio ?? []).map((info) => [info.id, info]));
 
   const refresh = useCallback(() => {
     const load = query.trim() === "" ? listTranscripts() : searchTranscripts(query);
@@ -58,6 +67,12 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
   return (
     <details className="history" data-testid="history">
       <summary>History on this device ({records.length})</summary>
+      <KeepAudioSetting />
+      {keptAudio !== null && (
+        <p className="hint" data-testid="kept-audio-usage">
+          {describeKeptAudioUsage(keptAudioUsage(keptAudio))}
+        </p>
+      )}
       <label htmlFor={searchId} className="visually-hidden">
         Search transcripts
       </label>
@@ -77,6 +92,7 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
       <ul className="history-list">
         {records.slice(0, shown).map((record) => {
           const snippet = query === "" ? null : makeSnippet(record.text, query);
+          const audio = audioById.get(record.id);
           return (
             <li key={record.id} data-testid="history-item">
               {renaming?.id === record.id ? (
@@ -103,12 +119,18 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
               <span className="hint">
                 {" "}
                 {new Date(record.createdAt).toLocaleString()} · {formatClock(record.duration)} · {record.source}
+                {audio !== undefined && <span data-testid="history-item-audio"> · audio kept ({formatStorageBytes(audio.bytes)})</span>}
               </span>
               {snippet !== null && <p className="hint">…{snippet.text}…</p>}
               <span className="actions">
                 <button type="button" className="button small" onClick={() => setRenaming({ id: record.id, title: record.title })}>
                   Rename
                 </button>
+                {audio !== undefined && (
+                  <button type="button" className="button small" onClick={() => act(removeKeptAudio(record.id))} aria-label={`Remove audio of ${record.title}`}>
+                    Remove audio
+                  </button>
+                )}
                 <button type="button" className="button small" onClick={() => act(deleteTranscript(record.id))} aria-label={`Delete ${record.title}`}>
                   Delete
                 </button>
@@ -133,7 +155,7 @@ export function HistoryPanel({ onOpen }: { readonly onOpen: (record: TranscriptR
             act(clearTranscripts());
           }}
         >
-          {confirmClear ? "Really delete all transcripts?" : "Clear all"}
+          {confirmClear ? (audioById.size > 0 ? "Really delete all transcripts and their kept audio?" : "Really delete all transcripts?") : "Clear all"}
         </button>
       )}
     </details>

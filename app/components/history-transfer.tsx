@@ -8,7 +8,7 @@ import { historyFileName } from "@/lib/history/history-file";
 
 const log = createLogger("history");
 
-/** Moving the history to another device: "Export all" downloads it as one JSON file, "Import…" merges one in. */
+/** Moving the history to another device: "Export all" downloads it as one JSON file (text only, no kept audio), "Import…" merges one in. */
 export function HistoryTransfer() {
   const [message, setMessage] = useState<{ readonly text: string; readonly error: boolean } | null>(null);
   const input = useRef<HTMLInputElement | null>(null);
@@ -58,6 +58,7 @@ export function HistoryTransfer() {
         </button>
         <input ref={input} type="file" accept="application/json,.json" className="visually-hidden" onChange={onImport} data-testid="history-import" tabIndex={-1} aria-label="Import a history file" />
       </div>
+      <p className="hint">The file holds every transcript's text and timings (with your corrections); kept audio is not in it and stays on this device.</p>
       {message !== null && (
         <p className={message.error ? "status error" : "hint"} role="status" data-testid="history-transfer-status">
           {message.text}

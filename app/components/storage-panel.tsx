@@ -4,6 +4,8 @@ import { MODELS, describeAttempt, type Attempt } from "@/lib/model/catalog";
 import type { CachedModel } from "@/lib/model/cache";
 import { formatStorageBytes, type StorageStatus } from "@/lib/offline/storage-quota";
 import { useModelStorage, type DownloadState } from "../hooks/use-model-storage";
+import { useKeptAudioList } from "../hooks/use-kept-audio-list";
+import { describeKeptAudioUsage, keptAudioUsage } from "@/lib/history/kept-audio";
 import type { ModelSource } from "@/lib/model/catalog";
 
 function originText(model: CachedModel): string {
@@ -43,11 +45,12 @@ function downloadText(download: DownloadState, label: string): string {
 
 /**
  * "Offline use and storage": the models stored on this device with their sizes (delete any),
- * storage used and allowed, a request to keep storage persistent, and "make available offline"
- * for the planned model with a progress bar.
+ * storage used and allowed, the room taken by audio kept with transcripts, a request to keep
+ * storage persistent, and "make available offline" for the planned model with a progress bar.
  */
 export function StoragePanel({ attempt, source }: { readonly attempt: Attempt | null; readonly source: ModelSource }) {
   const storage = useModelStorage(attempt, source);
+  const keptAudio = useKeptAudioList();
   const { models, status, download } = storage;
   const running = download.kind === "running";
   const label = attempt === null ? "the planned model" : describeAttempt(attempt);
@@ -65,6 +68,12 @@ export function StoragePanel({ attempt, source }: { readonly attempt: Attempt | 
       <p data-testid="storage-usage" className="muted">
         {usageText(status)}
       </p>
+      {keptAudio !== null && (
+        <p data-testid="storage-kept-audio" className="muted">
+          {describeKeptAudioUsage(keptAudioUsage(keptAudio))}
+          {keptAudio.length > 0 && " Remove it from items in the history, or turn “Keep audio” off there for new transcripts."}
+        </p>
+      )}
       {status?.persisted === true && <p className="muted">Storage is persistent: the browser will not clear it to free space.</p>}
       {status?.persisted === false && (
         <p className="muted">

@@ -5,9 +5,11 @@ import type { ClientConfig } from "@/lib/app-config";
 import { WHISPER_LANGUAGES, languageName } from "@/lib/languages";
 import { describeAttempt } from "@/lib/model/catalog";
 import { createLogger } from "@/lib/logger";
-import { saveTranscript } from "@/lib/history/transcript-history";
+import { keepAudio, saveTranscript } from "@/lib/history/transcript-history";
+import { ownMessageOr } from "@/lib/transcription/failure-message";
 import { useTranscription, type Phase, type RunOutcome } from "../hooks/use-transcription";
 import { HistoryPanel } from "./history-panel";
+import { keepAudioChosen } from "./keep-audio-setting";
 import { RecorderPanel } from "./recorder-panel";
 import { TelegramShell } from "./telegram-shell";
 import { TelegramMainButton } from "./telegram-main-button";
@@ -96,8 +98,10 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const [lastFile, setLastFile] = useState<File | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const pickFile = useCallback(() => fileInput.current?.click(), []);
-  // What was just transcribed, for the player beside the text (the history keeps no audio).
+  // What was just transcribed, for the player beside the text (the history keeps it only if the user asks).
   const [audio, setAudio] = useState<Blob | null>(null);
+  // Why the keep-audio setting could not keep the audio of the run just finished (no room, say).
+  const [keepError, setKeepError] = useState<{ readonly id: string; readonly message: string } | null>(null);
   const [lastRecording, setLastRecording] = useState<{ readonly audio: Blob; readonly name: string } | null>(null);
   const languageId = useId();
   const taskId = useId();
@@ -105,12 +109,23 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
   const busy = phase.kind === "decoding" || phase.kind === "loading" || phase.kind === "transcribing";
 
   const options = { language: language === "auto" ? null : language, task, preferredLanguages: pageLanguages() };
-  const keep = (outcome: RunOutcome, source: "file" | "recording", fileName: string): void => {
+  const keep = (outcome: RunOutcome, source: "file" | "recording", fileName: string, heard: Blob): void => {
     if (outcome.kind !== "done" || outcome.result.text === "") return;
     const record = createTranscriptRecord({ source, fileName, model: describeAttempt(outcome.attempt), ...outcome.result });
     setCurrent(record);
+    setKeepError(null);
     // History is a convenience: a browser without IndexedDB still gets its transcript.
-    saveTranscript(record).catch((error: unknown) => log.warn("could not keep the transcript", error));
+    saveTranscript(record).then(
+      () => {
+        // The audio only once the transcript is stored, in its own write: a refusal (no room) leaves the transcript kept.
+        if (!keepAudioChosen()) return;
+        keepAudio(record.id, heard).catch((error: unknown) => {
+          log.warn("could not keep the audio with the transcript", error);
+          setKeepError({ id: record.id, message: ownMessageOr(error, "The transcript is kept, but its audio could not be.") });
+        });
+      },
+      (error: unknown) => log.warn("could not keep the transcript", error),
+    );
   };
   const start = (file: File | undefined, language: string | null = options.language): void => {
     if (file === undefined || busy) return;
@@ -119,7 +134,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
     setAudio(file);
     setViewing(null);
     setCurrent(null);
-    void session.transcribeFile(file, { ...options, language }).then((outcome) => keep(outcome, "file", file.name));
+    void session.transcribeFile(file, { ...options, language }).then((outcome) => keep(outcome, "file", file.name, file));
   };
   // A recording is transcribed while it is recorded (lib/transcription/live-recording.ts); stopping finishes the tail.
   const recordingName = useRef("");
@@ -136,14 +151,14 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
     const name = recordingName.current;
     setLastRecording({ audio, name });
     setAudio(audio);
-    void outcome.then((result) => keep(result, "recording", name));
+    void outcome.then((result) => keep(result, "recording", name, audio));
   };
   // One click re-runs what was just transcribed in another language (detection can be wrong on short or accented speech).
   const rerun = (language: string): void => {
     if (lastRecording !== null) {
       const { audio, name } = lastRecording;
       setCurrent(null);
-      void session.transcribeFile(new File([audio], name, { type: audio.type }), { ...options, language }).then((outcome) => keep(outcome, "recording", name));
+      void session.transcribeFile(new File([audio], name, { type: audio.type }), { ...options, language }).then((outcome) => keep(outcome, "recording", name, audio));
     } else if (lastFile !== null) start(lastFile, language);
   };
 
@@ -239,7 +254,7 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
       {viewing !== null ? (
         <EditableTranscript key={viewing.id} record={viewing} title={viewing.title} baseName={viewing.title} onBack={() => setViewing(null)} />
       ) : current !== null && phase.kind === "done" ? (
-        <EditableTranscript key={current.id} record={current} title="Transcript" baseName={phase.fileName} audio={audio} />
+        <EditableTranscript key={current.id} record={current} title="Transcript" baseName={phase.fileName} audio={audio} keepError={keepError?.id === current.id ? keepError.message : null} />
       ) : (
         <TranscriptView title="Transcript" result={finished} partialText={text} baseName={phase.kind === "done" ? phase.fileName : "transcript"} />
       )}

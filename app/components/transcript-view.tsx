@@ -29,7 +29,8 @@ export interface TranscriptPlayer {
 /**
  * The transcript: plain text (`data-testid="transcript"`), or segments with timestamps, with copy
  * and export to TXT, SRT, VTT and JSON once finished. While a run streams, `partialText` shows.
- * With an `editor`, segments can be corrected in place; with a `player`, segments seek it.
+ * With an `editor`, segments can be corrected in place; with a `player`, segments seek it, and
+ * `audioControls` (whether the audio is kept in the history) show beneath it.
  */
 export function TranscriptView(props: {
   readonly title: string;
@@ -39,8 +40,10 @@ export function TranscriptView(props: {
   readonly onBack?: () => void;
   readonly editor?: TranscriptEditor;
   readonly player?: TranscriptPlayer;
+  /** Shown under the player: whether the audio is kept with the transcript, and keeping or removing it. */
+  readonly audioControls?: ReactNode;
 }) {
-  const { title, result, partialText, baseName, onBack, editor, player } = props;
+  const { title, result, partialText, baseName, onBack, editor, player, audioControls } = props;
   const [showTimes, setShowTimes] = useState(false);
   const [editing, setEditing] = useState(false);
   const [copied, setCopied] = useState(false);
@@ -81,6 +84,7 @@ export function TranscriptView(props: {
       )}
       {editor?.saveError != null && <p className="status error">{editor.saveError}</p>}
       {player?.element}
+      {audioControls}
       {ready && segments.length > 0 && (
         <div className="actions transcript-tools">
           {player === undefined && !editing && (

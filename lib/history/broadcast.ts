@@ -9,6 +9,8 @@ export type HistoryChange =
   | { readonly type: "saved"; readonly id: string }
   | { readonly type: "renamed"; readonly id: string }
   | { readonly type: "deleted"; readonly id: string }
+  | { readonly type: "audio-kept"; readonly id: string }
+  | { readonly type: "audio-removed"; readonly id: string }
   | { readonly type: "cleared" }
   | { readonly type: "imported"; readonly count: number };
 
@@ -20,7 +22,7 @@ function isHistoryChange(value: unknown): value is HistoryChange {
   if (!isRecord(value)) return false;
   if (value.type === "cleared") return true;
   if (value.type === "imported") return typeof value.count === "number";
-  return (value.type === "saved" || value.type === "renamed" || value.type === "deleted") && typeof value.id === "string";
+  return (value.type === "saved" || value.type === "renamed" || value.type === "deleted" || value.type === "audio-kept" || value.type === "audio-removed") && typeof value.id === "string";
 }
 
 function deliver(change: HistoryChange): void {

@@ -1,41 +1,41 @@
 /**
- * The history's IndexedDB store (database `whisper-history`, object store `transcripts`, one record
- * per transcript keyed by `id`). Where IndexedDB cannot be used (some private windows, sandboxed
- * frames, storage blocked by policy) every call fails with the code `history-unavailable`, so the UI
- * can say "history is off in this browser" once and keep transcribing.
+ * The history's IndexedDB store (database `whisper-history`, ./idb-database): object store
+ * `transcripts`, one record per transcript keyed by `id`, and the audio kept with some of them in
+ * stores of their own (./kept-audio-store). Where IndexedDB cannot be used (some private windows,
+ * sandboxed frames, storage blocked by policy) every call fails with the code `history-unavailable`,
+ * so the UI can say "history is off in this browser" once and keep transcribing.
  */
 import { createLogger } from "../logger";
 import { TranscriptHistoryError } from "./history-error";
+import { ALL_STORES, HISTORY_STORE, openHistoryDatabase, request, transactionRunner, unavailable } from "./idb-database";
+import { keptAudioStore, type KeptAudioStore } from "./kept-audio-store";
 import { isTranscriptRecord, normalizeTitle, sortNewestFirst, toPlainRecord, type TranscriptRecord } from "./record";
 import { SearchIndex } from "./search-index";
 
 const log = createLogger("transcript-history");
 
-/** The IndexedDB database name. */
-export const HISTORY_DB_NAME = "whisper-history";
-/** The object store holding {@link TranscriptRecord}s, keyed by `id`. */
-export const HISTORY_STORE = "transcripts";
-/** Schema version of the database; version 1 has the store and a `createdAt` index. */
-export const HISTORY_DB_VERSION = 1;
+export { HISTORY_DB_NAME, HISTORY_DB_VERSION, HISTORY_STORE } from "./idb-database";
 
 /** The operations on the history; {@link openTranscriptHistory} gives one over a database connection. */
 export interface TranscriptHistory {
-  /** Every transcript, newest first. Records that fail {@link isTranscriptRecord} are skipped (and logged). */
+  /** Every transcript, newest first. Records that fail {@link isTranscriptRecord} are skipped (and logged). Never reads kept audio. */
   list(): Promise<TranscriptRecord[]>;
-  /** The transcripts matching `query` ({@link matchesQuery}), newest first; all of them for an empty query. */
+  /** The transcripts matching `query` ({@link matchesQuery}), newest first; all of them for an empty query. Never reads kept audio. */
   search(query: string): Promise<TranscriptRecord[]>;
   /** One transcript, or null when there is none with that id. */
   get(id: string): Promise<TranscriptRecord | null>;
-  /** Stores a record, replacing one with the same id. Fails with `history-invalid` or `history-quota`. */
+  /** Stores a record, replacing one with the same id (its kept audio stays). Fails with `history-invalid` or `history-quota`. */
   save(record: TranscriptRecord): Promise<TranscriptRecord>;
   /** Stores many records in one transaction (an import): all of them or, on any failure, none. Fails like {@link TranscriptHistory.save}. */
   saveMany(records: readonly TranscriptRecord[]): Promise<void>;
   /** Changes a title (and `updatedAt`); fails with `history-not-found` or `history-invalid` (empty title). */
   rename(id: string, title: string): Promise<TranscriptRecord>;
-  /** Deletes one transcript; deleting one that is not there is not an error. */
+  /** Deletes one transcript and the audio kept with it, in one transaction; deleting one that is not there is not an error. */
   delete(id: string): Promise<void>;
-  /** Deletes every transcript. */
+  /** Deletes every transcript and all kept audio. */
   clear(): Promise<void>;
+  /** The audio kept with transcripts, stored apart from them ({@link KeptAudioStore}). */
+  readonly audio: KeptAudioStore;
   /** Closes the connection; later calls fail. */
   close(): void;
   /** True once the connection is closed: by {@link TranscriptHistory.close}, by an upgrade in another tab, or by the browser (site data cleared). */
@@ -50,60 +50,6 @@ export interface HistoryEnvironment {
   readonly now?: () => number;
 }
 
-function domErrorName(error: unknown): string {
-  return typeof error === "object" && error !== null && "name" in error && typeof error.name === "string" ? error.name : "";
-}
-
-function unavailable(cause: unknown): TranscriptHistoryError {
-  return new TranscriptHistoryError("history-unavailable", "Transcript history is not available in this browser (private browsing or blocked storage); transcripts will not be kept.", { cause });
-}
-
-function failure(cause: unknown, action: string): TranscriptHistoryError {
-  if (cause instanceof TranscriptHistoryError) return cause;
-  if (domErrorName(cause) === "QuotaExceededError") {
-    return new TranscriptHistoryError("history-quota", "There is no room left on this device to keep the transcript. Delete old transcripts or models and try again.", { cause });
-  }
-  if (domErrorName(cause) === "InvalidStateError" || domErrorName(cause) === "UnknownError") return unavailable(cause);
-  return new TranscriptHistoryError("history-failed", `Could not ${action} the transcript history.`, { cause, context: { action } });
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function completion(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new DOMException("transaction aborted", "AbortError"));
-  });
-}
-
-function openDatabase(factory: IDBFactory): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    let req: IDBOpenDBRequest;
-    try {
-      req = factory.open(HISTORY_DB_NAME, HISTORY_DB_VERSION);
-    } catch (cause) {
-      reject(unavailable(cause));
-      return;
-    }
-    req.onupgradeneeded = (event) => {
-      const db = req.result;
-      if (event.oldVersion < 1) {
-        const store = db.createObjectStore(HISTORY_STORE, { keyPath: "id" });
-        store.createIndex("createdAt", "createdAt");
-      }
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(unavailable(req.error));
-    req.onblocked = () => log.warn("the history database is open in another tab with an older version; waiting for it to close");
-  });
-}
-
 /**
  * Opens (creating or upgrading) the history database and returns its operations. Use the
  * module-level functions in the page; call this directly to pass another `IDBFactory` (tests,
@@ -113,7 +59,7 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
   const factory = "indexedDB" in environment ? environment.indexedDB : globalThis.indexedDB;
   const now = environment.now ?? Date.now;
   if (factory === undefined || factory === null) throw unavailable(undefined);
-  const db = await openDatabase(factory);
+  const db = await openHistoryDatabase(factory);
   let closed = false;
   db.onversionchange = () => {
     log.info("the history database is being upgraded in another tab; closing this connection");
@@ -125,18 +71,9 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
     closed = true;
   };
 
-  const run = async <T>(action: string, mode: IDBTransactionMode, body: (store: IDBObjectStore) => Promise<T>): Promise<T> => {
-    try {
-      const tx = db.transaction(HISTORY_STORE, mode);
-      const done = completion(tx);
-      const result = body(tx.objectStore(HISTORY_STORE));
-      // Both must settle; a request error also aborts the transaction.
-      const [value] = await Promise.all([result, done]);
-      return value;
-    } catch (cause) {
-      throw failure(cause, action);
-    }
-  };
+  const transaction = transactionRunner(db);
+  const run = <T>(action: string, mode: IDBTransactionMode, body: (store: IDBObjectStore) => Promise<T>): Promise<T> =>
+    transaction(action, mode, [HISTORY_STORE], (tx) => body(tx.objectStore(HISTORY_STORE)));
 
   const index = new SearchIndex();
   let stopWarming = (): void => {};
@@ -189,11 +126,16 @@ export async function openTranscriptHistory(environment: HistoryEnvironment = {}
       );
     },
     delete: async (id) => {
-      await run("delete from", "readwrite", (store) => request(store.delete(id)));
+      await transaction("delete from", "readwrite", ALL_STORES, async (tx) => {
+        await Promise.all(ALL_STORES.map((name) => request(tx.objectStore(name).delete(id))));
+      });
     },
     clear: async () => {
-      await run("clear", "readwrite", (store) => request(store.clear()));
+      await transaction("clear", "readwrite", ALL_STORES, async (tx) => {
+        await Promise.all(ALL_STORES.map((name) => request(tx.objectStore(name).clear())));
+      });
     },
+    audio: keptAudioStore(transaction, now),
     close: () => {
       stopWarming();
       closed = true;

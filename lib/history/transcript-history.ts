@@ -6,6 +6,7 @@
 import { announce } from "./broadcast";
 import { openTranscriptHistory, type TranscriptHistory } from "./idb-store";
 import type { TranscriptRecord } from "./record";
+import type { KeptAudioInfo } from "./kept-audio";
 import { parseHistoryFile, toHistoryFile } from "./history-file";
 import { describeImport, planMerge } from "./history-merge";
 
@@ -56,19 +57,51 @@ export async function renameTranscript(id: string, title: string): Promise<Trans
   return renamed;
 }
 
-/** Deletes a saved transcript (a missing one is not an error). */
+/** Deletes a saved transcript and the audio kept with it (a missing one is not an error). */
 export async function deleteTranscript(id: string): Promise<void> {
   await (await history()).delete(id);
   announce({ type: "deleted", id });
 }
 
-/** Deletes every saved transcript on this device. */
+/** Deletes every saved transcript on this device, and all kept audio. */
 export async function clearTranscripts(): Promise<void> {
   await (await history()).clear();
   announce({ type: "cleared" });
 }
 
-/** The whole history as one file's text ({@link toHistoryFile}), for moving to another device. */
+/**
+ * Keeps `audio` with the saved transcript `id` so it can be played beside the text later; replaces
+ * audio kept before. Throws TranscriptHistoryError: `history-quota` (the transcript is kept, the
+ * message says so), `history-not-found` when the transcript is not saved.
+ */
+export async function keepAudio(id: string, audio: Blob): Promise<KeptAudioInfo> {
+  const info = await (await history()).audio.keep(id, audio);
+  announce({ type: "audio-kept", id });
+  return info;
+}
+
+/** The audio kept with transcript `id`, or null when the user kept none. */
+export async function keptAudio(id: string): Promise<Blob | null> {
+  return (await history()).audio.get(id);
+}
+
+/** What is known about the audio kept with `id` (size, type) without reading it; null when none is. */
+export async function keptAudioInfo(id: string): Promise<KeptAudioInfo | null> {
+  return (await history()).audio.info(id);
+}
+
+/** Every kept audio's size and type (the bytes are not read): for the storage line and the list's marks. */
+export async function listKeptAudio(): Promise<KeptAudioInfo[]> {
+  return (await history()).audio.list();
+}
+
+/** Deletes the audio kept with transcript `id`; the transcript stays. */
+export async function removeKeptAudio(id: string): Promise<void> {
+  await (await history()).audio.remove(id);
+  announce({ type: "audio-removed", id });
+}
+
+/** The whole history as one file's text ({@link toHistoryFile}), for moving to another device: text and timings only, kept audio stays here. */
 export async function exportHistory(): Promise<string> {
   return toHistoryFile(await (await history()).list());
 }
