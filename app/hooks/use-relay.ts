@@ -38,6 +38,7 @@ function runnerFor(config: ClientConfig): TelegramJobsRunner {
     storage: browserStorage(),
     launch: currentLaunchParams(),
     onFinished: keepInHistory,
+    browserLanguages: () => navigator.languages,
   });
   return pageRunner;
 }

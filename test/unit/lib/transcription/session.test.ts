@@ -11,6 +11,7 @@ import { createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
 import { PROFILE } from "../model/device-fixtures";
 import { TranscriptionSession } from "@/lib/transcription/session";
 import type { TranscribeOptions } from "@/lib/transcription/worker-protocol";
+import type { LanguageChoice } from "@/lib/transcription/language-choice";
 import type { SessionDependencies, SessionWorker } from "@/lib/transcription/session-dependencies";
 import { AudioDecodeError } from "@/lib/audio/decode-error";
 
@@ -35,6 +36,8 @@ interface Script {
   readonly runFails?: Readonly<Record<string, string>>;
   /** Windows from this index on (counted per worker) only answer once cancelled. */
   readonly blockFrom?: number;
+  /** What the worker says it chose when the language is left to detection (it picks the first preferred). */
+  readonly detects?: string;
 }
 
 /** A fake worker factory: each worker answers per the script and logs what it was asked. */
@@ -56,7 +59,7 @@ function fakeWorkers(script: Script = {}) {
         loaded = attempt;
         return 1;
       },
-      transcribe(_audio, _options, onProgress) {
+      transcribe(_audio, options, onProgress) {
         const attempt = loaded;
         const index = windows;
         windows += 1;
@@ -69,6 +72,11 @@ function fakeWorkers(script: Script = {}) {
           if (script.blockFrom !== undefined && index >= script.blockFrom) {
             await new Promise<void>((resolve) => unblock.push(resolve));
             return { kind: "cancelled" as const };
+          }
+          const preferred = options.preferredLanguages?.[0];
+          if (options.language === null && script.detects !== undefined && preferred !== undefined) {
+            const languageChoice: LanguageChoice = { reason: "preferred", language: preferred.code, source: preferred.source, detected: { language: script.detects, probability: 0.4 } };
+            return { kind: "done" as const, result: { text: "hello world", segments: [{ start: 0, end: 2, text: "hello world" }], language: preferred.code, languageChoice, elapsedMs: 1 } };
           }
           return { kind: "done" as const, result: { text: "hello world", segments: [{ start: 0, end: 2, text: "hello world" }], language: "en", elapsedMs: 1 } };
         })();
@@ -135,6 +143,16 @@ describe("TranscriptionSession", () => {
     expect(s.getSnapshot().phase).toMatchObject({ kind: "done", fileName: "note.ogg" });
     expect(s.getSnapshot().notice).toBeNull();
     expect(s.isBusy()).toBe(false);
+  });
+
+  it("reports which language was chosen and why to its caller (the Telegram runner), not only in the phase", async () => {
+    const { session: s } = session(fakeWorkers({ detects: "pl" }));
+    const outcome = await s.transcribeFile(file(), { language: null, task: "transcribe", preferredLanguages: [{ code: "uk", source: "telegram" }] });
+    const choice = { reason: "preferred", language: "uk", source: "telegram", detected: { language: "pl", probability: 0.4 } };
+    expect(outcome).toMatchObject({ kind: "done", languageChoice: choice, result: { language: "uk" } });
+    expect(s.getSnapshot().phase).toMatchObject({ kind: "done", languageChoice: choice });
+    const given = await s.transcribeFile(file(), OPTIONS);
+    expect(given).not.toHaveProperty("languageChoice");
   });
 
   it("steps down on a memory error at load: base WebGPU → base WASM → tiny, each once", async () => {
