@@ -17,10 +17,13 @@ export function ModelInfo(props: {
 }) {
   const { plan, profile, active, memoryBytes } = props;
   if (plan === null || profile === null) {
+    // The same three lines as below, so the answer of the probe moves less of the page.
     return (
-      <p data-testid="model-info" className="model-info">
-        Checking this device…
-      </p>
+      <div data-testid="model-info" className="model-info">
+        <p>Checking this device…</p>
+        <p>Device: being checked.</p>
+        <p>Memory in use: not measured.</p>
+      </div>
     );
   }
   const first = plan.attempts[0];
@@ -40,8 +43,9 @@ export function ModelInfo(props: {
       </p>
       <p>
         Device: {describeDevice(profile)}.{fallbacks.length > 0 ? ` Fallbacks: ${fallbacks.join(" → ")}.` : ""}
-        {memoryBytes !== undefined ? ` Memory in use: ${megabytes(memoryBytes)}.` : ""}
       </p>
+      {/* Always there, so the line measured after a run does not push the page down. */}
+      <p>Memory in use: {memoryBytes === undefined ? "not measured" : megabytes(memoryBytes)}.</p>
     </div>
   );
 }

@@ -17,7 +17,7 @@ export function RerunLanguage({ used, onRerun }: { readonly used: string | null;
           if (event.target.value !== "") onRerun(event.target.value);
         }}
       >
-        <option value="">choose a language…</option>
+        <option value="">a language…</option>
         {Object.entries(WHISPER_LANGUAGES)
           .filter(([code]) => code !== used)
           .map(([code, name]) => (

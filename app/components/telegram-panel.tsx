@@ -8,6 +8,8 @@ import styles from "./telegram-panel.module.css";
 import type { JobTranscriber } from "@/lib/telegram/job-run";
 import type { LinkState } from "@/lib/telegram/jobs-snapshot";
 import { describeUser, UNAVAILABLE_TEXT } from "@/lib/telegram/relay-link";
+import { describeJobLanguage } from "@/lib/telegram/job-languages";
+import type { LanguageChoice } from "@/lib/transcription/language-choice";
 
 function linkText(link: LinkState, inTelegram: boolean, connected: boolean): string {
   switch (link.kind) {
@@ -68,7 +70,19 @@ function JobItem({
           {local.text}
         </p>
       )}
+      {local.kind === "sent" && <JobLanguage job={entry.job} choice={local.languageChoice} />}
     </li>
+  );
+}
+
+/** Which language a job sent from here was transcribed in, and why. */
+function JobLanguage({ job, choice }: { readonly job: InboxEntry["job"]; readonly choice: LanguageChoice | undefined }) {
+  const sentence = describeJobLanguage(job, choice);
+  if (sentence === null) return null;
+  return (
+    <p className={styles.jobStatus} data-testid="telegram-job-language">
+      Language: {sentence}
+    </p>
   );
 }
 

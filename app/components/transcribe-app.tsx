@@ -52,7 +52,10 @@ function statusText(phase: Phase): string {
     case "done":
       return phase.result.text === ""
         ? `No speech found in “${phase.fileName}”: ${phase.silentWindows === phase.windows ? "it is silent or too quiet, so nothing was sent to the model" : "the model heard nothing it could write down"}.`
-        : `Done: ${phase.result.duration.toFixed(1)} s of audio in ${(phase.result.elapsedMs / 1000).toFixed(1)} s (${languageName(phase.result.language)}).${phase.languageChoice === undefined ? "" : ` Language: ${describeLanguageChoice(phase.languageChoice)}`}`;
+        : `Done: ${phase.result.duration.toFixed(1)} s of audio in ${(phase.result.elapsedMs / 1000).toFixed(1)} s${
+            // The sentence about the choice names the language itself; short enough for the room kept for the status.
+            phase.languageChoice === undefined ? ` (${languageName(phase.result.language)}).` : `. Language: ${describeLanguageChoice(phase.languageChoice)}`
+          }`;
     case "cancelled":
       return "Cancelled. The text so far is kept below.";
     case "error":
@@ -228,10 +231,13 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
             <pre>{phase.details}</pre>
           </details>
         )}
-        {busy && <progress max={1} value={progress} aria-label="Progress" />}
-        <div className="actions">
-          {phase.kind === "transcribing" && phase.live !== "recording" && (
-            <button type="button" className="button" onClick={() => session.cancel()}>
+        {/* One row of fixed height for what the phase offers (progress and Cancel, Try again, run again in
+            another language), so nothing below it moves while a run starts, streams and ends. While a
+            recording is transcribed live, the recorder's own Discard stands for Cancel. */}
+        <div className="run-row actions">
+          {busy && <progress max={1} value={progress} aria-label="Progress" />}
+          {busy && !(phase.kind === "transcribing" && phase.live === "recording") && (
+            <button type="button" className="button" onClick={() => session.cancel()} disabled={phase.kind !== "transcribing"}>
               Cancel
             </button>
           )}
@@ -240,8 +246,8 @@ export function TranscribeApp({ config }: { readonly config: ClientConfig }) {
               Try again
             </button>
           )}
+          {phase.kind === "done" && viewing === null && (lastFile !== null || lastRecording !== null) && <RerunLanguage used={phase.result.language} onRerun={rerun} />}
         </div>
-        {phase.kind === "done" && viewing === null && (lastFile !== null || lastRecording !== null) && <RerunLanguage used={phase.result.language} onRerun={rerun} />}
         {notice !== null && (
           <p className="notice" data-testid="notice">
             {notice}

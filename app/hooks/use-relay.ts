@@ -39,6 +39,7 @@ function runnerFor(config: ClientConfig): TelegramJobsRunner {
     storage: browserStorage(),
     launch: currentLaunchParams(),
     onFinished: keepInHistory,
+    browserLanguages: () => navigator.languages,
   });
   return pageRunner;
 }

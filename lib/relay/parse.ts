@@ -155,7 +155,7 @@ export function parseRelayUser(value: unknown): Parsed<RelayUser> {
 /** Checks a job summary sent by the relay. */
 export function parseJobSummary(value: unknown): Parsed<JobSummary> {
   if (!isRecord(value)) return fail("job must be an object");
-  const { id, kind, duration, mime, size, fileName, languageHint, createdAt, expiresAt, state } = value;
+  const { id, kind, duration, mime, size, fileName, languageHint, ownerLanguageCode, createdAt, expiresAt, state } = value;
   if (typeof id !== "string" || id.length === 0) return fail("job.id must be a non-empty string");
   if (!isJobKind(kind)) return fail(`job.kind must be one of ${JOB_KINDS.join(", ")}`);
   if (!isJobState(state)) return fail(`job.state must be one of ${JOB_STATES.join(", ")}`);
@@ -164,7 +164,9 @@ export function parseJobSummary(value: unknown): Parsed<JobSummary> {
     return fail("job.mime, job.fileName and job.languageHint must be strings or null");
   }
   if (typeof createdAt !== "string" || typeof expiresAt !== "string") return fail("job.createdAt and job.expiresAt must be strings");
-  return ok({ id, kind, duration, mime, size, fileName, languageHint, createdAt, expiresAt, state });
+  // Only a preference: one that is not a short string is dropped rather than refusing the job.
+  const owner = typeof ownerLanguageCode === "string" && ownerLanguageCode.length > 0 && ownerLanguageCode.length <= RELAY_LIMITS.maxLanguageCodeChars ? { ownerLanguageCode } : {};
+  return ok({ id, kind, duration, mime, size, fileName, languageHint, ...owner, createdAt, expiresAt, state });
 }
 
 /** Checks the data of a `job-gone` event. */

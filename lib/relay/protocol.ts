@@ -44,6 +44,12 @@ export interface JobSummary {
   readonly fileName: string | null;
   /** A Whisper language code chosen in the chat with `/lang`; null means detect. */
   readonly languageHint: string | null;
+  /**
+   * The job owner's Telegram `language_code` as Telegram sent it (an IETF tag such as "uk" or
+   * "pt-BR"), so the browser can prefer it when detection is unsure; absent when Telegram did not
+   * say (and from older relays).
+   */
+  readonly ownerLanguageCode?: string;
   /** ISO 8601. */
   readonly createdAt: string;
   /** ISO 8601: when the job expires if no session finishes it. */
@@ -230,6 +236,8 @@ export const RELAY_EVENT_NAMES = { job: "job", jobGone: "job-gone" } as const;
 
 /** Request limits both sides must respect. */
 export const RELAY_LIMITS = {
+  /** Longest language tag kept (`JobSummary.ownerLanguageCode`), in characters. */
+  maxLanguageCodeChars: 35,
   /** Largest JSON request body, in bytes; larger ones get 413. */
   maxJsonBodyBytes: 1024 * 1024,
   /** Longest transcript text, in characters. */

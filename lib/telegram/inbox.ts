@@ -4,6 +4,7 @@
  * I/O, so it is unit-tested in Node; `lib/telegram/jobs-runner.ts` drives it against the relay.
  */
 import { insteadOfRetry, retryHelps, type FailureKind } from "../relay/failure-kinds";
+import type { LanguageChoice } from "../transcription/language-choice";
 import type { JobGoneData, JobGoneReason, JobKind, JobSummary } from "../relay/protocol";
 
 // ---------------------------------------------------------------------------------------------
@@ -17,7 +18,7 @@ export type LocalJobState =
   | { readonly kind: "transcribing" }
   | { readonly kind: "sending" }
   /** Transcribed here and the result posted. */
-  | { readonly kind: "sent"; readonly text: string }
+  | { readonly kind: "sent"; readonly text: string; readonly languageChoice?: LanguageChoice }
   /** Cancelled or failed here and given back to the relay, so another device (or a retry) can take it. */
   | { readonly kind: "released"; readonly reason: "cancelled" | "failed"; readonly message: string | null }
   /** Failed here for a reason no other device would overcome; the relay was told, so the chat shows it. */

@@ -17,6 +17,8 @@ import { type LocalJobState } from "./inbox";
 import { audioFileName, audioMimeType, heartbeatIntervalMs } from "./job-audio";
 import { RelayClientError } from "../relay/client-error";
 import { reportProgress } from "./job-progress";
+import { jobPreferredLanguages, type PageLanguages } from "./job-languages";
+import type { LanguageChoice, PreferredLanguage } from "../transcription/language-choice";
 
 const log = createLogger("telegram");
 const RESULT_ATTEMPTS = 3;
@@ -27,6 +29,8 @@ export type JobRunOutcome =
       readonly kind: "done";
       readonly result: { readonly text: string; readonly segments: readonly Segment[]; readonly language: string | null; readonly duration: number };
       readonly attempt?: { readonly model: string };
+      /** When the language was left to detection: which was used and why. */
+      readonly languageChoice?: LanguageChoice;
     }
   | { readonly kind: "cancelled" }
   | { readonly kind: "failed"; readonly message: string; readonly reason?: "input" | "empty" | "memory" | "other" };
@@ -50,7 +54,8 @@ const FINAL_FAILURE_KINDS: Readonly<Record<keyof typeof FINAL_FAILURES, PostedFa
  * runner follows to know when the page is busy. The app's `TranscriptionSession` implements it.
  */
 export interface JobTranscriber {
-  transcribeFile(file: File, options: { readonly language: string | null; readonly task: "transcribe" }): Promise<JobRunOutcome>;
+  /** `preferredLanguages`: the owner's languages, preferred when detection is unsure (only with `language` null). */
+  transcribeFile(file: File, options: { readonly language: string | null; readonly task: "transcribe"; readonly preferredLanguages?: readonly PreferredLanguage[] }): Promise<JobRunOutcome>;
   /** Cancels the run in progress (the one the runner started: it only calls this while its own run is going). */
   cancel(): void;
   /** The text so far of the run in progress (live text in the chat), or null; optional. */
@@ -82,6 +87,8 @@ export interface JobRunContext {
   /** The relay could not be reached: automatic mode waits a little. */
   pauseAutomatic(): void;
   disposed(): boolean;
+  /** The user's languages as this page knows them (see job-languages.ts); none when absent. */
+  languages?(): PageLanguages;
   readonly onFinished?: ((finished: FinishedJob) => void) | undefined;
 }
 
@@ -156,7 +163,11 @@ export async function runJob(context: JobRunContext, summary: JobSummary): Promi
     }
     context.setLocal(id, { kind: "transcribing" });
     const progress = reportProgress(client, id, held, transcriber);
-    const outcome = await transcriber.transcribeFile(file, { language: job.languageHint, task: "transcribe" }).finally(() => progress.stop());
+    const preferred = jobPreferredLanguages(job, context.languages?.() ?? { telegram: null, browser: [] });
+    const language = job.languageHint;
+    const outcome = await transcriber
+      .transcribeFile(file, preferred.length === 0 ? { language, task: "transcribe" } : { language, task: "transcribe", preferredLanguages: preferred })
+      .finally(() => progress.stop());
     if (leaseLost) {
       context.setLocal(id, { kind: "taken" });
       return;
@@ -199,7 +210,7 @@ async function deliver(context: JobRunContext, client: RelayClient, job: JobSumm
       await sleep(1000 * attempt);
     }
   }
-  context.setLocal(job.id, { kind: "sent", text });
+  context.setLocal(job.id, { kind: "sent", text, ...(outcome.languageChoice === undefined ? {} : { languageChoice: outcome.languageChoice }) });
   log.info(`job ${job.id} transcribed and sent`);
   try {
     context.onFinished?.({ job, fileName, outcome });

@@ -9,6 +9,7 @@ import type { JobSummary } from "../relay/protocol";
 import { isWorking, nextJobToTake, type InboxAction } from "./inbox";
 import { BusyGate } from "./busy-gate";
 import { runJob, type JobTranscriber } from "./job-run";
+import type { PageLanguages } from "./job-languages";
 import type { TelegramJobsOptions, TelegramJobsSnapshot } from "./jobs-snapshot";
 
 /** What a {@link JobScheduler} reads from and tells the runner that owns it. */
@@ -22,8 +23,8 @@ export interface JobSchedulerHost {
   disposed(): boolean;
 }
 
-/** The options the scheduler uses: its clock, the retry delay and the finished-job callback. */
-export type JobSchedulerOptions = Pick<TelegramJobsOptions, "now" | "retryDelayMs" | "onFinished">;
+/** The options the scheduler uses: its clock, the retry delay, the finished-job callback and the browser's languages. */
+export type JobSchedulerOptions = Pick<TelegramJobsOptions, "now" | "retryDelayMs" | "onFinished" | "browserLanguages">;
 
 /** Use one per runner; call {@link pump} whenever something that decides it may have changed. */
 export class JobScheduler {
@@ -93,6 +94,12 @@ export class JobScheduler {
     }, delay);
   }
 
+  /** The linked user's Telegram language (for jobs from a relay that does not send one) and the browser's. */
+  private languages(): PageLanguages {
+    const link = this.host.snapshot().link;
+    return { telegram: link.kind === "linked" ? link.user.languageCode : null, browser: this.options.browserLanguages?.() ?? [] };
+  }
+
   private waitUntilIdle(): Promise<void> {
     return this.host.disposed() ? Promise.resolve() : this.gate.whenIdle();
   }
@@ -111,6 +118,7 @@ export class JobScheduler {
           waitUntilIdle: () => this.waitUntilIdle(),
           pauseAutomatic: () => this.pauseAutomatic(),
           disposed: () => this.host.disposed(),
+          languages: () => this.languages(),
           onFinished: this.options.onFinished,
         },
         summary,

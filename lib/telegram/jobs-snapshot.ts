@@ -65,6 +65,8 @@ export interface TelegramJobsOptions {
   readonly now?: () => number;
   /** Called after a transcript was posted (e.g. to keep it in the on-device history). */
   readonly onFinished?: (finished: FinishedJob) => void;
+  /** The browser's languages (`navigator.languages`), preferred for jobs when detection is unsure; none when absent. */
+  readonly browserLanguages?: () => readonly string[];
   /** Reconnection timing of the event stream. */
   readonly subscription?: SubscriptionOptions;
   /** Delay before automatic mode tries again after the relay could not be reached; default 5 s. */

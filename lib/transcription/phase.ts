@@ -28,7 +28,8 @@ export type Phase =
 
 /** What a finished or failed run reports back to its caller (the Telegram inbox uses this). */
 export type RunOutcome =
-  | { readonly kind: "done"; readonly result: TranscriptResult; readonly attempt: Attempt }
+  /** `languageChoice`: when the language was left to detection, which was used and why. */
+  | { readonly kind: "done"; readonly result: TranscriptResult; readonly attempt: Attempt; readonly languageChoice?: LanguageChoice }
   | { readonly kind: "cancelled"; readonly partialText: string }
   | {
       readonly kind: "failed";

@@ -264,8 +264,9 @@ export class TranscriptionSession extends ExternalStore<TranscriptionSnapshot> {
           return this.finish({ kind: "cancelled", partialText: outcome.partialText });
         }
         if (steps.length > 0) this.update({ notice: `${steps.join(" ")} ${describeAttempt(attempt)} finished the job.` });
-        this.setPhase({ kind: "done", result: outcome.result, fileName: label, attempt, silentWindows: outcome.silentWindows, windows: outcome.windows, ...(outcome.languageChoice === undefined ? {} : { languageChoice: outcome.languageChoice }) });
-        return this.finish({ kind: "done", result: outcome.result, attempt });
+        const chosen = outcome.languageChoice === undefined ? {} : { languageChoice: outcome.languageChoice };
+        this.setPhase({ kind: "done", result: outcome.result, fileName: label, attempt, silentWindows: outcome.silentWindows, windows: outcome.windows, ...chosen });
+        return this.finish({ kind: "done", result: outcome.result, attempt, ...chosen });
       } catch (error) {
         const kind = classifyRunError(error);
         log.warn(`${describeAttempt(attempt)} failed (${kind})`, error);

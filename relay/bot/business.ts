@@ -12,6 +12,7 @@ import type { Message } from "grammy/types";
 import { describeError } from "../../lib/errors";
 import { createLogger } from "../../lib/logger";
 import { botLocale, textsForLanguage } from "../i18n/bot-texts";
+import { languageTag } from "../telegram/language-tag";
 import { BusinessConnections, toBusinessLink, type BusinessLink } from "../telegram/business-connections";
 import { messageToJobInput } from "../telegram/message-to-job";
 import { replyTo, type BotServices } from "./bot-services";
@@ -71,7 +72,8 @@ export function businessComposer(services: BotServices): Composer<Context> {
     // The heading is the job's message in the user's chat: the status and transcript reply to it.
     const sent = await ctx.api.sendMessage(link.userChatId, heading);
     const input = { ...result.input, chatId: link.userChatId, isPrivateChat: true, messageId: sent.message_id };
-    const outcome = await jobs.submit(input, link.userId, botLocale(link.languageCode));
+    // The job is the account owner's: their language, as for the bot's texts (whoever writes to them likely shares it).
+    const outcome = await jobs.submit(input, link.userId, botLocale(link.languageCode), languageTag(link.languageCode));
     if (outcome.kind === "rate-limited") {
       await ctx.api.sendMessage(link.userChatId, texts.rateLimited(outcome.retryAfterSeconds), replyTo(sent.message_id)).catch((error: unknown) => {
         log.warn(`could not tell user ${link.userId} to wait: ${describeError(error)}`);

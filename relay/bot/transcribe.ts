@@ -4,6 +4,7 @@
  */
 import type { Context } from "grammy";
 import { externalReplyToJobInput, messageToJobInput } from "../telegram/message-to-job";
+import { languageTag } from "../telegram/language-tag";
 import { isPrivate, localeOf, replyTo, textsOf, type BotServices, type TargetMessage } from "./bot-services";
 
 /**
@@ -35,7 +36,7 @@ export function createTranscribe(services: BotServices): Transcribe {
       case "media":
         break;
     }
-    const outcome = await jobs.submit(result.input, ownerId, localeOf(ctx));
+    const outcome = await jobs.submit(result.input, ownerId, localeOf(ctx), languageTag(ctx.from?.language_code));
     switch (outcome.kind) {
       case "queued":
         return;

@@ -122,8 +122,10 @@ export class JobService {
    * your device…" when a session is online, otherwise "open the app"), then offers it to sessions.
    * The same Telegram message twice (a redelivered update, two people asking) yields one job. The
    * chat is told about it in `ownerLocale` (a bot locale, e.g. "ru"; null: English), kept with the job.
+   * `ownerLanguageCode` is the owner's Telegram `language_code` as sent (checked with `languageTag`),
+   * kept too and handed to browsers with the job as the language to prefer when detection is unsure.
    */
-  async submit(input: JobInput, ownerId: number, ownerLocale: string | null = null): Promise<SubmitOutcome> {
+  async submit(input: JobInput, ownerId: number, ownerLocale: string | null = null, ownerLanguageCode: string | null = null): Promise<SubmitOutcome> {
     const gateway = this.requireGateway();
     const now = this.now();
     const existing = await this.store.findJobByMessage(input.chatId, input.messageId);
@@ -142,6 +144,7 @@ export class JobService {
       createdAt: now,
       expiresAt: now + this.expirySeconds * 1000,
       ...(ownerLocale === null ? {} : { ownerLocale }),
+      ...(ownerLanguageCode === null ? {} : { ownerLanguageCode }),
     });
     if (!inserted.created) return { kind: "duplicate", job: inserted.job };
 

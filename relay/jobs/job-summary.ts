@@ -22,6 +22,7 @@ export function toJobSummary(job: JobRecord, now: number): JobSummary {
     size: job.media.size,
     fileName: job.media.fileName,
     languageHint: job.languageHint,
+    ...(job.ownerLanguageCode === undefined || job.ownerLanguageCode === null ? {} : { ownerLanguageCode: job.ownerLanguageCode }),
     createdAt: new Date(job.createdAt).toISOString(),
     expiresAt: new Date(job.expiresAt).toISOString(),
     state: publicState(job, now),

@@ -38,6 +38,12 @@ export interface NewJob {
   readonly expiresAt: number;
   /** The language the owner's chat texts are in (a bot locale such as "ru"); absent: English. */
   readonly ownerLocale?: string | null;
+  /**
+   * The owner's Telegram `language_code` as sent (e.g. "uk", "pt-BR"), for the browser to prefer
+   * when detection is unsure. Kept beside `ownerLocale` because that one is only the bot locale it
+   * maps to (four languages; "uk" becomes English) and cannot give the tag back. Absent: unknown.
+   */
+  readonly ownerLanguageCode?: string | null;
 }
 
 /** A lease: which session may work on a job, until when. */

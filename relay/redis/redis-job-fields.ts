@@ -100,6 +100,7 @@ export function toJob(fields: Fields): JobRecord {
     deliveryAttempts: num(fields, "attempts") ?? 0,
     deliveryParts: toDeliveryParts(fields.parts),
     ...(fields.locale === undefined ? {} : { ownerLocale: fields.locale }),
+    ...(fields.langCode === undefined ? {} : { ownerLanguageCode: fields.langCode }),
   };
 }
 
@@ -131,6 +132,7 @@ export function newJobFields(job: NewJob): string[] {
     ["created", job.createdAt],
     ["expires", job.expiresAt],
     ["locale", job.ownerLocale ?? null],
+    ["langCode", job.ownerLanguageCode ?? null],
   ];
   return pairs.flatMap(([key, value]) => (value === null ? [] : [key, String(value)]));
 }

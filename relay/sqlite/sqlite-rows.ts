@@ -34,6 +34,7 @@ export interface JobRow {
   delivery_attempts: number;
   delivery_parts: string | null;
   owner_locale: string | null;
+  owner_language_code: string | null;
 }
 
 /** A row of the SQLite store, as better-sqlite3 returns it. */
@@ -111,6 +112,7 @@ export function toJob(row: JobRow): JobRecord {
     deliveryAttempts: row.delivery_attempts,
     deliveryParts: toDeliveryParts(row.delivery_parts),
     ...(row.owner_locale === null ? {} : { ownerLocale: row.owner_locale }),
+    ...(row.owner_language_code === null ? {} : { ownerLanguageCode: row.owner_language_code }),
   };
 }
 

@@ -8,6 +8,7 @@ export const ADDED_JOB_COLUMNS: ReadonlyArray<{ readonly name: string; readonly 
   { name: "delivery_parts", definition: "TEXT" },
   { name: "failure_kind", definition: "TEXT" },
   { name: "owner_locale", definition: "TEXT" },
+  { name: "owner_language_code", definition: "TEXT" },
 ];
 
 /** Creates every table and index if missing (idempotent, run at every open). */
@@ -70,6 +71,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   delivery_attempts INTEGER NOT NULL DEFAULT 0,
   delivery_parts TEXT,
   owner_locale TEXT,
+  owner_language_code TEXT,
   UNIQUE (chat_id, source_message_id)
 );
 CREATE INDEX IF NOT EXISTS jobs_owner_state ON jobs (owner_id, state);

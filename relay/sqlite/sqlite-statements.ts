@@ -30,11 +30,11 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (chat_id) DO UPDATE SET language_hint = excluded.language_hint, auto_mode = excluded.auto_mode`,
     ),
     insertJob: db.prepare<
-      [string, number, number, number, string, string, string, number | null, string | null, number | null, string | null, string | null, number, number, string | null]
+      [string, number, number, number, string, string, string, number | null, string | null, number | null, string | null, string | null, number, number, string | null, string | null]
     >(
       `INSERT INTO jobs (id, owner_id, chat_id, source_message_id, file_id, file_unique_id, kind, duration, mime, size,
-         file_name, language_hint, created_at, expires_at, owner_locale, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new')
+         file_name, language_hint, created_at, expires_at, owner_locale, owner_language_code, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new')
        ON CONFLICT (chat_id, source_message_id) DO NOTHING`,
     ),
     jobById: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE id = ?"),

@@ -138,6 +138,7 @@ export class SqliteStore implements RelayStore {
     const info = this.stmt.insertJob.run(
       job.id, job.ownerId, job.chatId, job.sourceMessageId, m.fileId, m.fileUniqueId, m.kind, m.duration, m.mime, m.size,
       m.fileName, job.languageHint, job.createdAt, job.expiresAt, job.ownerLocale ?? null,
+      job.ownerLanguageCode ?? null,
     );
     const row = this.stmt.jobBySource.get(job.chatId, job.sourceMessageId);
     if (row === undefined) throw new StoreError(`job for message ${job.sourceMessageId} vanished after insert`);

@@ -115,6 +115,8 @@ test.describe("Telegram loop: bot → relay → browser → relay → chat", () 
     const transcript = ((await page.getByTestId("telegram-job-text").textContent()) ?? "").trim();
     expect(transcript).not.toBe("");
     await expect(page.getByTestId("transcript")).toContainText(transcript);
+    // Which language was used and why: detected, or (detection unsure) the owner's Telegram language sent with the job.
+    await expect(page.getByTestId("telegram-job-language")).toHaveText(/^Language: (.+, detected|English, from your Telegram language)/);
 
     // The relay edits the status message (not the voice message) into the transcript; before that it
     // may have shown the text so far as a draft (live text), never after.

@@ -160,6 +160,17 @@ describe.each(fixtures)("$name (store contract)", ({ fixture: makeFixture }) => 
     expect((await store.getJob("plain"))?.ownerLocale ?? null).toBeNull();
   });
 
+  it("keeps the owner's Telegram language tag as sent, beside the bot locale, through claim and result", async () => {
+    await store.insertJob({ ...newJob("tagged", 20), ownerLocale: "en", ownerLanguageCode: "pt-BR" });
+    expect(await store.activateJob("tagged", 21, "waiting")).toMatchObject({ ownerLocale: "en", ownerLanguageCode: "pt-BR" });
+    const claim = await store.claimJob("tagged", 1, lease("t", "s", 5000), 2000);
+    expect(claim).toMatchObject({ kind: "claimed", job: { ownerLanguageCode: "pt-BR" } });
+    expect(await store.finishJob("tagged", 1, "t", done, 2500)).toMatchObject({ kind: "finished", job: { state: "done", ownerLanguageCode: "pt-BR" } });
+    expect((await (await peer()).getJob("tagged"))?.ownerLanguageCode).toBe("pt-BR");
+    await store.insertJob({ ...newJob("untagged", 22), ownerLocale: "ru" });
+    expect((await store.getJob("untagged"))?.ownerLanguageCode ?? null).toBeNull();
+  });
+
   it("does not offer new jobs before their status message is recorded", async () => {
     await store.insertJob(newJob("j2", 20));
     expect((await store.listOpenJobs(1)).map((job) => job.id)).toEqual(["j1"]);

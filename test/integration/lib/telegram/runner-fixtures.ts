@@ -12,18 +12,21 @@ import { afterEach, beforeEach } from "vitest";
 import { startHarness, type Harness } from "../../relay/harness";
 
 /**
- * A transcriber that answers each run with the next scripted outcome, recording the files it got;
- * `setBusy` plays the page being busy with a file of the user's.
+ * A transcriber that answers each run with the next scripted outcome, recording the files and the
+ * options it got; `setBusy` plays the page being busy with a file of the user's.
  */
-export function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; cancelled: number; setBusy(busy: boolean): void } {
+export function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: File[]; asked: AskedOptions[]; cancelled: number; setBusy(busy: boolean): void } {
   const files: File[] = [];
+  const asked: AskedOptions[] = [];
   const listeners = new Set<() => void>();
   let busy = false;
   const self = {
     files,
+    asked,
     cancelled: 0,
-    async transcribeFile(file: File): Promise<JobRunOutcome> {
+    async transcribeFile(file: File, options: AskedOptions): Promise<JobRunOutcome> {
       files.push(file);
+      asked.push(options);
       return outcomes.shift() ?? { kind: "failed", message: "no outcome scripted" };
     },
     cancel() {
@@ -44,6 +47,9 @@ export function scripted(outcomes: JobRunOutcome[]): JobTranscriber & { files: F
   return self;
 }
 
+/** What the runner asked the transcriber for one job. */
+export type AskedOptions = Parameters<JobTranscriber["transcribeFile"]>[1];
+
 /** The launch a Mini App page would read from its hash for `initData`. */
 export function launchOf(initData: string | null): TelegramJobsOptions["launch"] {
   if (initData === null) return null;
@@ -52,7 +58,7 @@ export function launchOf(initData: string | null): TelegramJobsOptions["launch"]
   return user === null ? { initData } : { initData, user };
 }
 
-export const done = (text: string): JobRunOutcome => ({
+export const done = (text: string): Extract<JobRunOutcome, { kind: "done" }> => ({
   kind: "done",
   result: { text, segments: [{ start: 0, end: 1, text }], language: "en", duration: 1 },
   attempt: { model: "whisper-tiny" },
@@ -65,6 +71,7 @@ export interface RunnerOptions {
   storage?: ReturnType<typeof createMemoryStorage>;
   fetch?: FetchLike;
   onFinished?: (f: FinishedJob) => void;
+  browserLanguages?: readonly string[];
 }
 
 /** A runner on `h`'s relay, kept in `runners` so the test's afterEach disposes it. */
@@ -77,6 +84,7 @@ export function runnerFor(h: Harness, runners: TelegramJobsRunner[], options: Ru
     retryDelayMs: 50,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.onFinished === undefined ? {} : { onFinished: options.onFinished }),
+    ...(options.browserLanguages === undefined ? {} : { browserLanguages: () => options.browserLanguages ?? [] }),
   });
   runners.push(created);
   return created;

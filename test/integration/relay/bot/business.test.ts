@@ -71,6 +71,9 @@ describe("Telegram Business: voice the user receives", () => {
     await h.api.waitForCall("sendMessage", (call) => call.params.text === ru.businessVoiceFrom("Пётр"));
     await h.api.waitForCall("sendMessage", (call) => call.params.text === ru.statusWaiting(86_400));
     expect(h.api.callsTo("getBusinessConnection")).toHaveLength(1);
+    // The job carries the account owner's language tag for the browser to prefer when detection is unsure.
+    const client = await h.clientFor(olga);
+    expect((await client.listJobs())[0]).toMatchObject({ ownerLanguageCode: "ru", languageHint: null });
   });
 
   it("makes one job of a business message Telegram delivers twice", async () => {

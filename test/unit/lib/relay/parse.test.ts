@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseFailureRequest, parseJobGoneData, parseProgressRequest } from "../../../../lib/relay/parse";
+import { parseFailureRequest, parseJobGoneData, parseJobSummary, parseProgressRequest } from "../../../../lib/relay/parse";
 import { RELAY_LIMITS } from "../../../../lib/relay/protocol";
 
 describe("parseJobGoneData", () => {
@@ -38,5 +38,33 @@ describe("parseProgressRequest", () => {
     const long = parseProgressRequest({ lease: "l", text: `${"a".repeat(RELAY_LIMITS.maxProgressChars)}END` });
     expect(long.ok && long.value.text.length).toBe(RELAY_LIMITS.maxProgressChars);
     expect(long.ok && long.value.text.endsWith("END")).toBe(true);
+  });
+});
+
+describe("parseJobSummary", () => {
+  const job = {
+    id: "j1",
+    kind: "voice",
+    duration: 3,
+    mime: "audio/ogg",
+    size: 100,
+    fileName: null,
+    languageHint: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    expiresAt: "2026-01-02T00:00:00.000Z",
+    state: "pending",
+  };
+
+  it("keeps the owner's Telegram language when sent, and has none from an older relay", () => {
+    expect(parseJobSummary({ ...job, ownerLanguageCode: "pt-BR" })).toEqual({ ok: true, value: { ...job, ownerLanguageCode: "pt-BR" } });
+    const older = parseJobSummary(job);
+    expect(older).toEqual({ ok: true, value: job });
+    expect(older.ok && "ownerLanguageCode" in older.value).toBe(false);
+  });
+
+  it("drops an owner language that is not a short string instead of refusing the job (it is only a preference)", () => {
+    for (const bad of [3, "", null, "x".repeat(RELAY_LIMITS.maxLanguageCodeChars + 1)]) {
+      expect(parseJobSummary({ ...job, ownerLanguageCode: bad })).toEqual({ ok: true, value: job });
+    }
   });
 });

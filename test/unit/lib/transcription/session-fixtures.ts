@@ -6,6 +6,7 @@ import { planAttempts } from "@/lib/model/plan";
 import { createMemoryStorage, type KeyValueStorage } from "@/lib/storage";
 import { PROFILE } from "../model/device-fixtures";
 import { TranscriptionSession } from "@/lib/transcription/session";
+import type { LanguageChoice } from "@/lib/transcription/language-choice";
 import type { TranscribeOptions } from "@/lib/transcription/worker-protocol";
 import type { SessionDependencies, SessionWorker } from "@/lib/transcription/session-dependencies";
 
@@ -30,6 +31,8 @@ export interface Script {
   readonly runFails?: Readonly<Record<string, string>>;
   /** Windows from this index on (counted per worker) only answer once cancelled. */
   readonly blockFrom?: number;
+  /** What the worker says it chose when the language is left to detection (it picks the first preferred). */
+  readonly detects?: string;
 }
 
 /** A fake worker factory: each worker answers per the script and logs what it was asked. */
@@ -51,7 +54,7 @@ export function fakeWorkers(script: Script = {}) {
         loaded = attempt;
         return 1;
       },
-      transcribe(_audio, _options, onProgress) {
+      transcribe(_audio, options, onProgress) {
         const attempt = loaded;
         const index = windows;
         windows += 1;
@@ -64,6 +67,11 @@ export function fakeWorkers(script: Script = {}) {
           if (script.blockFrom !== undefined && index >= script.blockFrom) {
             await new Promise<void>((resolve) => unblock.push(resolve));
             return { kind: "cancelled" as const };
+          }
+          const preferred = options.preferredLanguages?.[0];
+          if (options.language === null && script.detects !== undefined && preferred !== undefined) {
+            const languageChoice: LanguageChoice = { reason: "preferred", language: preferred.code, source: preferred.source, detected: { language: script.detects, probability: 0.4 } };
+            return { kind: "done" as const, result: { text: "hello world", segments: [{ start: 0, end: 2, text: "hello world" }], language: preferred.code, languageChoice, elapsedMs: 1 } };
           }
           return { kind: "done" as const, result: { text: "hello world", segments: [{ start: 0, end: 2, text: "hello world" }], language: "en", elapsedMs: 1 } };
         })();

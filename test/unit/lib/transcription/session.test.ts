@@ -25,6 +25,16 @@ describe("TranscriptionSession", () => {
     expect(s.isBusy()).toBe(false);
   });
 
+  it("reports which language was chosen and why to its caller (the Telegram runner), not only in the phase", async () => {
+    const { session: s } = session(fakeWorkers({ detects: "pl" }));
+    const outcome = await s.transcribeFile(file(), { language: null, task: "transcribe", preferredLanguages: [{ code: "uk", source: "telegram" }] });
+    const choice = { reason: "preferred", language: "uk", source: "telegram", detected: { language: "pl", probability: 0.4 } };
+    expect(outcome).toMatchObject({ kind: "done", languageChoice: choice, result: { language: "uk" } });
+    expect(s.getSnapshot().phase).toMatchObject({ kind: "done", languageChoice: choice });
+    const given = await s.transcribeFile(file(), OPTIONS);
+    expect(given).not.toHaveProperty("languageChoice");
+  });
+
   it("steps down on a memory error at load: base WebGPU → base WASM → tiny, each once", async () => {
     const workers = fakeWorkers({ loadFails: { "whisper-base/webgpu": "Array buffer allocation failed", "whisper-base/wasm": "Aborted()" } });
     const { session: s } = session(workers);

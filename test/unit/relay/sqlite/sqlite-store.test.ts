@@ -64,6 +64,24 @@ describe("SqliteStore on disk", () => {
     await store.close();
   });
 
+  it("adds the owner's language tag column to a file written before it, keeping its jobs", async () => {
+    const path = join(dir, "before-tag.sqlite");
+    const before = openSqliteStore(path);
+    await before.insertJob({ ...newJob("old", 1), ownerLocale: "ru" });
+    await before.close();
+    // What a relay of the same schema version wrote before jobs kept the tag.
+    const db = new Database(path);
+    db.exec("ALTER TABLE jobs DROP COLUMN owner_language_code;");
+    db.close();
+    const store = openSqliteStore(path);
+    const old = await store.getJob("old");
+    expect(old?.ownerLocale).toBe("ru");
+    expect(old?.ownerLanguageCode ?? null).toBeNull();
+    await store.insertJob({ ...newJob("new", 2), ownerLanguageCode: "uk" });
+    expect((await store.getJob("new"))?.ownerLanguageCode).toBe("uk");
+    await store.close();
+  });
+
   it("migrates a version-1 file: sessions get last_seen_at, events keep their ids and counters continue", async () => {
     const path = join(dir, "v1.sqlite");
     await openSqliteStore(path).close();
