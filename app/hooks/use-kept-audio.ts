@@ -84,34 +84,21 @@ export function useKeptAudio(id: string, load: boolean) {
     };
   }, [id, load, savedAt]);
 
-  const keep = useCallback(
-    (audio: Blob) => {
-      setBusy(true);
-      keepAudio(id, audio)
-        .then(
-          () => setError(null),
-          (failure: unknown) => {
-            log.warn("could not keep the audio", failure);
-            setError(ownMessageOr(failure, "The audio could not be kept on this device; the transcript is kept."));
-          },
-        )
-        .finally(() => setBusy(false));
-    },
-    [id],
-  );
-
-  const remove = useCallback(() => {
+  // Keeping and removing: busy while the write runs, its own message (or `fallback`) when it fails.
+  const act = useCallback((work: () => Promise<unknown>, what: string, fallback: string) => {
     setBusy(true);
-    removeKeptAudio(id)
+    work()
       .then(
         () => setError(null),
         (failure: unknown) => {
-          log.warn("could not remove the kept audio", failure);
-          setError(ownMessageOr(failure, "The kept audio could not be removed. Reload the page and try again."));
+          log.warn(`could not ${what}`, failure);
+          setError(ownMessageOr(failure, fallback));
         },
       )
       .finally(() => setBusy(false));
-  }, [id]);
+  }, []);
+  const keep = useCallback((audio: Blob) => act(() => keepAudio(id, audio), "keep the audio", "The audio could not be kept on this device; the transcript is kept."), [act, id]);
+  const remove = useCallback(() => act(() => removeKeptAudio(id), "remove the kept audio", "The kept audio could not be removed. Reload the page and try again."), [act, id]);
 
   return { info, blob: info === null || info === undefined ? null : blob, error, busy, keep, remove };
 }
