@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { clip, expect, test, transcribeClip } from "./fixtures";
+import { player, playFromLastSegment } from "./player";
 
 /** What the history database holds of kept audio, read in the page: how many records in each store and the blobs' sizes. */
 async function storedAudio(page: Page): Promise<{ readonly audio: number; readonly info: number; readonly sizes: number[] }> {
@@ -57,20 +58,11 @@ test.describe("audio kept with transcripts", () => {
 
     await expect(page.getByRole("heading", { name: "speech", exact: true })).toBeVisible();
     await expect(page.getByTestId("edited-note")).toBeVisible();
-    const audio = page.getByTestId("player-audio");
-    const state = () => audio.evaluate((element: HTMLAudioElement) => ({ time: element.currentTime, paused: element.paused, duration: element.duration }));
+    const { segments, state } = player(page);
     await expect.poll(async () => (await state()).duration).toBeGreaterThan(1);
-    const segments = page.getByTestId("segments").locator("li");
     await expect(segments.first()).toContainText("Corrected before the reload");
 
-    const last = segments.last();
-    const lastStart = await last.evaluate((li) => {
-      const [m = "0", s = "0"] = (li.querySelector("time")?.textContent ?? "00:00").split(":");
-      return Number(m) * 60 + Number(s);
-    });
-    await last.getByRole("button", { name: /^Play from/ }).click();
-    await expect.poll(async () => Math.floor((await state()).time)).toBe(lastStart);
-    await expect(last).toHaveAttribute("aria-current", "true");
+    await playFromLastSegment(page);
     await page.keyboard.press("Space");
     await expect.poll(async () => (await state()).paused).toBe(false);
     await page.keyboard.press("Space");

@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import { toHistoryFile } from "../../lib/history/history-file";
 import { generateRecords } from "../support/generated-history";
 import { clip, expect, test, transcribeClip } from "./fixtures";
+import { player, playFromLastSegment } from "./player";
 
 test.describe("the workspace", () => {
   test("exports download TXT, SRT, VTT and JSON with the right content", async ({ page }) => {
@@ -99,19 +100,10 @@ test.describe("the workspace", () => {
   test("the player beside the text: a segment seeks, the one playing is marked, Space and the arrows, visible focus", async ({ page }) => {
     await page.goto("/");
     await transcribeClip(page, "speech.ogg");
-    const audio = page.getByTestId("player-audio");
-    const state = () => audio.evaluate((element: HTMLAudioElement) => ({ time: element.currentTime, paused: element.paused, duration: element.duration }));
+    const { segments, state } = player(page);
     await expect.poll(async () => (await state()).duration).toBeGreaterThan(1);
 
-    const segments = page.getByTestId("segments").locator("li");
-    const last = segments.last();
-    const lastStart = await last.evaluate((li) => {
-      const [m = "0", s = "0"] = (li.querySelector("time")?.textContent ?? "00:00").split(":");
-      return Number(m) * 60 + Number(s);
-    });
-    await last.getByRole("button", { name: /^Play from/ }).click();
-    await expect.poll(async () => Math.floor((await state()).time)).toBe(lastStart);
-    await expect(last).toHaveAttribute("aria-current", "true");
+    const last = await playFromLastSegment(page);
 
     // Focus reached by the keyboard, as :focus-visible asks (a click or focus() after one is not "visible").
     await page.keyboard.press("Tab");
