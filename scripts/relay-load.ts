@@ -31,7 +31,7 @@ import { cpuSeconds, print, printError, procMemory } from "./relay-script-suppor
 import { argValue, boundedNumber, choice, nodeFlags } from "./relay-bench/options";
 import { printLoadReport, type LoadFigures } from "./relay-bench/load-report";
 import { LoadSession, type Latencies } from "./relay-bench/load-session";
-import { RELAY_NODE_FLAGS, relayArgs, startRelayChild, stopChild, type RelayCommand } from "./relay-bench/relay-child";
+import { benchRelayEnv, RELAY_NODE_FLAGS, relayArgs, startRelayChild, stopChild, type RelayCommand } from "./relay-bench/relay-child";
 import { RelayClient } from "../lib/relay/client";
 import { startLoadBalancer } from "../test/integration/relay/load-balancer";
 import { startRedisServer, type RedisServer } from "../test/integration/relay/redis-server";
@@ -105,18 +105,10 @@ async function measure(v: Variant, options: Options, args: readonly string[]): P
     const settled = await Promise.allSettled(
       Array.from({ length: v.relays }, (_, i) =>
         startRelayChild(ROOT, args, {
-          TELEGRAM_BOT_TOKEN: api.token,
-          TELEGRAM_API_ROOT: api.url,
-          RELAY_HOST: "127.0.0.1",
-          RELAY_PORT: "0",
-          RELAY_STORE: redis === null ? `sqlite:${join(dir, "relay.sqlite")}` : redis.url,
+          ...benchRelayEnv(api, redis === null ? `sqlite:${join(dir, "relay.sqlite")}` : redis.url),
           RELAY_INSTANCE_ID: `load-${i + 1}`,
           WEBHOOK_URL: `${balancer.url}${HOOK_PATH}`,
           WEBHOOK_SECRET: HOOK_SECRET,
-          RELAY_JOBS_PER_MIN: "100000",
-          RELAY_REQUESTS_PER_MIN: "1000000",
-          RELAY_LINKS_PER_MIN: "1000000",
-          LOG_LEVEL: "info",
         }, { logFile: join(dir, `relay-${i + 1}.log`) }),
       ),
     );

@@ -23,7 +23,7 @@ import { join, resolve } from "node:path";
 import { cpuSeconds, fmt, MB, print, printError, procMemory, rssSplit } from "./relay-script-support";
 import { argValue, boundedNumber, choice } from "./relay-bench/options";
 import { download, field, httpJson } from "./relay-bench/http-client";
-import { RELAY_MALLOC_ENV, RELAY_NODE_FLAGS, relayArgs, startRelayChild, stopChild, type RelayCommand } from "./relay-bench/relay-child";
+import { benchRelayEnv, RELAY_MALLOC_ENV, RELAY_NODE_FLAGS, relayArgs, startRelayChild, stopChild, type RelayCommand } from "./relay-bench/relay-child";
 import { startRedisServer, type RedisServer } from "../test/integration/relay/redis-server";
 import { FakeBotApi, initDataFor, testUser } from "../test/support/fake-bot-api";
 
@@ -94,15 +94,7 @@ async function measure(v: Variant, run: number, options: Options): Promise<Figur
     if (options.store === "redis") redis = await startRedisServer();
     const { child, url } = await startRelayChild(ROOT, await relayArgs(ROOT, "relay-memory", v.command), {
       ...v.env,
-      TELEGRAM_BOT_TOKEN: api.token,
-      TELEGRAM_API_ROOT: api.url,
-      RELAY_HOST: "127.0.0.1",
-      RELAY_PORT: "0",
-      RELAY_STORE: redis === null ? `sqlite:${join(dir, "relay.sqlite")}` : redis.url,
-      RELAY_JOBS_PER_MIN: "100000",
-      RELAY_REQUESTS_PER_MIN: "1000000",
-      RELAY_LINKS_PER_MIN: "1000000",
-      LOG_LEVEL: "info",
+      ...benchRelayEnv(api, redis === null ? `sqlite:${join(dir, "relay.sqlite")}` : redis.url),
     }, { echo: debug });
     const pid = child.pid ?? 0;
     let phase: "before" | "during" | "after" = "before";

@@ -26,7 +26,7 @@ import { fmt, MB, print, printError, procMemory, rssSplit, slope } from "./relay
 import { argValue, boundedNumber, choice } from "./relay-bench/options";
 import { field, httpJson } from "./relay-bench/http-client";
 import { LoadSession, type Latencies } from "./relay-bench/load-session";
-import { RELAY_MALLOC_ENV, RELAY_NODE_FLAGS, relayArgs, startRelayChild, stopChild } from "./relay-bench/relay-child";
+import { benchRelayEnv, RELAY_MALLOC_ENV, RELAY_NODE_FLAGS, relayArgs, startRelayChild, stopChild } from "./relay-bench/relay-child";
 import { newSideTraffic, sideRound } from "./relay-bench/soak-traffic";
 import { RelayClient } from "../lib/relay/client";
 import { startRedisServer, type RedisServer } from "../test/integration/relay/redis-server";
@@ -87,15 +87,7 @@ async function main(): Promise<void> {
     const relay = await startRelayChild(ROOT, args, {
       ...RELAY_MALLOC_ENV,
       RELAY_SOAK_PROBE_MS: String(sampleMs),
-      TELEGRAM_BOT_TOKEN: api.token,
-      TELEGRAM_API_ROOT: api.url,
-      RELAY_HOST: "127.0.0.1",
-      RELAY_PORT: "0",
-      RELAY_STORE: redis === null ? `sqlite:${join(dir, "relay.sqlite")}` : redis.url,
-      RELAY_JOBS_PER_MIN: "100000",
-      RELAY_REQUESTS_PER_MIN: "1000000",
-      RELAY_LINKS_PER_MIN: "1000000",
-      LOG_LEVEL: "info",
+      ...benchRelayEnv(api, redis === null ? `sqlite:${join(dir, "relay.sqlite")}` : redis.url),
     });
     stopRelay = () => stopChild(relay.child);
     const pid = relay.child.pid ?? 0;

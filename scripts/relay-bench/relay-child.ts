@@ -28,6 +28,24 @@ export async function relayArgs(root: string, folder: string, command: RelayComm
   return [...command.nodeFlags, command.bundle ?? (await bundleRelay(root, folder))];
 }
 
+/**
+ * The environment every relay a script starts shares: the stand-in Bot API, loopback on a free
+ * port, `store` (a `sqlite:<file>` or a Redis URL), rate limits out of the way, info logging.
+ */
+export function benchRelayEnv(api: { readonly token: string; readonly url: string }, store: string): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: api.token,
+    TELEGRAM_API_ROOT: api.url,
+    RELAY_HOST: "127.0.0.1",
+    RELAY_PORT: "0",
+    RELAY_STORE: store,
+    RELAY_JOBS_PER_MIN: "100000",
+    RELAY_REQUESTS_PER_MIN: "1000000",
+    RELAY_LINKS_PER_MIN: "1000000",
+    LOG_LEVEL: "info",
+  };
+}
+
 /** A started relay. */
 export interface RelayChild {
   readonly child: ChildProcess;
