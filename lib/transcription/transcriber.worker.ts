@@ -10,6 +10,8 @@ import {
   type AutomaticSpeechRecognitionPipeline,
   type ProgressInfo,
 } from "@huggingface/transformers";
+// The ONNX Runtime build transformers.js itself imports (same package, same entry point).
+import { InferenceSession } from "onnxruntime-web/webgpu";
 import { AppError } from "../errors";
 import { MODELS, type Attempt } from "../model/catalog";
 import { hubHost, MODEL_CACHE_NAME } from "../model/cache";
@@ -20,9 +22,12 @@ import { isWorkerRequest, serializeError, TEST_HOOKS_ENABLED, type ProgressEvent
 import type { ModelSource } from "../model/catalog";
 import { installDecoderSlimming } from "../model/slim-fetch";
 import { GpuDeviceWatch } from "./gpu-device-loss";
+import { loadWeightsOnce } from "./weights-once";
 
 // Merged decoders load slimmed (lib/model/slim-fetch.ts) and are cached slimmed.
 installDecoderSlimming(env, MODEL_CACHE_NAME);
+// Sessions take their weights as external data, so the WASM heap holds each weight once.
+loadWeightsOnce(InferenceSession);
 
 /** Raised inside the worker; its `code` reaches the page through {@link serializeError}. */
 class WorkerError extends AppError {
