@@ -13,8 +13,9 @@ import {
 // The ONNX Runtime build transformers.js itself imports (same package, same entry point).
 import { InferenceSession } from "onnxruntime-web/webgpu";
 import { AppError } from "../errors";
-import { MODELS, type Attempt } from "../model/catalog";
-import { hubHost, MODEL_CACHE_NAME } from "../model/cache";
+import { attemptFiles, MODELS, type Attempt } from "../model/catalog";
+import { hubHost, MODEL_CACHE_NAME, modelFileUrl } from "../model/cache";
+import { browserCaches } from "../cache-storage";
 import { detectLanguageGuesses } from "./language-detect";
 import { chooseLanguage } from "./language-choice";
 import { transcribeWindow } from "./whisper-window";
@@ -122,6 +123,26 @@ function progressFrom(info: ProgressInfo): ProgressEvent | null {
   }
 }
 
+/**
+ * True when every file of `attempt` is in the model cache already. transformers.js then reads each
+ * stored file with one `arrayBuffer()` when it is given no progress callback, instead of copying
+ * it chunk by chunk into a second buffer for the progress events (the model's size again in
+ * garbage at the moment memory peaks); there is no download to report anyway.
+ */
+async function storedAlready(attempt: Attempt, source: ModelSource): Promise<boolean> {
+  const storage = browserCaches();
+  if (storage === null) return false;
+  try {
+    const cache = await storage.open(MODEL_CACHE_NAME);
+    for (const file of attemptFiles(attempt.dtype)) {
+      if ((await cache.match(modelFileUrl(source, attempt.model, file, self.location.origin))) === undefined) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function dispose(): Promise<void> {
   const current = loaded;
   loaded = null;
@@ -139,13 +160,19 @@ async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<
   const { attempt } = request;
   if (TEST_HOOKS_ENABLED) pendingFault = request.fault ?? null;
   injectFault("load", attempt.model);
+  const stored = await storedAlready(attempt, request.source);
+  if (stored) post({ type: "progress", requestId: request.requestId, progress: { stage: "loading", file: attemptFiles(attempt.dtype).filter((file) => file.endsWith(".onnx")).join(", ") } });
   const pipe = await pipeline("automatic-speech-recognition", modelName(attempt, request.source), {
     device: attempt.device,
     dtype: { encoder_model: attempt.dtype.encoder, decoder_model_merged: attempt.dtype.decoder },
-    progress_callback: (info: ProgressInfo) => {
-      const progress = progressFrom(info);
-      if (progress !== null) post({ type: "progress", requestId: request.requestId, progress });
-    },
+    ...(stored
+      ? {}
+      : {
+          progress_callback: (info: ProgressInfo) => {
+            const progress = progressFrom(info);
+            if (progress !== null) post({ type: "progress", requestId: request.requestId, progress });
+          },
+        }),
   });
   loaded = { attempt, pipe };
   if (attempt.device === "webgpu") gpuDevice.watch(env.backends.onnx.webgpu);
