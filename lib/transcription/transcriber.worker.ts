@@ -23,12 +23,12 @@ import { isWorkerRequest, serializeError, TEST_HOOKS_ENABLED, type ProgressEvent
 import type { ModelSource } from "../model/catalog";
 import { installDecoderSlimming } from "../model/slim-fetch";
 import { GpuDeviceWatch } from "./gpu-device-loss";
-import { loadWeightsOnce } from "./weights-once";
+import { leanSessions } from "./lean-sessions";
 
 // Merged decoders load slimmed (lib/model/slim-fetch.ts) and are cached slimmed.
 installDecoderSlimming(env, MODEL_CACHE_NAME);
-// Sessions take their weights as external data, so the WASM heap holds each weight once.
-loadWeightsOnce(InferenceSession);
+// Sessions hold each weight once and never the whole encoder attention: a lower WASM heap peak.
+leanSessions(InferenceSession);
 
 /** Raised inside the worker; its `code` reaches the page through {@link serializeError}. */
 class WorkerError extends AppError {

@@ -1,16 +1,18 @@
-// externalizeWeights on ONNX Runtime Web itself (its WASM build, in Node, one thread): a session
-// made from the rewritten graph with the original file as its external data computes exactly what
-// a session made from the whole file computes, for the tiny fixture's encoder and merged decoder
-// (whose If branches are walked too), and the graph it needs is a small fraction of the file.
+// leanSession on ONNX Runtime Web itself (its WASM build, in Node, one thread): a session made from
+// the rewritten graph (weights as external data in the original file; for the encoder, attention a
+// slice of query rows at a time) computes exactly what a session made from the whole file
+// computes, for the tiny fixture's encoder and merged decoder (whose If branches are walked too).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-web";
 import { beforeAll, describe, expect, it } from "vitest";
+import { chunkEncoderAttention } from "@/lib/model/chunked-attention";
 import { externalizeWeights } from "@/lib/model/external-weights";
+import { leanSession } from "@/lib/transcription/lean-sessions";
 
 const MODEL = fileURLToPath(new URL("../../../fixtures/models/whisper-tiny/", import.meta.url));
 const file = (name: string): Uint8Array => new Uint8Array(readFileSync(`${MODEL}onnx/${name}`));
-const config = JSON.parse(readFileSync(`${MODEL}config.json`, "utf8")) as { d_model: number; decoder_layers: number; decoder_attention_heads: number; decoder_start_token_id: number };
+const config = JSON.parse(readFileSync(`${MODEL}config.json`, "utf8")) as { d_model: number; encoder_layers: number; decoder_layers: number; decoder_attention_heads: number; decoder_start_token_id: number };
 
 beforeAll(() => {
   ort.env.wasm.numThreads = 1;
@@ -29,9 +31,9 @@ function features(): ort.Tensor {
 
 async function session(bytes: Uint8Array, split: boolean): Promise<ort.InferenceSession> {
   if (!split) return ort.InferenceSession.create(bytes);
-  const external = externalizeWeights(bytes, "weights.bin");
-  if (external === null) throw new Error("nothing was externalized");
-  return ort.InferenceSession.create(external.graph, { externalData: [{ path: external.location, data: bytes }] });
+  const lean = leanSession(bytes, {});
+  if (lean === null) throw new Error("leanSession left the model as it was");
+  return ort.InferenceSession.create(lean.graph, lean.options);
 }
 
 async function encode(split: boolean): Promise<ort.Tensor> {
@@ -56,7 +58,7 @@ async function firstLogits(split: boolean, hidden: ort.Tensor): Promise<Float32A
   return logits;
 }
 
-describe("externalizeWeights on ONNX Runtime Web", () => {
+describe("lean sessions on ONNX Runtime Web", () => {
   it("moves the weights out of the graph and leaves a small graph", () => {
     for (const name of ["encoder_model_quantized.onnx", "decoder_model_merged_quantized.onnx"]) {
       const bytes = file(name);
@@ -73,6 +75,14 @@ describe("externalizeWeights on ONNX Runtime Web", () => {
       // A second pass finds nothing left to move.
       expect(externalizeWeights(external.graph, "weights.bin")).toBeNull();
     }
+  });
+
+  it("slices the attention of encoders only, one block per layer", () => {
+    const encoder = externalizeWeights(file("encoder_model_quantized.onnx"), "weights.bin");
+    const decoder = externalizeWeights(file("decoder_model_merged_quantized.onnx"), "weights.bin");
+    if (encoder === null || decoder === null) throw new Error("nothing was externalized");
+    expect(chunkEncoderAttention(encoder.graph)?.blocks).toBe(config.encoder_layers);
+    expect(chunkEncoderAttention(decoder.graph)).toBeNull();
   });
 
   it("computes the same encoder output and decoder logits as the whole file", async () => {

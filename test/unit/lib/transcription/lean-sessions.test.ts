@@ -1,9 +1,9 @@
-// loadWeightsOnce wraps a session factory's create(): model bytes go in as a small graph plus the
+// leanSessions wraps a session factory's create(): model bytes go in as a small graph plus the
 // same bytes (not a copy) as its external data; everything else passes through untouched.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadWeightsOnce } from "@/lib/transcription/weights-once";
+import { leanSessions } from "@/lib/transcription/lean-sessions";
 
 const encoder = new Uint8Array(readFileSync(fileURLToPath(new URL("../../../fixtures/models/whisper-tiny/onnx/encoder_model_quantized.onnx", import.meta.url))));
 
@@ -18,10 +18,10 @@ function fakeFactory(): { factory: { create: (...args: unknown[]) => Promise<unk
   return { factory, calls };
 }
 
-describe("loadWeightsOnce", () => {
+describe("leanSessions", () => {
   it("creates sessions from the graph with the original bytes as external data", async () => {
     const { factory, calls } = fakeFactory();
-    loadWeightsOnce(factory);
+    leanSessions(factory);
     await expect(factory.create(encoder, { executionProviders: ["wasm"] })).resolves.toBe("session");
     const [graph, options] = calls[0] ?? [];
     expect(graph).toBeInstanceOf(Uint8Array);
@@ -35,7 +35,7 @@ describe("loadWeightsOnce", () => {
 
   it("gives each session its own external data name", async () => {
     const { factory, calls } = fakeFactory();
-    loadWeightsOnce(factory);
+    leanSessions(factory);
     await factory.create(encoder);
     await factory.create(encoder);
     const paths = calls.map((args) => (args[1] as { externalData: { path: string }[] }).externalData[0]?.path);
@@ -44,8 +44,8 @@ describe("loadWeightsOnce", () => {
 
   it("passes URLs, offsets, external data of the caller's own and unreadable bytes through", async () => {
     const { factory, calls } = fakeFactory();
-    loadWeightsOnce(factory);
-    loadWeightsOnce(factory);
+    leanSessions(factory);
+    leanSessions(factory);
     const own = { externalData: [{ path: "x.onnx_data", data: new Uint8Array(1) }] };
     const garbage = Uint8Array.from([0xff, 0xff, 0xff]);
     await factory.create("https://example.test/model.onnx");

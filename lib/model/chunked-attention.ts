@@ -1,0 +1,198 @@
+/**
+ * Computes a Whisper encoder's self-attention a block of query rows at a time, so ONNX Runtime never
+ * holds the whole [batch, heads, 1500, 1500] score matrix, nor its softmax beside it.
+ *
+ * Whisper's encoder always attends over 1500 positions. Exported as ONNX, each layer runs
+ * `MatMul(Q, Kᵀ) → Softmax → MatMul(·, V)`, whose two intermediate tensors are 54 MB each for tiny
+ * (6 heads) and 72 MB each for base (8 heads), at the moment the WASM heap reaches its high-water
+ * mark, which it keeps for good. Softmax works row by row, so slicing Q along its rows, attending
+ * each slice to all of K and V, and concatenating the slices' outputs computes the same values;
+ * ONNX Runtime then reuses one slice's buffers for the next. Only graphs that take
+ * `input_features` (encoders) are changed, and only where the three nodes feed nothing else.
+ */
+import { byteLength, bytesField, concat, fields, lastMessage, lengthHeader, text, texts, varintField, type Field } from "./protobuf";
+
+// onnx.proto field numbers.
+const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
+const GRAPH_INPUT = 11;
+const GRAPH_OUTPUT = 12;
+const NODE_INPUT = 1;
+const NODE_OUTPUT = 2;
+const NODE_NAME = 3;
+const NODE_OP_TYPE = 4;
+const NODE_ATTRIBUTE = 5;
+const NODE_DOMAIN = 7;
+const ATTRIBUTE_NAME = 1;
+const ATTRIBUTE_I = 3;
+const ATTRIBUTE_T = 5;
+const ATTRIBUTE_TYPE = 20;
+const ATTRIBUTE_TYPE_INT = 2;
+const ATTRIBUTE_TYPE_TENSOR = 4;
+const TENSOR_DIMS = 1;
+const TENSOR_DATA_TYPE = 2;
+const TENSOR_DATA_TYPE_INT64 = 7;
+const TENSOR_RAW_DATA = 9;
+const VALUE_INFO_NAME = 1;
+
+/** Query rows per slice: 300 gives five slices of Whisper's 1500 positions (11 MB of scores each for tiny). */
+export const ATTENTION_ROWS = 300;
+
+/** The rewritten model and how many attention blocks were sliced. */
+export interface ChunkedAttention {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly blocks: number;
+}
+
+interface Node {
+  readonly field: Field;
+  readonly opType: string;
+  readonly domain: string;
+  readonly inputs: string[];
+  readonly outputs: string[];
+}
+
+function readNode(bytes: Uint8Array, field: Field): Node {
+  const list = fields(bytes, field.valueStart, field.end);
+  const one = (number: number): string => {
+    const found = lastMessage(list, number);
+    return found === undefined ? "" : text(bytes, found);
+  };
+  return {
+    field,
+    opType: one(NODE_OP_TYPE),
+    domain: one(NODE_DOMAIN),
+    inputs: texts(bytes, field.valueStart, field.end, NODE_INPUT),
+    outputs: texts(bytes, field.valueStart, field.end, NODE_OUTPUT),
+  };
+}
+
+function nodeBytes(opType: string, name: string, inputs: readonly string[], outputs: readonly string[], attributes: readonly Uint8Array[] = []): Uint8Array {
+  const body = concat([
+    ...inputs.map((input) => bytesField(NODE_INPUT, input)),
+    ...outputs.map((output) => bytesField(NODE_OUTPUT, output)),
+    bytesField(NODE_NAME, name),
+    bytesField(NODE_OP_TYPE, opType),
+    ...attributes.map((attribute) => bytesField(NODE_ATTRIBUTE, attribute)),
+  ]);
+  return concat([lengthHeader(GRAPH_NODE, body.length), body]);
+}
+
+function intAttribute(name: string, value: number): Uint8Array {
+  // A negative int64 is a ten-byte varint of its two's complement; only small non-negative values and -2 are needed here.
+  const encoded = value >= 0 ? varintField(ATTRIBUTE_I, value) : concat([Uint8Array.of(ATTRIBUTE_I * 8), negativeVarint(value)]);
+  return concat([bytesField(ATTRIBUTE_NAME, name), encoded, varintField(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT)]);
+}
+
+function negativeVarint(value: number): Uint8Array {
+  let rest = BigInt.asUintN(64, BigInt(value));
+  const out: number[] = [];
+  while (rest >= 128n) {
+    out.push(Number(rest & 0x7fn) | 0x80);
+    rest >>= 7n;
+  }
+  out.push(Number(rest));
+  return Uint8Array.from(out);
+}
+
+/** A Constant node holding a one-element int64 tensor. */
+function int64Constant(name: string, output: string, value: bigint): Uint8Array {
+  const raw = new Uint8Array(new BigInt64Array([value]).buffer);
+  const tensor = concat([varintField(TENSOR_DIMS, 1), varintField(TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_INT64), bytesField(TENSOR_RAW_DATA, raw)]);
+  const attribute = concat([bytesField(ATTRIBUTE_NAME, "value"), bytesField(ATTRIBUTE_T, tensor), varintField(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_TENSOR)]);
+  return nodeBytes("Constant", name, [], [output], [attribute]);
+}
+
+interface Block {
+  readonly first: Node;
+  readonly softmax: Node;
+  readonly second: Node;
+}
+
+/** `MatMul → Softmax → MatMul` triples whose intermediate outputs feed nothing else. */
+function attentionBlocks(nodes: readonly Node[], graphOutputs: ReadonlySet<string>): Block[] {
+  const uses = new Map<string, number>();
+  for (const node of nodes) for (const input of node.inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
+  const producer = new Map<string, Node>();
+  for (const node of nodes) for (const output of node.outputs) producer.set(output, node);
+  const onlyUse = (name: string): boolean => uses.get(name) === 1 && !graphOutputs.has(name);
+  const blocks: Block[] = [];
+  for (const second of nodes) {
+    if (second.opType !== "MatMul" || second.domain !== "" || second.inputs.length !== 2) continue;
+    const softmax = producer.get(second.inputs[0] ?? "");
+    if (softmax?.opType !== "Softmax" || softmax.domain !== "" || !onlyUse(second.inputs[0] ?? "")) continue;
+    const first = producer.get(softmax.inputs[0] ?? "");
+    if (first?.opType !== "MatMul" || first.domain !== "" || first.inputs.length !== 2 || !onlyUse(softmax.inputs[0] ?? "")) continue;
+    blocks.push({ first, softmax, second });
+  }
+  return blocks;
+}
+
+/**
+ * `model` with each encoder self-attention computed `rows` query rows at a time, or null when
+ * the graph is not an encoder (no `input_features` input) or has no such attention. Only the
+ * graph's node list is re-encoded; everything else is copied as it was. Slices are cut with
+ * `Slice` (the last one runs to the end, whatever the length), so any sequence length works.
+ */
+export function chunkEncoderAttention(model: Uint8Array, rows = ATTENTION_ROWS, slices = 5): ChunkedAttention | null {
+  const top = fields(model);
+  const graph = lastMessage(top, MODEL_GRAPH);
+  if (graph === undefined) return null;
+  const graphFields = fields(model, graph.valueStart, graph.end);
+  const inputNames = graphFields.filter((field) => field.number === GRAPH_INPUT && field.wireType === 2).map((field) => texts(model, field.valueStart, field.end, VALUE_INFO_NAME)[0] ?? "");
+  if (!inputNames.includes("input_features")) return null;
+  const graphOutputs = new Set(graphFields.filter((field) => field.number === GRAPH_OUTPUT && field.wireType === 2).map((field) => texts(model, field.valueStart, field.end, VALUE_INFO_NAME)[0] ?? ""));
+  const nodes = graphFields.filter((field) => field.number === GRAPH_NODE && field.wireType === 2).map((field) => readNode(model, field));
+  const blocks = attentionBlocks(nodes, graphOutputs);
+  if (blocks.length === 0) return null;
+
+  const prefix = "chunked_attention";
+  const axes = `${prefix}/axes`;
+  const bound = (index: number): string => `${prefix}/bound_${index}`;
+  // Slice bounds shared by every block: 0, rows, 2·rows, …, and "to the end" for the last slice.
+  const constants: Uint8Array[] = [int64Constant(`${prefix}/axes_node`, axes, -2n)];
+  for (let index = 0; index <= slices; index += 1) {
+    constants.push(int64Constant(`${prefix}/bound_${index}_node`, bound(index), index === slices ? 9223372036854775807n : BigInt(index * rows)));
+  }
+  const removed = new Set<Field>(blocks.flatMap((block) => [block.first.field, block.softmax.field]));
+  const replaced = new Map<Field, Uint8Array[]>();
+  blocks.forEach((block, number) => {
+    const [query = "", keys = ""] = block.first.inputs;
+    const values = block.second.inputs[1] ?? "";
+    const softmaxAttributes = fields(model, block.softmax.field.valueStart, block.softmax.field.end)
+      .filter((field) => field.number === NODE_ATTRIBUTE && field.wireType === 2)
+      .map((field) => model.subarray(field.valueStart, field.end));
+    const name = `${prefix}/${number}`;
+    const parts: Uint8Array[] = [];
+    const sliceOutputs: string[] = [];
+    for (let index = 0; index < slices; index += 1) {
+      const at = `${name}/${index}`;
+      parts.push(
+        nodeBytes("Slice", `${at}/slice`, [query, bound(index), bound(index + 1), axes], [`${at}/query`]),
+        nodeBytes("MatMul", `${at}/scores`, [`${at}/query`, keys], [`${at}/scores`]),
+        nodeBytes("Softmax", `${at}/softmax`, [`${at}/scores`], [`${at}/weights`], softmaxAttributes),
+        nodeBytes("MatMul", `${at}/output`, [`${at}/weights`, values], [`${at}/output`]),
+      );
+      sliceOutputs.push(`${at}/output`);
+    }
+    parts.push(nodeBytes("Concat", `${name}/concat`, sliceOutputs, block.second.outputs, [intAttribute("axis", -2)]));
+    replaced.set(block.second.field, parts);
+  });
+
+  const graphParts: Uint8Array[] = [];
+  let constantsPlaced = false;
+  for (const field of graphFields) {
+    if (field.number === GRAPH_NODE && field.wireType === 2 && !constantsPlaced) {
+      graphParts.push(...constants);
+      constantsPlaced = true;
+    }
+    if (removed.has(field)) continue;
+    graphParts.push(...(replaced.get(field) ?? [model.subarray(field.start, field.end)]));
+  }
+  const modelParts: Uint8Array[] = [];
+  for (const field of top) {
+    if (field === graph) modelParts.push(lengthHeader(MODEL_GRAPH, byteLength(graphParts)), ...graphParts);
+    else modelParts.push(model.subarray(field.start, field.end));
+  }
+  return { bytes: concat(modelParts), blocks: blocks.length };
+}
