@@ -10,30 +10,8 @@
  * ONNX Runtime then reuses one slice's buffers for the next. Only graphs that take
  * `input_features` (encoders) are changed, and only where the three nodes feed nothing else.
  */
-import { byteLength, bytesField, concat, fields, lastMessage, lengthHeader, text, texts, varintField, type Field } from "./protobuf";
-
-// onnx.proto field numbers.
-const MODEL_GRAPH = 7;
-const GRAPH_NODE = 1;
-const GRAPH_INPUT = 11;
-const GRAPH_OUTPUT = 12;
-const NODE_INPUT = 1;
-const NODE_OUTPUT = 2;
-const NODE_NAME = 3;
-const NODE_OP_TYPE = 4;
-const NODE_ATTRIBUTE = 5;
-const NODE_DOMAIN = 7;
-const ATTRIBUTE_NAME = 1;
-const ATTRIBUTE_I = 3;
-const ATTRIBUTE_T = 5;
-const ATTRIBUTE_TYPE = 20;
-const ATTRIBUTE_TYPE_INT = 2;
-const ATTRIBUTE_TYPE_TENSOR = 4;
-const TENSOR_DIMS = 1;
-const TENSOR_DATA_TYPE = 2;
-const TENSOR_DATA_TYPE_INT64 = 7;
-const TENSOR_RAW_DATA = 9;
-const VALUE_INFO_NAME = 1;
+import { ATTRIBUTE_I, ATTRIBUTE_NAME, ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT, constantNode, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, NODE_ATTRIBUTE, nodeField, readNode, TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_INT64, TENSOR_DIMS, TENSOR_RAW_DATA, VALUE_INFO_NAME, type OnnxNode } from "./onnx-graph";
+import { byteLength, bytesField, concat, fields, lastMessage, lengthHeader, texts, varintField, type Field } from "./protobuf";
 
 /** Query rows per slice: 300 gives five slices of Whisper's 1500 positions (11 MB of scores each for tiny). */
 export const ATTENTION_ROWS = 300;
@@ -42,40 +20,6 @@ export const ATTENTION_ROWS = 300;
 export interface ChunkedAttention {
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly blocks: number;
-}
-
-interface Node {
-  readonly field: Field;
-  readonly opType: string;
-  readonly domain: string;
-  readonly inputs: string[];
-  readonly outputs: string[];
-}
-
-function readNode(bytes: Uint8Array, field: Field): Node {
-  const list = fields(bytes, field.valueStart, field.end);
-  const one = (number: number): string => {
-    const found = lastMessage(list, number);
-    return found === undefined ? "" : text(bytes, found);
-  };
-  return {
-    field,
-    opType: one(NODE_OP_TYPE),
-    domain: one(NODE_DOMAIN),
-    inputs: texts(bytes, field.valueStart, field.end, NODE_INPUT),
-    outputs: texts(bytes, field.valueStart, field.end, NODE_OUTPUT),
-  };
-}
-
-function nodeBytes(opType: string, name: string, inputs: readonly string[], outputs: readonly string[], attributes: readonly Uint8Array[] = []): Uint8Array {
-  const body = concat([
-    ...inputs.map((input) => bytesField(NODE_INPUT, input)),
-    ...outputs.map((output) => bytesField(NODE_OUTPUT, output)),
-    bytesField(NODE_NAME, name),
-    bytesField(NODE_OP_TYPE, opType),
-    ...attributes.map((attribute) => bytesField(NODE_ATTRIBUTE, attribute)),
-  ]);
-  return concat([lengthHeader(GRAPH_NODE, body.length), body]);
 }
 
 function intAttribute(name: string, value: number): Uint8Array {
@@ -98,22 +42,20 @@ function negativeVarint(value: number): Uint8Array {
 /** A Constant node holding a one-element int64 tensor. */
 function int64Constant(name: string, output: string, value: bigint): Uint8Array {
   const raw = new Uint8Array(new BigInt64Array([value]).buffer);
-  const tensor = concat([varintField(TENSOR_DIMS, 1), varintField(TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_INT64), bytesField(TENSOR_RAW_DATA, raw)]);
-  const attribute = concat([bytesField(ATTRIBUTE_NAME, "value"), bytesField(ATTRIBUTE_T, tensor), varintField(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_TENSOR)]);
-  return nodeBytes("Constant", name, [], [output], [attribute]);
+  return constantNode(name, output, concat([varintField(TENSOR_DIMS, 1), varintField(TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_INT64), bytesField(TENSOR_RAW_DATA, raw)]));
 }
 
 interface Block {
-  readonly first: Node;
-  readonly softmax: Node;
-  readonly second: Node;
+  readonly first: OnnxNode;
+  readonly softmax: OnnxNode;
+  readonly second: OnnxNode;
 }
 
 /** `MatMul → Softmax → MatMul` triples whose intermediate outputs feed nothing else. */
-function attentionBlocks(nodes: readonly Node[], graphOutputs: ReadonlySet<string>): Block[] {
+function attentionBlocks(nodes: readonly OnnxNode[], graphOutputs: ReadonlySet<string>): Block[] {
   const uses = new Map<string, number>();
   for (const node of nodes) for (const input of node.inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
-  const producer = new Map<string, Node>();
+  const producer = new Map<string, OnnxNode>();
   for (const node of nodes) for (const output of node.outputs) producer.set(output, node);
   const onlyUse = (name: string): boolean => uses.get(name) === 1 && !graphOutputs.has(name);
   const blocks: Block[] = [];
@@ -168,14 +110,14 @@ export function chunkEncoderAttention(model: Uint8Array, rows = ATTENTION_ROWS, 
     for (let index = 0; index < slices; index += 1) {
       const at = `${name}/${index}`;
       parts.push(
-        nodeBytes("Slice", `${at}/slice`, [query, bound(index), bound(index + 1), axes], [`${at}/query`]),
-        nodeBytes("MatMul", `${at}/scores`, [`${at}/query`, keys], [`${at}/scores`]),
-        nodeBytes("Softmax", `${at}/softmax`, [`${at}/scores`], [`${at}/weights`], softmaxAttributes),
-        nodeBytes("MatMul", `${at}/output`, [`${at}/weights`, values], [`${at}/output`]),
+        nodeField("Slice", `${at}/slice`, [query, bound(index), bound(index + 1), axes], [`${at}/query`]),
+        nodeField("MatMul", `${at}/scores`, [`${at}/query`, keys], [`${at}/scores`]),
+        nodeField("Softmax", `${at}/softmax`, [`${at}/scores`], [`${at}/weights`], softmaxAttributes),
+        nodeField("MatMul", `${at}/output`, [`${at}/weights`, values], [`${at}/output`]),
       );
       sliceOutputs.push(`${at}/output`);
     }
-    parts.push(nodeBytes("Concat", `${name}/concat`, sliceOutputs, block.second.outputs, [intAttribute("axis", -2)]));
+    parts.push(nodeField("Concat", `${name}/concat`, sliceOutputs, block.second.outputs, [intAttribute("axis", -2)]));
     replaced.set(block.second.field, parts);
   });
 

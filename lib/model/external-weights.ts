@@ -13,21 +13,8 @@
  * decoder). The graph only gains a few bytes per tensor; nothing else changes, so the session
  * computes exactly what it did.
  */
+import { ATTRIBUTE_G, ATTRIBUTE_GRAPHS, DATA_LOCATION_EXTERNAL, ENTRY_KEY, ENTRY_VALUE, GRAPH_INITIALIZER, GRAPH_NODE, MODEL_GRAPH, NODE_ATTRIBUTE, TENSOR_DATA_LOCATION, TENSOR_EXTERNAL_DATA, TENSOR_RAW_DATA } from "./onnx-graph";
 import { byteLength, bytesField, concat, fields, lengthHeader, varintField, type Field } from "./protobuf";
-
-// onnx.proto field numbers.
-const MODEL_GRAPH = 7;
-const GRAPH_NODE = 1;
-const GRAPH_INITIALIZER = 5;
-const NODE_ATTRIBUTE = 5;
-const ATTRIBUTE_G = 6;
-const ATTRIBUTE_GRAPHS = 11;
-const TENSOR_RAW_DATA = 9;
-const TENSOR_EXTERNAL_DATA = 13;
-const TENSOR_DATA_LOCATION = 14;
-const DATA_LOCATION_EXTERNAL = 1;
-const ENTRY_KEY = 1;
-const ENTRY_VALUE = 2;
 
 /** Initializers smaller than this stay in the graph (ONNX's own converter uses 1 KB too). */
 export const MIN_EXTERNAL_BYTES = 1024;

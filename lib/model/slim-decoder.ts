@@ -10,7 +10,8 @@
  * [1, heads, 0, head_dim] of the cache's own element type (float32, or float16 in fp16 / q4f16 decoders). Only the messages on the path to the changed nodes are re-encoded; all
  * other bytes are copied as slices, so the rewrite holds the input and the output, nothing more.
  */
-import { byteLength, bytesField, concat, fields, lastMessage, lengthHeader, ProtobufError, text, texts, varintField, type Field } from "./protobuf";
+import { byteLength, bytesField, concat, fields, lastMessage, lengthHeader, ProtobufError, texts, varintField, type Field } from "./protobuf";
+import { ATTRIBUTE_G, ATTRIBUTE_NAME, DIMENSION_VALUE, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, SHAPE_DIM, TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_FLOAT, TENSOR_DIMS, TENSOR_NAME, TENSOR_RAW_DATA, TENSOR_TYPE_ELEM_TYPE, TENSOR_TYPE_SHAPE, TYPE_TENSOR_TYPE, VALUE_INFO_NAME, VALUE_INFO_TYPE, constantNode, readNode, type OnnxNode } from "./onnx-graph";
 
 /** Matches the file names of merged decoders (any dtype suffix), the only files worth slimming. */
 export const MERGED_DECODER_FILE = /(^|\/)decoder_model_merged[^/]*\.onnx$/;
@@ -25,57 +26,6 @@ export type SlimOutcome =
 export interface SlimResult {
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly outcome: SlimOutcome;
-}
-
-// onnx.proto field numbers.
-const MODEL_GRAPH = 7;
-const GRAPH_NODE = 1;
-const GRAPH_INPUT = 11;
-const GRAPH_OUTPUT = 12;
-const NODE_INPUT = 1;
-const NODE_OUTPUT = 2;
-const NODE_NAME = 3;
-const NODE_OP_TYPE = 4;
-const NODE_ATTRIBUTE = 5;
-const ATTRIBUTE_NAME = 1;
-const ATTRIBUTE_T = 5;
-const ATTRIBUTE_G = 6;
-const ATTRIBUTE_TYPE = 20;
-const ATTRIBUTE_TYPE_TENSOR = 4;
-const TENSOR_DIMS = 1;
-const TENSOR_DATA_TYPE = 2;
-const TENSOR_DATA_TYPE_FLOAT = 1;
-const TENSOR_NAME = 8;
-const TENSOR_RAW_DATA = 9;
-const VALUE_INFO_NAME = 1;
-const VALUE_INFO_TYPE = 2;
-const TYPE_TENSOR_TYPE = 1;
-const TENSOR_TYPE_ELEM_TYPE = 1;
-const TENSOR_TYPE_SHAPE = 2;
-const SHAPE_DIM = 1;
-const DIMENSION_VALUE = 1;
-
-interface Node {
-  readonly field: Field;
-  readonly opType: string;
-  readonly inputs: readonly string[];
-  readonly outputs: readonly string[];
-  readonly attributes: readonly Field[];
-  /** All of the node's fields, the attributes among them. */
-  readonly fields: readonly Field[];
-}
-
-function readNode(bytes: Uint8Array, field: Field): Node {
-  const list = fields(bytes, field.valueStart, field.end);
-  const strings = (number: number): string[] => list.filter((item) => item.number === number && item.wireType === 2).map((item) => text(bytes, item));
-  return {
-    field,
-    opType: strings(NODE_OP_TYPE).at(-1) ?? "",
-    inputs: strings(NODE_INPUT),
-    outputs: strings(NODE_OUTPUT),
-    attributes: list.filter((item) => item.number === NODE_ATTRIBUTE && item.wireType === 2),
-    fields: list,
-  };
 }
 
 /** The TypeProto.Tensor message of a ValueInfoProto, when it has one. */
@@ -106,8 +56,7 @@ function dimValue(bytes: Uint8Array, valueInfo: Field, index: number): number | 
 function emptyConstant(name: string, dims: readonly number[], dataType: number): Uint8Array {
   const label = `${name}/empty`;
   const tensor = concat([...dims.map((dim) => varintField(TENSOR_DIMS, dim)), varintField(TENSOR_DATA_TYPE, dataType), bytesField(TENSOR_NAME, label), bytesField(TENSOR_RAW_DATA, new Uint8Array(0))]);
-  const attribute = concat([bytesField(ATTRIBUTE_NAME, "value"), bytesField(ATTRIBUTE_T, tensor), varintField(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_TENSOR)]);
-  return bytesField(GRAPH_NODE, concat([bytesField(NODE_OUTPUT, name), bytesField(NODE_NAME, label), bytesField(NODE_OP_TYPE, "Constant"), bytesField(NODE_ATTRIBUTE, attribute)]));
+  return constantNode(label, name, tensor);
 }
 
 /**
@@ -164,7 +113,7 @@ function slim(bytes: Uint8Array<ArrayBuffer>): SlimResult {
   const branch = lastMessage(attributeFields, ATTRIBUTE_G);
   if (branchAttribute === undefined || branch === undefined) return skipped("the If node has no then_branch", bytes);
   const branchFields = fields(bytes, branch.valueStart, branch.end);
-  const producer = new Map<string, Node>();
+  const producer = new Map<string, OnnxNode>();
   for (const field of branchFields) {
     if (field.number !== GRAPH_NODE || field.wireType !== 2) continue;
     const node = readNode(bytes, field);
