@@ -51,8 +51,38 @@ interface Block {
   readonly second: OnnxNode;
 }
 
-/** `MatMul → Softmax → MatMul` triples whose intermediate outputs feed nothing else. */
-function attentionBlocks(nodes: readonly OnnxNode[], graphOutputs: ReadonlySet<string>): Block[] {
+const MODEL_OPSET_IMPORT = 8;
+const OPSET_DOMAIN = 1;
+const OPSET_VERSION = 2;
+/** -1 as a protobuf int64 varint: ten bytes. */
+const MINUS_ONE = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
+
+/** The version of the default ONNX operator set the model imports, 0 when it says none. */
+function onnxOpset(model: Uint8Array, top: readonly Field[]): number {
+  for (const field of top.filter((item) => item.number === MODEL_OPSET_IMPORT && item.wireType === 2)) {
+    const entry = fields(model, field.valueStart, field.end);
+    if ((texts(model, field.valueStart, field.end, OPSET_DOMAIN)[0] ?? "") !== "") continue;
+    return entry.find((item) => item.number === OPSET_VERSION && item.wireType === 0)?.varint ?? 0;
+  }
+  return 0;
+}
+
+/**
+ * True when the Softmax normalises each row on its own (its last axis), the only case where
+ * slicing rows changes nothing: from opset 13 with no axis (-1 by default), -1, or 3 (the last
+ * axis of attention's rank-4 scores). Before opset 13 Softmax flattened from `axis`, 1 by default.
+ */
+function softmaxOverRows(model: Uint8Array, softmax: OnnxNode, opset: number): boolean {
+  const axis = softmax.attributes.find((field) => texts(model, field.valueStart, field.end, ATTRIBUTE_NAME)[0] === "axis");
+  if (axis === undefined) return opset >= 13;
+  const value = fields(model, axis.valueStart, axis.end).find((field) => field.number === ATTRIBUTE_I && field.wireType === 0);
+  if (value === undefined) return false;
+  const raw = model.subarray(value.valueStart, value.end);
+  return value.varint === 3 || (raw.length === MINUS_ONE.length && raw.every((byte, index) => byte === MINUS_ONE[index]));
+}
+
+/** `MatMul → Softmax (over rows) → MatMul` triples whose intermediate outputs feed nothing else. */
+function attentionBlocks(model: Uint8Array, nodes: readonly OnnxNode[], graphOutputs: ReadonlySet<string>, opset: number): Block[] {
   const uses = new Map<string, number>();
   for (const node of nodes) for (const input of node.inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
   const producer = new Map<string, OnnxNode>();
@@ -65,6 +95,7 @@ function attentionBlocks(nodes: readonly OnnxNode[], graphOutputs: ReadonlySet<s
     if (softmax?.opType !== "Softmax" || softmax.domain !== "" || !onlyUse(second.inputs[0] ?? "")) continue;
     const first = producer.get(softmax.inputs[0] ?? "");
     if (first?.opType !== "MatMul" || first.domain !== "" || first.inputs.length !== 2 || !onlyUse(softmax.inputs[0] ?? "")) continue;
+    if (!softmaxOverRows(model, softmax, opset)) continue;
     blocks.push({ first, softmax, second });
   }
   return blocks;
@@ -85,7 +116,7 @@ export function chunkEncoderAttention(model: Uint8Array, rows = ATTENTION_ROWS, 
   if (!inputNames.includes("input_features")) return null;
   const graphOutputs = new Set(graphFields.filter((field) => field.number === GRAPH_OUTPUT && field.wireType === 2).map((field) => texts(model, field.valueStart, field.end, VALUE_INFO_NAME)[0] ?? ""));
   const nodes = graphFields.filter((field) => field.number === GRAPH_NODE && field.wireType === 2).map((field) => readNode(model, field));
-  const blocks = attentionBlocks(nodes, graphOutputs);
+  const blocks = attentionBlocks(model, nodes, graphOutputs, onnxOpset(model, top));
   if (blocks.length === 0) return null;
 
   const prefix = "chunked_attention";
