@@ -17,7 +17,9 @@
 #  6. whisper.cpp's WebAssembly build for the benchmark's "whisper.cpp WASM" rows, when emscripten
 #     is installed (`apt-get install emscripten node-acorn`; Debian's 3.1.6): `emcmake cmake` of the
 #     static libraries (ggml-cpu gets -msimd128 from whisper.cpp's CMake; -pthread from its
-#     EMSCRIPTEN block) into .cache/whisper-cpp/build-wasm, then scripts/whisper-cpp-wasm/driver.cpp
+#     EMSCRIPTEN block; EMSCRIPTEN_SYSTEM_PROCESSOR=wasm32, or ggml takes Debian's toolchain's "x86"
+#     for an unknown CPU and builds only its generic, non-SIMD quant kernels) into
+#     .cache/whisper-cpp/build-wasm, then scripts/whisper-cpp-wasm/driver.cpp
 #     linked with em++ (-O3, SIMD, pthreads, libmain's memory settings) into
 #     .cache/whisper-cpp/wasm/whisper-bench.{js,wasm,worker.js}. A failure here is logged to
 #     .cache/whisper-cpp/wasm.log and does not stop the native steps; the benchmark's wasm rows then
@@ -98,8 +100,12 @@ if [ ! -f "$wasm/whisper-bench.js" ]; then
     say "skipping the WebAssembly build: no emscripten (apt-get install emscripten node-acorn)"
   else
     say "building whisper.cpp's WebAssembly with $(em++ --version | head -1 | sed 's/ (.*//') (log: $dir/wasm.log)"
+    # whisper.cpp 1.9.1's ggml maps ggml_vec_dot_q4_1_q8_1 to its generic version on wasm although
+    # arch/wasm/quants.c now has a SIMD one: wasm-ld stops at "duplicate symbol". Drop that mapping.
+    sed -i '/^#elif defined(__wasm__)/,/^#elif/{/^#define ggml_vec_dot_q4_1_q8_1_generic /d}' "$src/ggml/src/ggml-cpu/arch-fallback.h"
     build_wasm() {
       emcmake cmake -S "$src" -B "$dir/build-wasm" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DGGML_NATIVE=OFF \
+        -DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm32 \
         -DWHISPER_BUILD_EXAMPLES=OFF -DWHISPER_BUILD_TESTS=OFF -DWHISPER_BUILD_SERVER=OFF -DWHISPER_SDL2=OFF &&
         cmake --build "$dir/build-wasm" -j "$(nproc)" --target whisper &&
         rm -rf "$wasm.partial" && mkdir -p "$wasm.partial" &&
