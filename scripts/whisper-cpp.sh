@@ -14,6 +14,17 @@
 #     Slaney mel filters from transformers) into .cache/whisper-cpp/hf-base and .../openai-whisper.
 #  4. ggml-base-q8_0.bin with whisper.cpp's own `quantize` (8-bit, as the app's q8 ONNX files).
 #  5. jfk.wav (bindings/go/samples) copied to .cache/whisper-cpp/jfk.wav.
+#  6. whisper.cpp's WebAssembly build for the benchmark's "whisper.cpp WASM" rows, when emscripten
+#     is installed (`apt-get install emscripten node-acorn`; Debian's 3.1.6): `emcmake cmake` of the
+#     static libraries (ggml-cpu gets -msimd128 from whisper.cpp's CMake; -pthread from its
+#     EMSCRIPTEN block; EMSCRIPTEN_SYSTEM_PROCESSOR=wasm32, or ggml takes Debian's toolchain's "x86"
+#     for an unknown CPU and builds only its generic, non-SIMD quant kernels) into
+#     .cache/whisper-cpp/build-wasm, then scripts/whisper-cpp-wasm/driver.cpp
+#     linked with em++ (-O3, SIMD, pthreads, libmain's memory settings) into
+#     .cache/whisper-cpp/wasm/whisper-bench.{js,wasm,worker.js}. A failure here is logged to
+#     .cache/whisper-cpp/wasm.log and does not stop the native steps; the benchmark's wasm rows then
+#     say it was not built. Debian's em++ runs its JS optimizer with /usr/bin/node, which needs
+#     NODE_PATH=/usr/share/nodejs to find Debian's acorn.
 #
 #   scripts/whisper-cpp.sh            # all steps
 #   WHISPER_CPP_PACKAGE=nodejs-whisper@0.3.1 scripts/whisper-cpp.sh
@@ -83,4 +94,35 @@ if [ ! -f "$q8" ]; then
   "$build/bin/whisper-quantize" "$model" "$q8.partial" q8_0 >"$dir/quantize.log" 2>&1 || { tail -20 "$dir/quantize.log"; exit 1; }
   mv "$q8.partial" "$q8"
 fi
+wasm="$dir/wasm"
+if [ ! -f "$wasm/whisper-bench.js" ]; then
+  if ! command -v emcmake >/dev/null || ! command -v em++ >/dev/null; then
+    say "skipping the WebAssembly build: no emscripten (apt-get install emscripten node-acorn)"
+  else
+    say "building whisper.cpp's WebAssembly with $(em++ --version | head -1 | sed 's/ (.*//') (log: $dir/wasm.log)"
+    # whisper.cpp 1.9.1's ggml maps ggml_vec_dot_q4_1_q8_1 to its generic version on wasm although
+    # arch/wasm/quants.c now has a SIMD one: wasm-ld stops at "duplicate symbol". Drop that mapping.
+    sed -i '/^#elif defined(__wasm__)/,/^#elif/{/^#define ggml_vec_dot_q4_1_q8_1_generic /d}' "$src/ggml/src/ggml-cpu/arch-fallback.h"
+    build_wasm() {
+      emcmake cmake -S "$src" -B "$dir/build-wasm" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DGGML_NATIVE=OFF \
+        -DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm32 \
+        -DWHISPER_BUILD_EXAMPLES=OFF -DWHISPER_BUILD_TESTS=OFF -DWHISPER_BUILD_SERVER=OFF -DWHISPER_SDL2=OFF &&
+        cmake --build "$dir/build-wasm" -j "$(nproc)" --target whisper &&
+        rm -rf "$wasm.partial" && mkdir -p "$wasm.partial" &&
+        NODE_PATH="${NODE_PATH:-/usr/share/nodejs}" em++ -O3 -std=c++17 -pthread -msimd128 "$root/scripts/whisper-cpp-wasm/driver.cpp" \
+          -I "$src/include" -I "$src/ggml/include" \
+          "$dir/build-wasm/src/libwhisper.a" "$dir/build-wasm/ggml/src/libggml.a" \
+          "$dir/build-wasm/ggml/src/libggml-cpu.a" "$dir/build-wasm/ggml/src/libggml-base.a" \
+          --bind -sUSE_PTHREADS=1 -sPTHREAD_POOL_SIZE_STRICT=0 -sINITIAL_MEMORY=512MB -sMAXIMUM_MEMORY=2000MB \
+          -sALLOW_MEMORY_GROWTH=1 -sFORCE_FILESYSTEM=1 -sTOTAL_STACK=5242880 "-sEXPORTED_RUNTIME_METHODS=['FS']" \
+          -o "$wasm.partial/whisper-bench.js" &&
+        mv "$wasm.partial" "$wasm"
+    }
+    if ! build_wasm >"$dir/wasm.log" 2>&1; then
+      tail -20 "$dir/wasm.log"
+      say "the WebAssembly build failed (see $dir/wasm.log); the benchmark's whisper.cpp WASM rows will say it was not built"
+    fi
+  fi
+fi
 say "ready: $build/bin/whisper-cli, $model, $q8, $dir/jfk.wav"
+[ ! -f "$wasm/whisper-bench.js" ] || say "ready: $wasm/whisper-bench.js (WebAssembly)"

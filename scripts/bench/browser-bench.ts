@@ -121,10 +121,10 @@ function median(values: readonly number[]): number {
   return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Median renderer RSS over `count` samples `everyMs` apart. */
-async function settledRenderers(pid: number, count = 8, everyMs = 250): Promise<number> {
+export async function settledRenderers(pid: number, count = 8, everyMs = 250): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < count; i += 1) {
     values.push(rendererRss(pid));
@@ -138,7 +138,7 @@ async function settledRenderers(pid: number, count = 8, everyMs = 250): Promise<
  * that into `new Function` inside the page, which the app's Content-Security-Policy (no
  * 'unsafe-eval') refuses; `page.evaluate` of a string goes through the debugger protocol instead.
  */
-async function waitForExpression(page: Page, expression: string, timeoutMs: number): Promise<void> {
+export async function waitForExpression(page: Page, expression: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await page.evaluate(expression)) !== true) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
@@ -162,7 +162,11 @@ export class BenchBrowser {
     private readonly wholeFile = false,
   ) {}
 
-  private async launch(settings: string, webgpu: boolean): Promise<{ context: BrowserContext; page: Page; pid: number }> {
+  /**
+   * Chromium on the benchmark's profile with the benchmark's flags and one tab, before any page of
+   * the app: for other pages measured the same way (scripts/bench/whisper-cpp-wasm.ts).
+   */
+  async open(webgpu = false): Promise<{ context: BrowserContext; page: Page; pid: number }> {
     const context = await chromium.launchPersistentContext(this.profileDir, {
       executablePath: this.executable,
       headless: true,
@@ -176,14 +180,20 @@ export class BenchBrowser {
       await context.close();
       throw new Error(`could not find Chromium's main process (no process has ${flag})`);
     }
-    await context.addInitScript(probeScript(settings));
-    if (this.wholeFile) await context.addInitScript('globalThis.__WHISPER_TEST_DECODER__ = "whole";');
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (message) => {
       if (message.type() === "error") this.consoleErrors.push(message.text());
     });
     page.on("pageerror", (error) => this.consoleErrors.push(`uncaught: ${String(error)}`));
     return { context, page, pid };
+  }
+
+  private async launch(settings: string, webgpu: boolean): Promise<{ context: BrowserContext; page: Page; pid: number }> {
+    const opened = await this.open(webgpu);
+    // Init scripts run on the tab's next navigation (the app's page), not on the blank tab it opened with.
+    await opened.context.addInitScript(probeScript(settings));
+    if (this.wholeFile) await opened.context.addInitScript('globalThis.__WHISPER_TEST_DECODER__ = "whole";');
+    return opened;
   }
 
   /** Renderer RSS with one about:blank tab: the "empty page" the memory goals are measured above. */

@@ -25,10 +25,20 @@ export interface WhisperCppResult {
 
 const TIME = "/usr/bin/time";
 
+/** whisper_print_timings' lines by name ("load", "mel", "encode", "decode", "total"…), milliseconds. */
+export type PrintedTimings = Readonly<Record<string, number>>;
+
+/** Reads whisper.cpp's `whisper_print_timings:  encode time =   123.45 ms / …` lines out of its stderr. */
+export function printedTimings(stderr: string): PrintedTimings {
+  const timings: Record<string, number> = {};
+  for (const match of stderr.matchAll(/whisper_print_timings:\s+(\w+) time =\s+([\d.]+) ms/g)) if (match[1] !== undefined) timings[match[1]] = Number(match[2]);
+  return timings;
+}
+
 function timing(stderr: string, name: string): number {
-  const match = new RegExp(`whisper_print_timings:\\s+${name} time =\\s+([\\d.]+) ms`).exec(stderr);
-  if (match?.[1] === undefined) throw new Error(`whisper-cli printed no ${name} time:\n${stderr.slice(-2000)}`);
-  return Number(match[1]);
+  const value = printedTimings(stderr)[name];
+  if (value === undefined) throw new Error(`whisper-cli printed no ${name} time:\n${stderr.slice(-2000)}`);
+  return value;
 }
 
 /** Transcribes `audioPath` (16 kHz WAV) with `model` on `threads` threads. */
