@@ -6,7 +6,7 @@
  * The service worker never caches model files itself: there is exactly one copy.
  */
 import type { CacheStorageLike } from "../cache-storage";
-import { MODELS, isModelId, type ModelId } from "./catalog";
+import { attemptFiles, MODELS, isModelId, type Attempt, type ModelId } from "./catalog";
 import type { ModelSource } from "./catalog";
 
 /** The Cache API cache transformers.js stores model files in (its `env.cacheKey`). */
@@ -54,6 +54,22 @@ export function modelFileUrl(source: ModelSource, model: ModelId, file: string, 
     return `${base}/${model}/${file}`;
   }
   return `${hubHost(source)}${MODELS[model].hubRepo}/resolve/main/${file}`;
+}
+
+/**
+ * True when every file `attempt` loads is in the model cache of `storage` already (false when the
+ * cache cannot be opened): what transformers.js will read from this device, not download.
+ */
+export async function attemptStored(storage: CacheStorageLike, attempt: Attempt, source: ModelSource, origin: string): Promise<boolean> {
+  try {
+    const cache = await storage.open(MODEL_CACHE_NAME);
+    for (const file of attemptFiles(attempt.dtype)) {
+      if ((await cache.match(modelFileUrl(source, attempt.model, file, origin))) === undefined) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 interface Folder {

@@ -10,9 +10,11 @@
  * ONNX Runtime then reuses one slice's buffers for the next. Only graphs that take
  * `input_features` (encoders) are changed, and only where the three nodes feed nothing else.
  */
-import { ATTRIBUTE_I, ATTRIBUTE_NAME, ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT, constantNode, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, NODE_ATTRIBUTE, nodeField, readNode, TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_INT64, TENSOR_DIMS, TENSOR_RAW_DATA, VALUE_INFO_NAME, type OnnxNode } from "./onnx-graph";
-import { byteLength, bytesField, concat, fields, lastMessage, lengthHeader, texts, varintField, type Field } from "./protobuf";
+import { ATTRIBUTE_I, ATTRIBUTE_NAME, ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT, constantNode, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, nodeField, readNode, TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_INT64, TENSOR_DIMS, TENSOR_RAW_DATA, valueInfoNames, type OnnxNode } from "./onnx-graph";
+import { bytesField, concat, encodeVarint, fields, lastMessage, lengthDelimited, texts, varintField, type Field } from "./protobuf";
 
+/** Positions a Whisper encoder attends over (30 s of audio: 3000 log-mel frames, halved by its convolutions). */
+const ENCODER_POSITIONS = 1500;
 /** Query rows per slice: 300 gives five slices of Whisper's 1500 positions (11 MB of scores each for tiny). */
 export const ATTENTION_ROWS = 300;
 
@@ -23,20 +25,7 @@ export interface ChunkedAttention {
 }
 
 function intAttribute(name: string, value: number): Uint8Array {
-  // A negative int64 is a ten-byte varint of its two's complement; only small non-negative values and -2 are needed here.
-  const encoded = value >= 0 ? varintField(ATTRIBUTE_I, value) : concat([Uint8Array.of(ATTRIBUTE_I * 8), negativeVarint(value)]);
-  return concat([bytesField(ATTRIBUTE_NAME, name), encoded, varintField(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT)]);
-}
-
-function negativeVarint(value: number): Uint8Array {
-  let rest = BigInt.asUintN(64, BigInt(value));
-  const out: number[] = [];
-  while (rest >= 128n) {
-    out.push(Number(rest & 0x7fn) | 0x80);
-    rest >>= 7n;
-  }
-  out.push(Number(rest));
-  return Uint8Array.from(out);
+  return concat([bytesField(ATTRIBUTE_NAME, name), varintField(ATTRIBUTE_I, value), varintField(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT)]);
 }
 
 /** A Constant node holding a one-element int64 tensor. */
@@ -54,8 +43,8 @@ interface Block {
 const MODEL_OPSET_IMPORT = 8;
 const OPSET_DOMAIN = 1;
 const OPSET_VERSION = 2;
-/** -1 as a protobuf int64 varint: ten bytes. */
-const MINUS_ONE = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
+/** -1 as a protobuf int64 varint (ten bytes; a varint read as a number cannot tell -1 from -2). */
+const MINUS_ONE = encodeVarint(-1);
 
 /** The version of the default ONNX operator set the model imports, 0 when it says none. */
 function onnxOpset(model: Uint8Array, top: readonly Field[]): number {
@@ -107,18 +96,18 @@ function attentionBlocks(model: Uint8Array, nodes: readonly OnnxNode[], graphOut
  * graph's node list is re-encoded; everything else is copied as it was. Slices are cut with
  * `Slice` (the last one runs to the end, whatever the length), so any sequence length works.
  */
-export function chunkEncoderAttention(model: Uint8Array, rows = ATTENTION_ROWS, slices = 5): ChunkedAttention | null {
+export function chunkEncoderAttention(model: Uint8Array, rows = ATTENTION_ROWS): ChunkedAttention | null {
   const top = fields(model);
   const graph = lastMessage(top, MODEL_GRAPH);
   if (graph === undefined) return null;
   const graphFields = fields(model, graph.valueStart, graph.end);
-  const inputNames = graphFields.filter((field) => field.number === GRAPH_INPUT && field.wireType === 2).map((field) => texts(model, field.valueStart, field.end, VALUE_INFO_NAME)[0] ?? "");
-  if (!inputNames.includes("input_features")) return null;
-  const graphOutputs = new Set(graphFields.filter((field) => field.number === GRAPH_OUTPUT && field.wireType === 2).map((field) => texts(model, field.valueStart, field.end, VALUE_INFO_NAME)[0] ?? ""));
+  if (!valueInfoNames(model, graphFields, GRAPH_INPUT).includes("input_features")) return null;
+  const graphOutputs = new Set(valueInfoNames(model, graphFields, GRAPH_OUTPUT));
   const nodes = graphFields.filter((field) => field.number === GRAPH_NODE && field.wireType === 2).map((field) => readNode(model, field));
   const blocks = attentionBlocks(model, nodes, graphOutputs, onnxOpset(model, top));
   if (blocks.length === 0) return null;
 
+  const slices = Math.ceil(ENCODER_POSITIONS / rows);
   const prefix = "chunked_attention";
   const axes = `${prefix}/axes`;
   const bound = (index: number): string => `${prefix}/bound_${index}`;
@@ -132,9 +121,7 @@ export function chunkEncoderAttention(model: Uint8Array, rows = ATTENTION_ROWS, 
   blocks.forEach((block, number) => {
     const [query = "", keys = ""] = block.first.inputs;
     const values = block.second.inputs[1] ?? "";
-    const softmaxAttributes = fields(model, block.softmax.field.valueStart, block.softmax.field.end)
-      .filter((field) => field.number === NODE_ATTRIBUTE && field.wireType === 2)
-      .map((field) => model.subarray(field.valueStart, field.end));
+    const softmaxAttributes = block.softmax.attributes.map((field) => model.subarray(field.valueStart, field.end));
     const name = `${prefix}/${number}`;
     const parts: Uint8Array[] = [];
     const sliceOutputs: string[] = [];
@@ -164,7 +151,7 @@ export function chunkEncoderAttention(model: Uint8Array, rows = ATTENTION_ROWS, 
   }
   const modelParts: Uint8Array[] = [];
   for (const field of top) {
-    if (field === graph) modelParts.push(lengthHeader(MODEL_GRAPH, byteLength(graphParts)), ...graphParts);
+    if (field === graph) modelParts.push(...lengthDelimited(MODEL_GRAPH, graphParts));
     else modelParts.push(model.subarray(field.start, field.end));
   }
   return { bytes: concat(modelParts), blocks: blocks.length };

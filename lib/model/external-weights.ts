@@ -14,7 +14,7 @@
  * computes exactly what it did.
  */
 import { ATTRIBUTE_G, ATTRIBUTE_GRAPHS, DATA_LOCATION_EXTERNAL, ENTRY_KEY, ENTRY_VALUE, GRAPH_INITIALIZER, GRAPH_NODE, MODEL_GRAPH, NODE_ATTRIBUTE, TENSOR_DATA_LOCATION, TENSOR_EXTERNAL_DATA, TENSOR_RAW_DATA } from "./onnx-graph";
-import { byteLength, bytesField, concat, fields, lengthHeader, varintField, type Field } from "./protobuf";
+import { bytesField, concat, fields, lengthDelimited, varintField, type Field } from "./protobuf";
 
 /** Initializers smaller than this stay in the graph (ONNX's own converter uses 1 KB too). */
 export const MIN_EXTERNAL_BYTES = 1024;
@@ -54,11 +54,6 @@ function externalTensor(bytes: Uint8Array, start: number, end: number, location:
   return { parts, tensors: 1, bytes: length };
 }
 
-/** `field` (length-delimited) with a new payload. */
-function wrap(number: number, parts: readonly Uint8Array[]): Uint8Array[] {
-  return [lengthHeader(number, byteLength(parts)), ...parts];
-}
-
 /**
  * Rewrites the fields of one message: `children` names, by field number, the nested messages that
  * may hold tensors and how to rewrite them. Unchanged fields are kept as slices.
@@ -73,7 +68,7 @@ function rewriteMessage(bytes: Uint8Array, start: number, end: number, children:
       parts.push(bytes.subarray(field.start, field.end));
       continue;
     }
-    parts.push(...wrap(field.number, rewrite.parts));
+    parts.push(...lengthDelimited(field.number, rewrite.parts));
     tensors += rewrite.tensors;
     moved += rewrite.bytes;
   }

@@ -3,7 +3,7 @@
  * onnx.proto field numbers they walk, a node as read from the bytes, and the nodes they write.
  * Built on the minimal reader and writer of ./protobuf.ts, so nothing is copied that is not changed.
  */
-import { bytesField, concat, fields, text, varintField, type Field } from "./protobuf";
+import { bytesField, concat, fields, text, texts, varintField, type Field } from "./protobuf";
 
 // onnx.proto field numbers.
 export const MODEL_GRAPH = 7;
@@ -43,6 +43,11 @@ export const TENSOR_TYPE_ELEM_TYPE = 1;
 export const TENSOR_TYPE_SHAPE = 2;
 export const SHAPE_DIM = 1;
 export const DIMENSION_VALUE = 1;
+
+/** The names of a graph's inputs or outputs (`number`: GRAPH_INPUT or GRAPH_OUTPUT), in order, from its fields. */
+export function valueInfoNames(bytes: Uint8Array, graphFields: readonly Field[], number: number): string[] {
+  return graphFields.filter((field) => field.number === number && field.wireType === 2).map((field) => texts(bytes, field.valueStart, field.end, VALUE_INFO_NAME).at(-1) ?? "");
+}
 
 /** A NodeProto, located in the bytes it was read from. */
 export interface OnnxNode {

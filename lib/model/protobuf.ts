@@ -93,9 +93,21 @@ export function lastMessage(list: readonly Field[], number: number): Field | und
   return list.filter((field) => field.number === number && field.wireType === 2).at(-1);
 }
 
-/** The bytes of `value` as a protobuf varint. */
+/**
+ * The bytes of `value` as a protobuf varint; a negative value (an int32/int64 field) as the ten-byte
+ * varint of its 64-bit two's complement, as protobuf writes it.
+ */
 export function encodeVarint(value: number): Uint8Array {
   const out: number[] = [];
+  if (value < 0) {
+    let rest = BigInt.asUintN(64, BigInt(value));
+    while (rest >= 128n) {
+      out.push(Number(rest & 0x7fn) | 0x80);
+      rest >>= 7n;
+    }
+    out.push(Number(rest));
+    return Uint8Array.from(out);
+  }
   let rest = value;
   while (rest >= 128) {
     out.push((rest % 128) | 0x80);
@@ -108,6 +120,11 @@ export function encodeVarint(value: number): Uint8Array {
 /** The tag and length that start a length-delimited field `number` with a payload of `length` bytes. */
 export function lengthHeader(number: number, length: number): Uint8Array {
   return concat([encodeVarint(number * 8 + 2), encodeVarint(length)]);
+}
+
+/** A whole length-delimited field `number` whose payload is `parts` (kept as they are, not joined). */
+export function lengthDelimited(number: number, parts: readonly Uint8Array[]): Uint8Array[] {
+  return [lengthHeader(number, byteLength(parts)), ...parts];
 }
 
 /** A whole varint field. */

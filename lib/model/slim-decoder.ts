@@ -10,8 +10,8 @@
  * [1, heads, 0, head_dim] of the cache's own element type (float32, or float16 in fp16 / q4f16 decoders). Only the messages on the path to the changed nodes are re-encoded; all
  * other bytes are copied as slices, so the rewrite holds the input and the output, nothing more.
  */
-import { byteLength, bytesField, concat, fields, lastMessage, lengthHeader, ProtobufError, texts, varintField, type Field } from "./protobuf";
-import { ATTRIBUTE_G, ATTRIBUTE_NAME, DIMENSION_VALUE, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, SHAPE_DIM, TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_FLOAT, TENSOR_DIMS, TENSOR_NAME, TENSOR_RAW_DATA, TENSOR_TYPE_ELEM_TYPE, TENSOR_TYPE_SHAPE, TYPE_TENSOR_TYPE, VALUE_INFO_NAME, VALUE_INFO_TYPE, constantNode, readNode, type OnnxNode } from "./onnx-graph";
+import { bytesField, concat, fields, lastMessage, lengthDelimited, ProtobufError, texts, varintField, type Field } from "./protobuf";
+import { ATTRIBUTE_G, ATTRIBUTE_NAME, DIMENSION_VALUE, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, SHAPE_DIM, TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_FLOAT, TENSOR_DIMS, TENSOR_NAME, TENSOR_RAW_DATA, TENSOR_TYPE_ELEM_TYPE, TENSOR_TYPE_SHAPE, TYPE_TENSOR_TYPE, VALUE_INFO_NAME, VALUE_INFO_TYPE, constantNode, readNode, valueInfoNames, type OnnxNode } from "./onnx-graph";
 
 /** Matches the file names of merged decoders (any dtype suffix), the only files worth slimming. */
 export const MERGED_DECODER_FILE = /(^|\/)decoder_model_merged[^/]*\.onnx$/;
@@ -86,10 +86,6 @@ function patched(bytes: Uint8Array, list: readonly Field[], replaced: ReadonlyMa
 }
 
 /** `field` re-encoded with a new payload. */
-function rewrap(field: Field, payload: readonly Uint8Array[]): Uint8Array[] {
-  return [lengthHeader(field.number, byteLength(payload)), ...payload];
-}
-
 function skipped(message: string, bytes: Uint8Array<ArrayBuffer>): SlimResult {
   return { bytes, outcome: { kind: "skipped", message: `skipped: ${message}` } };
 }
@@ -119,7 +115,7 @@ function slim(bytes: Uint8Array<ArrayBuffer>): SlimResult {
     const node = readNode(bytes, field);
     for (const output of node.outputs) producer.set(output, node);
   }
-  const branchOutputs = branchFields.filter((field) => field.number === GRAPH_OUTPUT && field.wireType === 2).map((field) => texts(bytes, field.valueStart, field.end, VALUE_INFO_NAME).at(-1) ?? "");
+  const branchOutputs = valueInfoNames(bytes, branchFields, GRAPH_OUTPUT);
   const replacedNodes = new Map<Field, Uint8Array[]>();
   let already = 0;
   for (const [position, output] of branchOutputs.entries()) {
@@ -145,10 +141,10 @@ function slim(bytes: Uint8Array<ArrayBuffer>): SlimResult {
     if (already > 0) return { bytes, outcome: { kind: "already-slim", outputs: already, message: `already slim (${already} cross-attention outputs empty)` } };
     return skipped("no cross-attention outputs found", bytes);
   }
-  const newBranch = rewrap(branch, patched(bytes, branchFields, replacedNodes));
-  const newAttribute = rewrap(branchAttribute, patched(bytes, attributeFields, new Map([[branch, newBranch]])));
-  const newIf = rewrap(ifNode.field, patched(bytes, ifNode.fields, new Map([[branchAttribute, newAttribute]])));
-  const newGraph = rewrap(graph, patched(bytes, graphFields, new Map([[ifNode.field, newIf]])));
+  const newBranch = lengthDelimited(branch.number, patched(bytes, branchFields, replacedNodes));
+  const newAttribute = lengthDelimited(branchAttribute.number, patched(bytes, attributeFields, new Map([[branch, newBranch]])));
+  const newIf = lengthDelimited(ifNode.field.number, patched(bytes, ifNode.fields, new Map([[branchAttribute, newAttribute]])));
+  const newGraph = lengthDelimited(graph.number, patched(bytes, graphFields, new Map([[ifNode.field, newIf]])));
   const changed = replacedNodes.size;
   return {
     bytes: concat(patched(bytes, model, new Map([[graph, newGraph]]))),

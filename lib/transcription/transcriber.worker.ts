@@ -14,7 +14,7 @@ import {
 import { InferenceSession } from "onnxruntime-web/webgpu";
 import { AppError } from "../errors";
 import { attemptFiles, MODELS, type Attempt } from "../model/catalog";
-import { hubHost, MODEL_CACHE_NAME, modelFileUrl } from "../model/cache";
+import { attemptStored, hubHost, MODEL_CACHE_NAME } from "../model/cache";
 import { browserCaches } from "../cache-storage";
 import { detectLanguageGuesses } from "./language-detect";
 import { chooseLanguage } from "./language-choice";
@@ -123,26 +123,6 @@ function progressFrom(info: ProgressInfo): ProgressEvent | null {
   }
 }
 
-/**
- * True when every file of `attempt` is in the model cache already. transformers.js then reads each
- * stored file with one `arrayBuffer()` when it is given no progress callback, instead of copying
- * it chunk by chunk into a second buffer for the progress events (the model's size again in
- * garbage at the moment memory peaks); there is no download to report anyway.
- */
-async function storedAlready(attempt: Attempt, source: ModelSource): Promise<boolean> {
-  const storage = browserCaches();
-  if (storage === null) return false;
-  try {
-    const cache = await storage.open(MODEL_CACHE_NAME);
-    for (const file of attemptFiles(attempt.dtype)) {
-      if ((await cache.match(modelFileUrl(source, attempt.model, file, self.location.origin))) === undefined) return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function dispose(): Promise<void> {
   const current = loaded;
   loaded = null;
@@ -160,7 +140,11 @@ async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<
   const { attempt } = request;
   if (TEST_HOOKS_ENABLED) pendingFault = request.fault ?? null;
   injectFault("load", attempt.model);
-  const stored = await storedAlready(attempt, request.source);
+  // A model read from this device's cache gets no progress callback: transformers.js then reads
+  // each file with one arrayBuffer() instead of copying it chunk by chunk into a second buffer (the
+  // model's size again in garbage while memory peaks), and there is no download to report.
+  const storage = browserCaches();
+  const stored = storage !== null && (await attemptStored(storage, attempt, request.source, self.location.origin));
   if (stored) post({ type: "progress", requestId: request.requestId, progress: { stage: "loading", file: attemptFiles(attempt.dtype).filter((file) => file.endsWith(".onnx")).join(", ") } });
   const pipe = await pipeline("automatic-speech-recognition", modelName(attempt, request.source), {
     device: attempt.device,

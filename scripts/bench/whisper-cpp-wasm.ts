@@ -14,7 +14,6 @@ import type { AddressInfo } from "node:net";
 import { basename, join } from "node:path";
 import { waitForExpression, type BenchBrowser } from "./browser-bench";
 import { MemorySampler, valueAt } from "./proc-memory";
-import { printedTimings, type PrintedTimings } from "./whisper-cpp-run";
 
 /** The em++ output scripts/whisper-cpp.sh writes (3.1.x with pthreads: .js, .wasm, .worker.js). */
 export const WASM_FILES = ["whisper-bench.js", "whisper-bench.wasm", "whisper-bench.worker.js"] as const;
@@ -23,19 +22,12 @@ export const WASM_FILES = ["whisper-bench.js", "whisper-bench.wasm", "whisper-be
 export interface WhisperWasmResult {
   /** Page clock from navigation start to a loaded model: runtime start, ggml fetch into the FS, whisper_init. */
   readonly loadMs: number;
-  /** Of which the fetch of the ggml file from the local server into the FS. */
-  readonly fetchMs: number;
   /** Page clock from the loaded model to the transcript: the clip's fetch and decode, whisper_full. */
   readonly transcribeMs: number;
   /** CPU seconds the renderer processes used over the same span. */
   readonly transcribeCpuMs: number;
   readonly rendererPeak: number;
-  readonly treePeak: number;
   readonly text: string;
-  /** whisper_print_timings, as the page's stderr had it. */
-  readonly timings: PrintedTimings;
-  readonly systemInfo: string;
-  readonly crossOriginIsolated: boolean;
 }
 
 /**
@@ -55,7 +47,7 @@ const mark = (name) => { bench.marks[name] = performance.now(); };
 var Module = {
   print: (text) => bench.stdout.push(text),
   printErr: (text) => bench.stderr.push(text),
-  onRuntimeInitialized: () => { mark("runtime"); benchRun().catch((error) => { bench.error = String(error && error.stack || error); }); },
+  onRuntimeInitialized: () => { benchRun().catch((error) => { bench.error = String(error && error.stack || error); }); },
 };
 async function benchRun() {
   bench.crossOriginIsolated = self.crossOriginIsolated;
@@ -63,7 +55,6 @@ async function benchRun() {
   if (!response.ok) throw new Error("model: HTTP " + response.status);
   const bytes = new Uint8Array(await response.arrayBuffer());
   Module.FS.writeFile("/model.bin", bytes, { canOwn: true });
-  mark("fetched");
   if (!Module.init("/model.bin")) throw new Error("whisper_init_from_file failed");
   Module.FS.unlink("/model.bin");
   mark("loaded");
@@ -74,7 +65,6 @@ async function benchRun() {
   mark("done");
   bench.status = Module.status();
   bench.text = Module.text();
-  bench.systemInfo = Module.systemInfo();
   bench.finished = true;
 }
 </script>
@@ -118,7 +108,6 @@ interface PageState {
   readonly error?: string;
   readonly status?: number;
   readonly text?: string;
-  readonly systemInfo?: string;
   readonly crossOriginIsolated?: boolean;
 }
 
@@ -141,19 +130,14 @@ export async function whisperWasmRun(browser: BenchBrowser, url: string, model: 
     if (state.error !== undefined) throw new Error(`whisper.cpp wasm page failed: ${state.error}\n${state.stderr.slice(-20).join("\n")}`);
     if (state.status !== 0) throw new Error(`whisper_full returned ${String(state.status)}\n${state.stderr.slice(-20).join("\n")}`);
     if (state.crossOriginIsolated !== true) throw new Error("the page was not cross-origin isolated (no SharedArrayBuffer for pthreads)");
-    const { runtime, fetched, loaded, done } = state.marks;
-    if (runtime === undefined || fetched === undefined || loaded === undefined || done === undefined) throw new Error(`the page's marks are incomplete: ${JSON.stringify(state.marks)}`);
+    const { loaded, done } = state.marks;
+    if (loaded === undefined || done === undefined) throw new Error(`the page's marks are incomplete: ${JSON.stringify(state.marks)}`);
     return {
       loadMs: loaded,
-      fetchMs: fetched - runtime,
       transcribeMs: done - loaded,
       transcribeCpuMs: (valueAt(memory.cpu, origin + done) - valueAt(memory.cpu, origin + loaded)) * 1000,
       rendererPeak: memory.rendererPeak,
-      treePeak: memory.treePeak,
       text: (state.text ?? "").trim().replace(/\s+/g, " "),
-      timings: printedTimings(state.stderr.join("\n")),
-      systemInfo: state.systemInfo ?? "",
-      crossOriginIsolated: state.crossOriginIsolated,
     };
   } finally {
     await context.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HUB_HOST, MODEL_CACHE_NAME, deleteCachedModel, folderOf, groupCachedFiles, hubHost, listCachedModels, modelFileUrl } from "@/lib/model/cache";
+import { HUB_HOST, MODEL_CACHE_NAME, attemptStored, deleteCachedModel, folderOf, groupCachedFiles, hubHost, listCachedModels, modelFileUrl } from "@/lib/model/cache";
 import { MemoryCacheStorage } from "../../../support/memory-caches";
 
 const ORIGIN = "http://127.0.0.1:3210";
@@ -90,5 +90,26 @@ describe("listCachedModels and deleteCachedModel", () => {
     if (tiny === undefined) throw new Error("expected a model");
     await deleteCachedModel(tiny, storage);
     expect((await listCachedModels(storage, ORIGIN)).map((model) => model.label)).toEqual(["Whisper base"]);
+  });
+});
+
+describe("attemptStored", () => {
+  const attempt = { model: "whisper-tiny", device: "wasm", dtype: { encoder: "q8", decoder: "q8" } } as const;
+  const source = { kind: "self-hosted", baseUrl: "/models/" } as const;
+
+  it("is true only when every file the attempt loads is in the model cache", async () => {
+    const storage = new MemoryCacheStorage();
+    const cache = await storage.open(MODEL_CACHE_NAME);
+    const files = ["config.json", "generation_config.json", "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json", "onnx/encoder_model_quantized.onnx"];
+    for (const file of files) await cache.put(modelFileUrl(source, "whisper-tiny", file, ORIGIN), new Response("x"));
+    expect(await attemptStored(storage, attempt, source, ORIGIN)).toBe(false);
+    await cache.put(modelFileUrl(source, "whisper-tiny", "onnx/decoder_model_merged_quantized.onnx", ORIGIN), new Response("x"));
+    expect(await attemptStored(storage, attempt, source, ORIGIN)).toBe(true);
+    expect(await attemptStored(storage, { ...attempt, model: "whisper-base" }, source, ORIGIN)).toBe(false);
+  });
+
+  it("is false when the cache cannot be opened", async () => {
+    const storage = { open: () => Promise.reject(new Error("SecurityError")), has: () => Promise.resolve(false) };
+    expect(await attemptStored(storage, attempt, source, ORIGIN)).toBe(false);
   });
 });

@@ -21,6 +21,9 @@ describe("protobuf", () => {
   it("keeps varints above 2^32 exact", () => {
     const big = 2 ** 40 + 5;
     expect(encodeVarint(300)).toEqual(Uint8Array.from([0xac, 0x02]));
+    // Negative int64 values: the ten-byte varint of the 64-bit two's complement, as protobuf writes them.
+    expect(encodeVarint(-1)).toEqual(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]));
+    expect(encodeVarint(-2)).toEqual(Uint8Array.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]));
     expect(fields(varintField(3, big))[0]?.varint).toBe(big);
   });
 
