@@ -4,12 +4,16 @@
  * one decoding pass. Shared by the browser's worker (lib/transcription/transcriber.worker.ts) and the benchmark's
  * native reference (scripts/bench/node-transcriber.ts), so both run a window the same way.
  */
-import { LogitsProcessor, LogitsProcessorList, TextStreamer, type AutomaticSpeechRecognitionPipeline, type Tensor } from "@huggingface/transformers";
+import { LogitsProcessor, LogitsProcessorList, TextStreamer, WhisperTimeStampLogitsProcessor, type AutomaticSpeechRecognitionPipeline, type Tensor } from "@huggingface/transformers";
 import { AppError } from "../errors";
 import { findLoopInSequence } from "./repetition-guard";
 import { resumePoint } from "./windows";
 import type { Segment } from "../transcript/types";
 import { SAMPLE_RATE } from "../audio/sample-rate";
+import { useTimestampRule } from "./timestamp-rule";
+
+// Every window decodes with timestamps on: the rule runs once per token, so it runs without garbage.
+useTimestampRule(WhisperTimeStampLogitsProcessor);
 
 /** Whisper's timestamp tokens as the streamer decodes them, e.g. "<|1.24|>". */
 const TIMESTAMP_TOKEN = /<\|\d+(?:\.\d+)?\|>/g;
