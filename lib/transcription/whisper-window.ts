@@ -4,15 +4,18 @@
  * one decoding pass. Shared by the browser's worker (lib/transcription/transcriber.worker.ts) and the benchmark's
  * native reference (scripts/bench/node-transcriber.ts), so both run a window the same way.
  */
-import { LogitsProcessor, LogitsProcessorList, TextStreamer, WhisperTimeStampLogitsProcessor, type AutomaticSpeechRecognitionPipeline, type Tensor } from "@huggingface/transformers";
+import { LogitsProcessor, LogitsProcessorList, Tensor, TextStreamer, WhisperFeatureExtractor, WhisperTimeStampLogitsProcessor, type AutomaticSpeechRecognitionPipeline } from "@huggingface/transformers";
 import { AppError } from "../errors";
 import { findLoopInSequence } from "./repetition-guard";
 import { resumePoint } from "./windows";
 import type { Segment } from "../transcript/types";
 import { SAMPLE_RATE } from "../audio/sample-rate";
 import { useTimestampRule } from "./timestamp-rule";
+import { useLogMel } from "../audio/log-mel";
 
-// Every window decodes with timestamps on: the rule runs once per token, so it runs without garbage.
+// The two pieces of JavaScript every window runs while ONNX Runtime's threads wait: the features,
+// once per window, and the timestamp rule, once per token (lib/audio/log-mel.ts, ./timestamp-rule.ts).
+useLogMel(WhisperFeatureExtractor, (data, dims) => new Tensor("float32", data, dims));
 useTimestampRule(WhisperTimeStampLogitsProcessor);
 
 /** Whisper's timestamp tokens as the streamer decodes them, e.g. "<|1.24|>". */
