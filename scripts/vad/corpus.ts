@@ -170,7 +170,7 @@ export const WINDOWS: readonly WindowSpec[] = [
   { name: "fr dense + plucked melody, SNR 5 dB", category: "speech + music", bed: { kind: "music", music: MELODY, db: 0 }, speech: { voice: "fr", language: "fr", fill: { from: 0.5, gap: 0.7 } }, snr: 5 },
 ];
 
-/** Runs `make(path)` once for a key; returns the cached raw float samples. */
+/** Runs `make(path)` once for a key (the whole command, so a changed command makes a new file); returns the cached raw float samples. */
 function cached(dir: string, key: readonly string[], make: (path: string) => void): Float32Array {
   const name = createHash("sha1").update(JSON.stringify(key)).digest("hex").slice(0, 16);
   const path = join(dir, `${name}.f32`);
@@ -194,19 +194,17 @@ function synth(dir: string, generators: readonly string[], seconds: number): Flo
 
 /** One note or chord, `seconds` long with a short fade-out; pluck is made at 48 kHz (SoX needs it) and resampled. */
 function note(dir: string, instrument: Instrument, pitches: readonly string[], seconds: number): Float32Array {
-  return cached(dir, ["note", instrument, String(seconds), ...pitches], (path) => {
-    const kind = instrument === "pluck" ? "pluck" : instrument === "organ" ? "sine" : "square";
-    const generators = pitches.flatMap((pitch) => [kind, pitch]);
-    const shape = instrument === "organ" ? ["tremolo", "5", "30", "fade", "0.03", String(seconds), "0.15"] : ["fade", "0", String(seconds), String(Math.min(0.1, seconds / 3))];
-    execFileSync("sox", ["-R", "-r", "48000", "-n", ...RAW_OUT, path, "synth", String(seconds), ...generators, ...shape, "gain", "-12", "rate", String(RATE)]);
-  });
+  const kind = instrument === "pluck" ? "pluck" : instrument === "organ" ? "sine" : "square";
+  const generators = pitches.flatMap((pitch) => [kind, pitch]);
+  const shape = instrument === "organ" ? ["tremolo", "5", "30", "fade", "0.03", String(seconds), "0.15"] : ["fade", "0", String(seconds), String(Math.min(0.1, seconds / 3))];
+  const effects = ["synth", String(seconds), ...generators, ...shape, "gain", "-12", "rate", String(RATE)];
+  return cached(dir, ["note", ...effects], (path) => execFileSync("sox", ["-R", "-r", "48000", "-n", ...RAW_OUT, path, ...effects]));
 }
 
 /** A drum hit: a low thump on the beat, a short hiss off it. */
 function drum(dir: string, low: boolean): Float32Array {
-  return low
-    ? cached(dir, ["kick"], (path) => execFileSync("sox", ["-R", "-r", String(RATE), "-n", ...RAW_OUT, path, "synth", "0.12", "brownnoise", "lowpass", "150", "fade", "0", "0.12", "0.1", "gain", "6"]))
-    : cached(dir, ["hat"], (path) => execFileSync("sox", ["-R", "-r", String(RATE), "-n", ...RAW_OUT, path, "synth", "0.05", "whitenoise", "highpass", "5000", "fade", "0", "0.05", "0.045"]));
+  const effects = low ? ["synth", "0.12", "brownnoise", "lowpass", "150", "fade", "0", "0.12", "0.1", "gain", "6"] : ["synth", "0.05", "whitenoise", "highpass", "5000", "fade", "0", "0.05", "0.045"];
+  return cached(dir, ["drum", ...effects], (path) => execFileSync("sox", ["-R", "-r", String(RATE), "-n", ...RAW_OUT, path, ...effects]));
 }
 
 /** A whole window of music: the steps repeated on their beat. */
@@ -244,10 +242,12 @@ interface Utterance {
 
 /** One espeak-ng utterance at 16 kHz, with where it speaks (its own leading and trailing silence excluded). */
 function utterance(dir: string, voice: string, text: string, speed: number): Utterance {
-  const samples = cached(dir, ["espeak", voice, String(speed), text], (path) => {
+  // Down 6 dB before resampling: SoX works in fixed point, and espeak-ng peaks near full scale.
+  const effects = ["gain", "-6", "rate", String(RATE)];
+  const samples = cached(dir, ["espeak", voice, String(speed), text, ...effects], (path) => {
     const wav = `${path}.wav`;
     execFileSync("espeak-ng", ["-v", voice, "-s", String(speed), "-w", wav, text]);
-    execFileSync("sox", ["-R", wav, ...RAW_OUT, path]);
+    execFileSync("sox", ["-R", wav, ...RAW_OUT, path, ...effects]);
     rmSync(wav);
   });
   // Pauses under 200 ms (between words, at commas) are part of the speech; espeak's silence is exact.
