@@ -58,6 +58,8 @@ interface Row {
   readonly spec: WindowSpec;
   readonly truthSeconds: number;
   readonly gateReason: string;
+  /** The gate's 10th-to-90th percentile spread of voiced-frame levels, dB. */
+  readonly gateSpreadDb: number;
   readonly verdicts: Record<Detector, Verdict>;
   readonly gateMs: number;
   readonly sileroMs: number;
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
       cascadeRan,
       truthSeconds: speechSeconds(item.truth, RATE),
       gateReason: analysis.reason,
+      gateSpreadDb: analysis.levelSpreadDb,
       gateMs,
       sileroMs,
       verdicts: {
@@ -192,7 +195,7 @@ async function main(): Promise<void> {
     row.spec.category,
     row.spec.name,
     row.truthSeconds.toFixed(1),
-    `${row.verdicts["energy gate"].window ? "send" : "skip"} (${row.gateReason}, ${row.verdicts["energy gate"].voicedSeconds.toFixed(2)} s)`,
+    `${row.verdicts["energy gate"].window ? "send" : "skip"} (${row.gateReason}, ${row.verdicts["energy gate"].voicedSeconds.toFixed(2)} s, spread ${row.gateSpreadDb.toFixed(1)} dB)`,
     ...DETECTORS.slice(1).map((detector) => `${row.verdicts[detector].window ? "send" : "skip"} (${row.verdicts[detector].voicedSeconds.toFixed(2)} s)`),
   ]);
 
@@ -215,7 +218,7 @@ async function main(): Promise<void> {
     "",
     markdownTable(["detector", "ms / 30 s window", "model MB", "load ms (WASM start + session)", "session ms (ORT already loaded)"], timing),
     "",
-    "Per window (decision, voiced seconds; truth = seconds of speech):",
+    "Per window (decision, voiced seconds, and the gate's reason and voiced-level spread; truth = seconds of speech):",
     "",
     markdownTable(["category", "window", "truth s", ...DETECTORS], detail),
     "",
