@@ -16,16 +16,18 @@
 //
 //   npm run eval:accuracy -- [--skip-build] [--port 3410] [--dist-dir .next-eval]
 //                            [--models-dir .cache/models] [--only en,de] [--tolerance 1]
-//                            [--same-samples] [--dtype q8|fp32]
+//                            [--same-samples] [--dtype q8|fp32|q4-encoder]
 //
 // Diagnostics: --same-samples gives the browser ffmpeg's 16 kHz decode of each clip (as a float
 // WAV, which Chromium passes through unchanged) instead of the clip, so both sides hear identical
 // samples. --dtype fp32 runs both sides on the fp32 ONNX files (the browser through a folder in
-// .cache/eval/ whose `_quantized` names point at the fp32 files, so the app still says q8).
+// .cache/eval/ whose `_quantized` names are the fp32 files, so the app still says q8). --dtype
+// q4-encoder runs both sides on the 4-bit MatMulNBits encoder (`prepare-real-model.py --q4-encoder`)
+// with the q8 decoder, the same way: it is how 4-bit weights were measured against q8.
 //
 // Exit status: 0 when every file's browser and reference rates are within --tolerance points,
 // 1 when some are not, 2 when something needed is missing.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -49,17 +51,24 @@ const MODEL_FILES = [
 ];
 
 /**
- * A models folder for the browser in which the q8 file names point at the fp32 files, so the app
- * (which always asks for q8 on WASM) runs fp32 weights. Only for `--dtype fp32`.
+ * A models folder in which the q8 file names are the given files of `realModelDir` (the app always
+ * asks for q8 on WASM): hard links, copies across file systems. Symbolic links would not do: the
+ * app's model route refuses files whose real path lies outside its folder.
  */
-function fp32ModelsFolder(realModelDir: string, out: string): string {
+function shadowModelsFolder(realModelDir: string, out: string, files: { readonly encoder: string; readonly decoder: string }): string {
   const shadow = join(out, MODEL);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(shadow, "onnx"), { recursive: true });
-  for (const file of readdirSync(realModelDir)) if (file.endsWith(".json")) symlinkSync(join(realModelDir, file), join(shadow, file));
-  for (const name of ["encoder_model", "decoder_model_merged"]) {
-    symlinkSync(join(realModelDir, "onnx", `${name}.onnx`), join(shadow, "onnx", `${name}_quantized.onnx`));
-  }
+  const place = (from: string, to: string): void => {
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+  };
+  for (const file of readdirSync(realModelDir)) if (file.endsWith(".json")) place(join(realModelDir, file), join(shadow, file));
+  place(join(realModelDir, "onnx", files.encoder), join(shadow, "onnx", "encoder_model_quantized.onnx"));
+  place(join(realModelDir, "onnx", files.decoder), join(shadow, "onnx", "decoder_model_merged_quantized.onnx"));
   return out;
 }
 
@@ -102,7 +111,7 @@ const modelsDir = resolve(values["models-dir"]);
 const modelDir = join(modelsDir, MODEL);
 const outDir = resolve(values.out);
 const distDir = values["dist-dir"];
-const dtype = values.dtype === "fp32" ? "fp32" : values.dtype === "q8" ? "q8" : fail(`--dtype must be q8 or fp32, got "${values.dtype}"`);
+const dtype = values.dtype === "fp32" || values.dtype === "q8" || values.dtype === "q4-encoder" ? values.dtype : fail(`--dtype must be q8, fp32 or q4-encoder, got "${values.dtype}"`);
 const only = values.only === undefined ? null : new Set(values.only.split(",").map((item) => item.trim()).filter((item) => item !== ""));
 
 const missing = MODEL_FILES.filter((file) => !existsSync(join(modelDir, file)));
@@ -117,6 +126,9 @@ if (missing.length > 0) {
       modelsDir === join(ROOT, ".cache", "models") ? "then run `npm run eval:accuracy` again." : `with --out ${modelDir}, then run this again.`,
     ].join("\n"),
   );
+}
+if (dtype === "q4-encoder" && !existsSync(join(modelDir, "onnx", "encoder_model_q4.onnx"))) {
+  fail(`--dtype q4-encoder needs ${join(modelDir, "onnx", "encoder_model_q4.onnx")}; make it with:\n\n    python3 scripts/prepare-real-model.py --q4-encoder\n`);
 }
 for (const [command, flag, install] of [
   ["espeak-ng", "--version", "sudo apt-get install espeak-ng"],
@@ -135,8 +147,18 @@ async function main(): Promise<number> {
   const jobs = clips.map((clip) => ({ key: clip.file, path: join(corpusDir, clip.file), language: clip.script.language }));
 
   // The reference first: it needs no build, and a broken Python setup shows up early.
-  say(`reference: scripts/reference-transcribe.py --timestamps --dtype ${dtype} on ${modelDir}`);
-  const reference = await referenceTranscripts(jobs, modelDir, outDir, (line) => say(line), dtype);
+  // fp32: the browser reads the fp32 files under the q8 names, the reference reads them as fp32.
+  // q4-encoder: both read a folder whose q8 encoder name is the 4-bit encoder (q8 decoder).
+  const browserModels =
+    dtype === "fp32"
+      ? shadowModelsFolder(modelDir, join(outDir, "models-fp32"), { encoder: "encoder_model.onnx", decoder: "decoder_model_merged.onnx" })
+      : dtype === "q4-encoder"
+        ? shadowModelsFolder(modelDir, join(outDir, "models-q4-encoder"), { encoder: "encoder_model_q4.onnx", decoder: "decoder_model_merged_quantized.onnx" })
+        : modelsDir;
+  const referenceDir = dtype === "q4-encoder" ? join(browserModels, MODEL) : modelDir;
+  const referenceDtype = dtype === "fp32" ? "fp32" : "q8";
+  say(`reference: scripts/reference-transcribe.py --timestamps --dtype ${referenceDtype} on ${referenceDir}`);
+  const reference = await referenceTranscripts(jobs, referenceDir, outDir, (line) => say(line), referenceDtype);
 
   let browserJobs = jobs;
   if (values["same-samples"]) {
@@ -149,7 +171,6 @@ async function main(): Promise<number> {
     });
     say(`--same-samples: the browser gets ffmpeg's 16 kHz float decode of each clip (${pcmDir})`);
   }
-  const browserModels = dtype === "fp32" ? fp32ModelsFolder(modelDir, join(outDir, "models-fp32")) : modelsDir;
 
   if (!values["skip-build"]) buildApp(ROOT, distDir, (line) => say(line));
   let server: AppServer | null = null;
@@ -193,10 +214,10 @@ async function main(): Promise<number> {
   }
 
   const context = {
-    model: `${modelDir} (${dtype === "q8" ? EXPECTED_MODEL : "Whisper base · WASM · fp32 weights under the q8 names"}, greedy, timestamps on, language forced)`,
+    model: `${modelDir} (${dtype === "q8" ? EXPECTED_MODEL : dtype === "fp32" ? "Whisper base · WASM · fp32 weights under the q8 names" : "Whisper base · WASM · 4-bit MatMulNBits encoder and q8 decoder under the q8 names"}, greedy, timestamps on, language forced)`,
     input: values["same-samples"] ? "the browser was given ffmpeg's 16 kHz decode (--same-samples)" : "the browser was given the clip files themselves",
     browser: `${session.userAgent}; crossOriginIsolated=${String(session.crossOriginIsolated)}; hardwareConcurrency=${session.hardwareConcurrency}`,
-    reference: `scripts/reference-transcribe.py --timestamps --dtype ${dtype} --language <code> (its Reference class via scripts/eval/reference-server.py), onnxruntime CPU, windowed by the app's lib/transcription/long-transcription.ts`,
+    reference: `scripts/reference-transcribe.py --timestamps --dtype ${referenceDtype} --language <code> (its Reference class via scripts/eval/reference-server.py), onnxruntime CPU, windowed by the app's lib/transcription/long-transcription.ts`,
     date: new Date().toISOString(),
   };
   const failing = rows.filter((row) => Math.abs(row.difference) > tolerance);

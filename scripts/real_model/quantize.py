@@ -30,3 +30,16 @@ def quantize(onnx_dir: Path, full: bool) -> None:
             nodes_to_exclude=exclude,
             extra_options={"EnableSubgraph": True, "MatMulConstBOnly": True},
         )
+
+
+def quantize_q4_encoder(onnx_dir: Path) -> None:
+    """`encoder_model_q4.onnx`: every constant-weight MatMul of the fp32 encoder (fc2 included) as
+    com.microsoft MatMulNBits, 4-bit, blocks of 32, symmetric: the fixture generator's WebGPU q4
+    (scripts/fixture_model/webgpu_variants.py). Only for `npm run eval:accuracy -- --dtype
+    q4-encoder`, which measured it against q8 (README, "Accuracy evaluation"); the app does not load it."""
+    import onnx
+    from fixture_model.webgpu_variants import quantize_q4
+
+    model, count = quantize_q4(onnx.load(str(onnx_dir / "encoder_model.onnx")))
+    log(f"encoder_model_q4: {count} MatMul nodes -> MatMulNBits (4-bit, block 32)")
+    onnx.save(model, str(onnx_dir / "encoder_model_q4.onnx"))
