@@ -10,8 +10,9 @@
  * [1, heads, 0, head_dim] of the cache's own element type (float32, or float16 in fp16 / q4f16 decoders). Only the messages on the path to the changed nodes are re-encoded; all
  * other bytes are copied as slices, so the rewrite holds the input and the output, nothing more.
  */
-import { bytesField, concat, fields, lastMessage, lengthDelimited, ProtobufError, texts, varintField, type Field } from "./protobuf";
-import { ATTRIBUTE_G, ATTRIBUTE_NAME, DIMENSION_VALUE, GRAPH_INPUT, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, SHAPE_DIM, TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_FLOAT, TENSOR_DIMS, TENSOR_NAME, TENSOR_RAW_DATA, TENSOR_TYPE_ELEM_TYPE, TENSOR_TYPE_SHAPE, TYPE_TENSOR_TYPE, VALUE_INFO_NAME, VALUE_INFO_TYPE, constantNode, readNode, valueInfoNames, type OnnxNode } from "./onnx-graph";
+import { bytesField, concat, fields, lastMessage, ProtobufError, varintField, type Field } from "./protobuf";
+import { DIMENSION_VALUE, SHAPE_DIM, TENSOR_DATA_TYPE, TENSOR_DATA_TYPE_FLOAT, TENSOR_DIMS, TENSOR_NAME, TENSOR_RAW_DATA, TENSOR_TYPE_ELEM_TYPE, TENSOR_TYPE_SHAPE, TYPE_TENSOR_TYPE, VALUE_INFO_TYPE, constantNode } from "./onnx-graph";
+import { withBranchPatched, withPastBranch } from "./merged-decoder";
 
 /** Matches the file names of merged decoders (any dtype suffix), the only files worth slimming. */
 export const MERGED_DECODER_FILE = /(^|\/)decoder_model_merged[^/]*\.onnx$/;
@@ -59,66 +60,17 @@ function emptyConstant(name: string, dims: readonly number[], dataType: number):
   return constantNode(label, name, tensor);
 }
 
-/**
- * The payload of a message whose fields are `list`, with the fields in `replaced` swapped for new
- * parts; runs of untouched fields stay views into `bytes`.
- */
-function patched(bytes: Uint8Array, list: readonly Field[], replaced: ReadonlyMap<Field, readonly Uint8Array[]>): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  let runStart: number | null = null;
-  let runEnd = 0;
-  for (const field of list) {
-    const replacement = replaced.get(field);
-    if (replacement === undefined) {
-      if (runStart === null || field.start !== runEnd) {
-        if (runStart !== null) parts.push(bytes.subarray(runStart, runEnd));
-        runStart = field.start;
-      }
-      runEnd = field.end;
-      continue;
-    }
-    if (runStart !== null) parts.push(bytes.subarray(runStart, runEnd));
-    runStart = null;
-    parts.push(...replacement);
-  }
-  if (runStart !== null) parts.push(bytes.subarray(runStart, runEnd));
-  return parts;
-}
-
-/** `field` re-encoded with a new payload. */
 function skipped(message: string, bytes: Uint8Array<ArrayBuffer>): SlimResult {
   return { bytes, outcome: { kind: "skipped", message: `skipped: ${message}` } };
 }
 
 function slim(bytes: Uint8Array<ArrayBuffer>): SlimResult {
-  const model = fields(bytes);
-  const graph = lastMessage(model, MODEL_GRAPH);
-  if (graph === undefined) return skipped("not an ONNX model (no graph)", bytes);
-  const graphFields = fields(bytes, graph.valueStart, graph.end);
-  const ifs = graphFields.filter((field) => field.number === GRAPH_NODE && field.wireType === 2).map((field) => readNode(bytes, field)).filter((node) => node.opType === "If");
-  const ifNode = ifs[0];
-  if (ifNode === undefined || ifs.length !== 1) return skipped("not a merged decoder (no single If node)", bytes);
-  const outerInputs = new Map<string, Field>();
-  for (const field of graphFields) {
-    if (field.number !== GRAPH_INPUT || field.wireType !== 2) continue;
-    const name = texts(bytes, field.valueStart, field.end, VALUE_INFO_NAME).at(-1);
-    if (name !== undefined) outerInputs.set(name, field);
-  }
-  const branchAttribute = ifNode.attributes.find((field) => texts(bytes, field.valueStart, field.end, ATTRIBUTE_NAME).at(-1) === "then_branch");
-  const attributeFields = branchAttribute === undefined ? [] : fields(bytes, branchAttribute.valueStart, branchAttribute.end);
-  const branch = lastMessage(attributeFields, ATTRIBUTE_G);
-  if (branchAttribute === undefined || branch === undefined) return skipped("the If node has no then_branch", bytes);
-  const branchFields = fields(bytes, branch.valueStart, branch.end);
-  const producer = new Map<string, OnnxNode>();
-  for (const field of branchFields) {
-    if (field.number !== GRAPH_NODE || field.wireType !== 2) continue;
-    const node = readNode(bytes, field);
-    for (const output of node.outputs) producer.set(output, node);
-  }
-  const branchOutputs = valueInfoNames(bytes, branchFields, GRAPH_OUTPUT);
+  const found = withPastBranch(bytes);
+  if (typeof found === "string") return skipped(found, bytes);
+  const { ifNode, outerInputs, producer } = found;
   const replacedNodes = new Map<Field, Uint8Array[]>();
   let already = 0;
-  for (const [position, output] of branchOutputs.entries()) {
+  for (const [position, output] of found.outputNames.entries()) {
     const outerName = ifNode.outputs[position] ?? "";
     if (!outerName.includes(".encoder.")) continue;
     const node = producer.get(output);
@@ -141,13 +93,9 @@ function slim(bytes: Uint8Array<ArrayBuffer>): SlimResult {
     if (already > 0) return { bytes, outcome: { kind: "already-slim", outputs: already, message: `already slim (${already} cross-attention outputs empty)` } };
     return skipped("no cross-attention outputs found", bytes);
   }
-  const newBranch = lengthDelimited(branch.number, patched(bytes, branchFields, replacedNodes));
-  const newAttribute = lengthDelimited(branchAttribute.number, patched(bytes, attributeFields, new Map([[branch, newBranch]])));
-  const newIf = lengthDelimited(ifNode.field.number, patched(bytes, ifNode.fields, new Map([[branchAttribute, newAttribute]])));
-  const newGraph = lengthDelimited(graph.number, patched(bytes, graphFields, new Map([[ifNode.field, newIf]])));
   const changed = replacedNodes.size;
   return {
-    bytes: concat(patched(bytes, model, new Map([[graph, newGraph]]))),
+    bytes: withBranchPatched(bytes, found, replacedNodes),
     outcome: { kind: "slimmed", outputs: changed, message: `slimmed: ${changed} cross-attention outputs of the with-past branch are now empty` },
   };
 }
