@@ -46,7 +46,10 @@ function beyondWasm(options: Record<string, unknown>): boolean {
   const providers = options.executionProviders;
   if (providers === undefined) return false;
   if (!Array.isArray(providers)) return true;
-  return providers.some((provider) => (typeof provider === "string" ? provider : isRecord(provider) ? provider.name : undefined) !== "wasm" && provider !== "cpu");
+  return providers.some((provider) => {
+    const name = typeof provider === "string" ? provider : isRecord(provider) ? provider.name : undefined;
+    return name !== "wasm" && name !== "cpu";
+  });
 }
 
 /** The graph and options a session is created with instead of `model` and `options`, or null to leave them. */

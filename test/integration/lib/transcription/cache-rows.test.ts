@@ -56,6 +56,8 @@ describe("new cache rows on ONNX Runtime Web", () => {
     // leanSession applies it on WASM, and leaves WebGPU sessions (whose cache stays on the GPU) alone.
     expect(leanSession(decoderBytes, { executionProviders: ["wasm"] })?.cacheRows).toHaveLength(2 * config.decoder_layers);
     expect(leanSession(decoderBytes, { executionProviders: ["webgpu", "wasm"] })?.cacheRows).toEqual([]);
+    expect(leanSession(decoderBytes, { executionProviders: [{ name: "wasm" }] })?.cacheRows).toHaveLength(2 * config.decoder_layers);
+    expect(leanSession(decoderBytes, { executionProviders: [{ name: "webgpu" }] })?.cacheRows).toEqual([]);
     expect(leanSession(decoderBytes, { executionProviders: ["wasm"], preferredOutputLocation: { "present.0.decoder.key": "gpu-buffer" } })?.cacheRows).toEqual([]);
   });
 
