@@ -8,6 +8,10 @@
  * ones at every step for the whole cache; the same reused pairs for new rows, plus one row per
  * output and step that the wrapper drops), and V8's garbage collection time over the run.
  *
+ * A second table: what ORT Web's copy of each input into its heap costs at every `run` (a one-node
+ * `Shape` model fed an input as large as the window's cross-attention cache, which the merged
+ * decoder takes at every step).
+ *
  *   npm run bench:decoder-cache -- [--models tiny,base] [--runs 5] [--threads 2] [--models-dir .cache/bench-models]
  */
 import { readFileSync } from "node:fs";
@@ -17,6 +21,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-web";
 import { externalizeWeights } from "../lib/model/external-weights";
+import { nodeField } from "../lib/model/onnx-graph";
+import { bytesField, concat, varintField } from "../lib/model/protobuf";
 import { wholeCacheFromRows } from "../lib/transcription/cache-rows";
 import { leanSession } from "../lib/transcription/lean-sessions";
 import { greedySteps, randomHiddenStates, type DecoderConfig } from "./bench/decoder-steps";
@@ -36,6 +42,27 @@ interface Run {
   readonly ms: number;
   readonly cacheMb: number;
   readonly gcMs: number;
+}
+
+/** A model with one float input `x` of any length and the output `Shape(x)`: a run costs little beyond copying `x` in. */
+function shapeModel(): Uint8Array {
+  const tensorInput = (name: string, elemType: number): Uint8Array => concat([bytesField(1, name), bytesField(2, bytesField(1, concat([varintField(1, elemType), bytesField(2, bytesField(1, bytesField(2, "n")))])))]);
+  const graph = concat([nodeField("Shape", "shape", ["x"], ["y"]), bytesField(2, "copy"), bytesField(11, tensorInput("x", 1)), bytesField(12, tensorInput("y", 7))]);
+  return concat([varintField(1, 8), bytesField(7, graph), bytesField(8, concat([bytesField(1, ""), varintField(2, 17)]))]);
+}
+
+/** Median ms of a `run` of {@link shapeModel} with an input of `megabytes` (10^6 bytes). */
+async function copyMs(session: ort.InferenceSession, megabytes: number, runs: number): Promise<number> {
+  const length = Math.round((megabytes * 1e6) / 4);
+  const input = new ort.Tensor("float32", new Float32Array(length), [length]);
+  for (let index = 0; index < 5; index += 1) await session.run({ x: input });
+  const times: number[] = [];
+  for (let index = 0; index < runs; index += 1) {
+    const started = performance.now();
+    await session.run({ x: input });
+    times.push(performance.now() - started);
+  }
+  return median(times);
 }
 
 const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
@@ -60,11 +87,14 @@ async function run(session: ort.InferenceSession, config: DecoderConfig, hidden:
 
 async function main(): Promise<void> {
   const rows: string[][] = [];
+  const copies: string[][] = [];
   for (const model of values.models.split(",")) {
     const folder = join(values["models-dir"], `whisper-${model}`);
     const config = JSON.parse(readFileSync(join(folder, "config.json"), "utf8")) as DecoderConfig;
     const bytes = new Uint8Array(readFileSync(join(folder, "onnx", "decoder_model_merged_quantized.onnx")));
     const hidden = randomHiddenStates(ort, config);
+    // Encoder layers' key and value for 1500 positions, float32: the cross-attention cache.
+    const crossMb = (config.decoder_layers * 2 * 1500 * config.d_model * 4) / 1e6;
     const plain = leanSession(bytes, { executionProviders: ["wasm"] });
     if (plain === null || plain.cacheRows.length === 0) throw new Error(`${folder}: the decoder was not rewritten`);
     // The same externalized graph without the cache-rows rewrite: what the app ran before it.
@@ -84,11 +114,18 @@ async function main(): Promise<void> {
     }
     await before.release();
     await after.release();
+    const copy = await ort.InferenceSession.create(shapeModel(), { executionProviders: ["wasm"] });
+    copies.push([model, crossMb.toFixed(1), (await copyMs(copy, crossMb, 50)).toFixed(2), (await copyMs(copy, (1500 * config.d_model * 4) / 1e6, 50)).toFixed(2)]);
+    await copy.release();
   }
   console.log(`\n${STEPS} decoder steps per run, onnxruntime-web ${ort.env.versions.web ?? ""} WASM in Node ${process.version}, ${values.threads} threads; medians\n`);
   console.log("| model | decoder cache | runs | decode ms | ms/step | cache buffers MB | GC ms |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  console.log("\nORT Web's copy of an input into its heap, per run (a one-node Shape model; medians of 50 runs)\n");
+  console.log("| model | cross-attention cache MB | ms per run with it as input | ms per run with encoder_hidden_states' size |");
+  console.log("| --- | --- | --- | --- |");
+  for (const row of copies) console.log(`| ${row.join(" | ")} |`);
 }
 
 main().catch((error: unknown) => {
