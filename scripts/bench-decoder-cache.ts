@@ -25,6 +25,7 @@ import { nodeField } from "../lib/model/onnx-graph";
 import { bytesField, concat, varintField } from "../lib/model/protobuf";
 import { wholeCacheFromRows } from "../lib/transcription/cache-rows";
 import { leanSession } from "../lib/transcription/lean-sessions";
+import { median } from "./bench/report";
 import { greedySteps, randomHiddenStates, type DecoderConfig } from "./bench/decoder-steps";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -65,7 +66,6 @@ async function copyMs(session: ort.InferenceSession, megabytes: number, runs: nu
   return median(times);
 }
 
-const median = (numbers: number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
 
 async function run(session: ort.InferenceSession, config: DecoderConfig, hidden: ort.Tensor): Promise<Run> {
   let bytes = 0;
@@ -110,7 +110,8 @@ async function main(): Promise<void> {
       results["new rows"].push(await run(after, config, hidden));
     }
     for (const [variant, list] of Object.entries(results)) {
-      rows.push([model, variant, String(list.length), median(list.map((item) => item.ms)).toFixed(0), (median(list.map((item) => item.ms)) / STEPS).toFixed(1), median(list.map((item) => item.cacheMb)).toFixed(1), median(list.map((item) => item.gcMs)).toFixed(1)]);
+      const ms = median(list.map((item) => item.ms));
+      rows.push([model, variant, String(list.length), ms.toFixed(0), (ms / STEPS).toFixed(1), median(list.map((item) => item.cacheMb)).toFixed(1), median(list.map((item) => item.gcMs)).toFixed(1)]);
     }
     await before.release();
     await after.release();

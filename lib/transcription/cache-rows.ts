@@ -100,13 +100,13 @@ export function appendRows(past: Rows, pastDims: readonly number[], fresh: Rows,
 export function wholeCacheFromRows<T extends object>(session: T, outputs: readonly string[]): T {
   const run: unknown = Reflect.get(session, "run");
   if (typeof run !== "function") return session;
-  const pairs = new Map(outputs.map((name) => [name, new Pair()]));
+  const pairs = outputs.map((name) => ({ name, pastName: name.replace("present", "past_key_values"), pair: new Pair() }));
   const wrappedRun = async (feeds: Record<string, unknown>, ...rest: unknown[]): Promise<unknown> => {
     const results: unknown = await Reflect.apply(run, session, [feeds, ...rest]);
     if (!isRecord(results) || !withPast(feeds)) return results;
-    for (const [name, pair] of pairs) {
+    for (const { name, pastName, pair } of pairs) {
       const fresh = results[name];
-      const past = feeds[name.replace("present", "past_key_values")];
+      const past = feeds[pastName];
       if (!isTensor(fresh) || !isTensor(past)) throw new Error(`the decoder's ${name} or its past is missing`);
       const freshRows = rows(fresh);
       const pastRows = rows(past);
