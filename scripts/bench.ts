@@ -176,7 +176,8 @@ async function main(): Promise<number> {
         say(`browser: crossOriginIsolated=${String(facts.crossOriginIsolated)}, hardwareConcurrency=${facts.hardwareConcurrency}, WebGPU: ${facts.webgpu.found ? "found" : "none"} (${facts.webgpu.detail})`);
         for (let i = 0; i < 3; i += 1) emptyPageSamples.push(await browser.emptyPage());
         emptyPage = median(emptyPageSamples);
-        say(`empty page (about:blank): renderer RSS ${(emptyPage / 2 ** 20).toFixed(0)} MB`);
+        const { anon, file, shmem } = browser.emptyPageParts;
+        say(`empty page (about:blank): renderer RSS ${(emptyPage / 2 ** 20).toFixed(0)} MB (anon / file / shmem ${[anon, file, shmem].map((bytes) => (bytes / 2 ** 20).toFixed(0)).join(" / ")} MB)`);
       }
     }
     if (runtimes.has("node")) {

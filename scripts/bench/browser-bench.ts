@@ -8,7 +8,7 @@
  */
 import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../../test/support/chromium";
-import { commandLine, findProcesses, MemorySampler, rendererRss, valueAt, type MemoryPeak } from "./proc-memory";
+import { commandLine, findProcesses, MemorySampler, rendererParts, rendererRss, runPhase, valueAt, type MemoryPeak, type RssParts } from "./proc-memory";
 
 /** localStorage key of the app's settings (lib/settings.ts `SETTINGS_KEY`). */
 const SETTINGS_KEY = "whisper:settings:v1";
@@ -32,7 +32,12 @@ export interface BrowserRunResult {
   readonly modelInfo: string;
   /** Renderer RSS with the app loaded and no model, just before the file was picked. */
   readonly appIdle: number;
+  /** The renderers' RSS by kind at that moment (one reading). */
+  readonly appIdleParts: RssParts;
   readonly rendererPeak: number;
+  /** The peak's RSS by kind, and where in the run it was reached ("loading", "window 2 of 3"). */
+  readonly rendererPeakParts: RssParts;
+  readonly peakPhase: string;
   readonly rendererHwm: number;
   readonly treePeak: number;
   readonly samples: number;
@@ -150,6 +155,8 @@ export async function waitForExpression(page: Page, expression: string, timeoutM
 export class BenchBrowser {
   private readonly executable = findChromium();
   readonly consoleErrors: string[] = [];
+  /** The renderers' RSS by kind at the end of the last {@link emptyPage}. */
+  emptyPageParts: RssParts = { anon: 0, file: 0, shmem: 0 };
 
   constructor(
     private readonly profileDir: string,
@@ -202,7 +209,9 @@ export class BenchBrowser {
     try {
       await page.goto("about:blank");
       await sleep(2000);
-      return await settledRenderers(pid);
+      const settled = await settledRenderers(pid);
+      this.emptyPageParts = rendererParts(pid);
+      return settled;
     } finally {
       await context.close();
     }
@@ -231,6 +240,7 @@ export class BenchBrowser {
       await page.getByLabel("Language", { exact: true }).selectOption("en");
       await sleep(1500);
       const appIdle = await settledRenderers(pid, 6, 200);
+      const appIdleParts = rendererParts(pid);
       const sampler = new MemorySampler(pid, 100);
       let log: LogEntry[];
       let memory: MemoryPeak;
@@ -250,6 +260,11 @@ export class BenchBrowser {
       if (loaded === undefined || loaded.ms === undefined) throw new Error("the worker never reported a loaded model");
       if (!modelInfo.includes(expected)) throw new Error(`model-info says "${modelInfo}", expected "${expected}"`);
       const results = log.filter((entry) => entry.kind === "result");
+      const peakPhase = runPhase(
+        memory.rendererPeakAt,
+        origin + loaded.t,
+        results.map((entry) => origin + entry.t),
+      );
       const text = ((await page.getByTestId("transcript").textContent()) ?? "").trim();
       return {
         loadMs: loaded.ms,
@@ -262,7 +277,10 @@ export class BenchBrowser {
         text,
         modelInfo,
         appIdle,
+        appIdleParts,
         rendererPeak: memory.rendererPeak,
+        rendererPeakParts: memory.rendererPeakParts,
+        peakPhase,
         rendererHwm: memory.rendererHwm,
         treePeak: memory.treePeak,
         samples: memory.samples,

@@ -9,6 +9,7 @@ import { lengthLabel } from "./audio";
 import type { BenchBrowser, BrowserRunResult } from "./browser-bench";
 import type { BenchModel } from "./models";
 import { nodeRun, type NodeModels } from "./node-bench";
+import type { RssParts } from "./proc-memory";
 import type { RunSample, Runtime } from "./report";
 
 /** One run of a lane: the sample for the table, the raw numbers for the JSON, a line for the log. */
@@ -27,6 +28,7 @@ export interface Lane {
 }
 
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+const parts = (rss: RssParts): string => `${mb(rss.anon)} / ${mb(rss.file)} / ${mb(rss.shmem)}`;
 const s = (ms: number, digits = 1): string => (ms / 1000).toFixed(digits);
 
 /** A browser lane over `browser` (its own profile and app server). */
@@ -38,7 +40,8 @@ export function browserLane(runtime: Runtime, browser: BenchBrowser): Lane {
       raw: { ...result },
       line:
         `${model} ${runtime} ${lengthLabel(seconds)}: load ${s(result.loadMs, 2)} s, transcribe ${s(result.transcribeMs)} s (CPU ${s(result.transcribeCpuMs)} s), ${result.windows} windows, ` +
-        `renderer RSS ${mb(result.appIdle)} idle → ${mb(result.rssAtLoaded)} loaded → ${result.rssAtWindows.map(mb).join(", ")} after each window, peak ${mb(result.rendererPeak)} MB — ${result.status}`,
+        `renderer RSS ${mb(result.appIdle)} idle → ${mb(result.rssAtLoaded)} loaded → ${result.rssAtWindows.map(mb).join(", ")} after each window, peak ${mb(result.rendererPeak)} MB in ${result.peakPhase} — ${result.status}; ` +
+        `RSS anon / file / shmem: idle ${parts(result.appIdleParts)}, peak ${parts(result.rendererPeakParts)} MB`,
     };
   };
   return { runtime, warmUp: once, run: once };

@@ -26,6 +26,23 @@ export interface ProcInfo {
   readonly rss: number;
   /** Peak resident set size of the process so far (VmHWM), bytes. */
   readonly hwm: number;
+  /** The RSS in its three kinds: anonymous (heaps, JIT code), file-backed (Chromium's own code and data, shared with its other processes), shared memory (SharedArrayBuffers, such as a threaded WASM heap); bytes. */
+  readonly parts: RssParts;
+}
+
+/** Resident memory by kind, from /proc/<pid>/status (RssAnon, RssFile, RssShmem), bytes. */
+export interface RssParts {
+  readonly anon: number;
+  readonly file: number;
+  readonly shmem: number;
+}
+
+function partsOf(status: string): RssParts {
+  return { anon: statusField(status, "RssAnon"), file: statusField(status, "RssFile"), shmem: statusField(status, "RssShmem") };
+}
+
+function sumParts(parts: readonly RssParts[]): RssParts {
+  return { anon: sum(parts.map((part) => part.anon)), file: sum(parts.map((part) => part.file)), shmem: sum(parts.map((part) => part.shmem)) };
 }
 
 function readText(path: string): string | null {
@@ -106,6 +123,7 @@ export function processTree(root: number): ProcInfo[] {
         kind: type === undefined ? (pid === root ? "browser" : "") : `${type.slice("--type=".length)}${ui ? "-ui" : ""}`,
         rss: statusField(status, "VmRSS"),
         hwm: statusField(status, "VmHWM"),
+        parts: partsOf(status),
       });
     }
     queue.push(...(children.get(pid) ?? []));
@@ -117,6 +135,9 @@ export function processTree(root: number): ProcInfo[] {
 export interface MemoryPeak {
   /** Highest sum of RSS over the page renderer processes (not Chromium's UI) at one sample. */
   readonly rendererPeak: number;
+  /** When that sample was taken (epoch ms), and the renderers' RSS by kind at it. */
+  readonly rendererPeakAt: number;
+  readonly rendererPeakParts: RssParts;
   /** Highest sum of RSS over the whole tree (browser, GPU, utility, renderers) at one sample. */
   readonly treePeak: number;
   /** Sum of VmHWM over renderer processes at the last sample: an upper bound between samples. */
@@ -135,6 +156,8 @@ export interface MemoryPeak {
  */
 export class MemorySampler {
   private rendererPeak = 0;
+  private rendererPeakAt = 0;
+  private rendererPeakParts: RssParts = { anon: 0, file: 0, shmem: 0 };
   private treePeak = 0;
   private rendererHwm = 0;
   private samples = 0;
@@ -164,12 +187,16 @@ export class MemorySampler {
       tree = [];
       for (const { pid, kind } of this.known) {
         const status = readText(`/proc/${pid}/status`);
-        if (status !== null) tree.push({ pid, ppid: 0, kind, rss: statusField(status, "VmRSS"), hwm: statusField(status, "VmHWM") });
+        if (status !== null) tree.push({ pid, ppid: 0, kind, rss: statusField(status, "VmRSS"), hwm: statusField(status, "VmHWM"), parts: partsOf(status) });
       }
     }
     const renderers = tree.filter((proc) => proc.kind === "renderer");
     const rendererRss = sum(renderers.map((proc) => proc.rss));
-    this.rendererPeak = Math.max(this.rendererPeak, rendererRss);
+    if (rendererRss > this.rendererPeak) {
+      this.rendererPeak = rendererRss;
+      this.rendererPeakAt = Date.now();
+      this.rendererPeakParts = sumParts(renderers.map((proc) => proc.parts));
+    }
     this.rss.push([Date.now(), rendererRss]);
     this.treePeak = Math.max(this.treePeak, sum(tree.map((proc) => proc.rss)));
     this.rendererHwm = Math.max(this.rendererHwm, sum(renderers.map((proc) => proc.hwm)));
@@ -181,8 +208,18 @@ export class MemorySampler {
     clearInterval(this.timer);
     this.lastScan = 0;
     this.sample();
-    return { rendererPeak: this.rendererPeak, treePeak: this.treePeak, rendererHwm: this.rendererHwm, samples: this.samples, cpu: this.cpu, rss: this.rss };
+    return { rendererPeak: this.rendererPeak, rendererPeakAt: this.rendererPeakAt, rendererPeakParts: this.rendererPeakParts, treePeak: this.treePeak, rendererHwm: this.rendererHwm, samples: this.samples, cpu: this.cpu, rss: this.rss };
   }
+}
+
+/**
+ * Where in a run a moment falls: "loading" before the model was loaded, else the window it fell
+ * in ("window 2 of 3", windows given by the times they ended), or "after the last window".
+ */
+export function runPhase(at: number, loadedAt: number, windowEnds: readonly number[]): string {
+  if (at < loadedAt) return "loading";
+  const index = windowEnds.findIndex((end) => at <= end);
+  return index === -1 ? "after the last window" : `window ${index + 1} of ${windowEnds.length}`;
 }
 
 /** The value of a (epoch ms, value) timeline at the sample nearest to `time`; 0 for an empty one. */
@@ -198,6 +235,15 @@ export function rendererRss(root: number): number {
     processTree(root)
       .filter((proc) => proc.kind === "renderer")
       .map((proc) => proc.rss),
+  );
+}
+
+/** Sum of page renderer RSS by kind in the tree under `root` right now, bytes. */
+export function rendererParts(root: number): RssParts {
+  return sumParts(
+    processTree(root)
+      .filter((proc) => proc.kind === "renderer")
+      .map((proc) => proc.parts),
   );
 }
 
