@@ -19,7 +19,8 @@
  * transformers.js reads each model file into one Uint8Array and calls `InferenceSession.create`
  * with it; {@link leanSessions} wraps that call. A file whose weights are external already, or
  * that does not parse, goes to ONNX Runtime as it came (it then reports its own error for a file
- * that is not a model).
+ * that is not a model). Once the session exists the file's bytes are freed at once
+ * ({@link releaseModelBytes}) instead of waiting, as garbage, for V8's next major collection.
  */
 import { chunkEncoderAttention } from "../model/chunked-attention";
 import { externalizeWeights } from "../model/external-weights";
@@ -32,6 +33,8 @@ const log = createLogger("lean-sessions");
 
 const wrapped = new WeakSet<object>();
 let created = 0;
+/** Model buffers handed to a create() that has not settled yet, and how many times. */
+const creating = new WeakMap<ArrayBufferLike, number>();
 
 /** How a session is made instead of from `model` and `options`. */
 export interface LeanSession {
@@ -64,6 +67,67 @@ export function leanSession(model: Uint8Array, options: Record<string, unknown>)
 }
 
 /**
+ * Frees the memory of a model file's bytes once its session has been created: ONNX Runtime has
+ * copied what it needs into its heap by then, and nothing reads the bytes again (transformers.js
+ * reads a file afresh for every session it makes). Left alone, they stayed resident as garbage
+ * through the first window, where the run's peak is reached: the benchmark found tiny's 49.8 MB
+ * decoder file still mapped at its peak. The buffer is transferred in a message to a port that is
+ * then closed, which frees it there and then. `ArrayBuffer.prototype.transfer(0)` would not do
+ * for a file read with `Response.arrayBuffer()`: in Chromium that detaches the JavaScript object
+ * but leaves the bytes to Blink's wrapper, which goes only with a collection (measured: a 200 MB
+ * buffer read from a Response stayed resident after transfer(0) and went at once through a
+ * MessageChannel). Nothing is done to a view on part of a buffer, a SharedArrayBuffer, or a
+ * buffer still handed to another create() that has not settled. True when the buffer was detached.
+ */
+export function releaseModelBytes(bytes: Uint8Array): boolean {
+  const { buffer } = bytes;
+  if (!(buffer instanceof ArrayBuffer) || (creating.get(buffer) ?? 0) > 0) return false;
+  if (bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength || buffer.byteLength === 0) return false;
+  try {
+    if (typeof MessageChannel === "function") {
+      const channel = new MessageChannel();
+      channel.port1.postMessage(buffer, [buffer]);
+      channel.port1.close();
+      channel.port2.close();
+    } else {
+      structuredClone(buffer, { transfer: [buffer] });
+    }
+  } catch (error) {
+    log.debug("could not free a model file's bytes; they go with the next garbage collection", error);
+    return false;
+  }
+  return buffer.byteLength === 0;
+}
+
+/**
+ * `made`, after which `bytes` are freed if it succeeded (a failed create leaves them for a retry).
+ * Only for sessions on WASM, where ONNX Runtime has copied every weight into its heap when create()
+ * resolves; a WebGPU session's upload of its weights has not been checked on a GPU, so its bytes
+ * are left to the collector as before.
+ */
+function thenRelease(bytes: Uint8Array, options: unknown, made: Promise<unknown>): Promise<unknown> {
+  if (beyondWasm(isRecord(options) ? options : {})) return made;
+  const { buffer } = bytes;
+  creating.set(buffer, (creating.get(buffer) ?? 0) + 1);
+  const settle = (): void => {
+    const left = (creating.get(buffer) ?? 1) - 1;
+    if (left > 0) creating.set(buffer, left);
+    else creating.delete(buffer);
+  };
+  return made.then(
+    (session) => {
+      settle();
+      releaseModelBytes(bytes);
+      return session;
+    },
+    (error: unknown) => {
+      settle();
+      throw error;
+    },
+  );
+}
+
+/**
  * Wraps `factory.create` (onnxruntime-web's `InferenceSession`, the one transformers.js calls)
  * so that sessions made from a model's bytes are made by {@link leanSession}. Idempotent.
  */
@@ -82,11 +146,11 @@ export function leanSessions(factory: object): void {
       lean = leanSession(model, isRecord(options) ? options : {});
     } catch (error) {
       log.warn("could not read the model's graph; creating the session from the whole file", error);
-      return original(...args);
+      return thenRelease(model, options, original(...args));
     }
-    if (lean === null) return original(...args);
+    if (lean === null) return thenRelease(model, options, original(...args));
     const { cacheRows } = lean;
-    const made = original(lean.graph, lean.options);
+    const made = thenRelease(model, options, original(lean.graph, lean.options));
     return cacheRows.length === 0 ? made : made.then((session) => (typeof session === "object" && session !== null ? wholeCacheFromRows(session, cacheRows) : session));
   };
   Reflect.set(factory, "create", leanCreate);

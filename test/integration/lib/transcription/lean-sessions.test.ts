@@ -1,14 +1,15 @@
 // leanSession on ONNX Runtime Web itself (its WASM build, in Node, one thread): a session made from
 // the rewritten graph (weights as external data in the original file; for the encoder, attention a
 // slice of query rows at a time) computes exactly what a session made from the whole file
-// computes, for the tiny fixture's encoder and merged decoder (whose If branches are walked too).
+// computes, for the tiny fixture's encoder and merged decoder (whose If branches are walked too);
+// through leanSessions, the file's bytes are freed once the session exists and it still runs.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-web";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chunkEncoderAttention } from "@/lib/model/chunked-attention";
 import { externalizeWeights } from "@/lib/model/external-weights";
-import { leanSession } from "@/lib/transcription/lean-sessions";
+import { leanSession, leanSessions } from "@/lib/transcription/lean-sessions";
 
 const MODEL = fileURLToPath(new URL("../../../fixtures/models/whisper-tiny/", import.meta.url));
 const file = (name: string): Uint8Array => new Uint8Array(readFileSync(`${MODEL}onnx/${name}`));
@@ -90,5 +91,17 @@ describe("lean sessions on ONNX Runtime Web", () => {
     const split = await encode(true);
     expect(Array.from(split.data as Float32Array)).toEqual(Array.from(whole.data as Float32Array));
     expect(Array.from(await firstLogits(true, whole))).toEqual(Array.from(await firstLogits(false, whole)));
+  });
+
+  it("runs sessions whose file bytes were freed after they were created", async () => {
+    const factory = { create: (...args: unknown[]): Promise<unknown> => Reflect.apply(ort.InferenceSession.create, ort.InferenceSession, args) as Promise<unknown> };
+    leanSessions(factory);
+    const bytes = file("encoder_model_quantized.onnx");
+    const encoder = (await factory.create(bytes)) as ort.InferenceSession;
+    // ONNX Runtime copied the weights into its heap while creating the session; nothing reads them after.
+    expect(bytes.buffer.byteLength).toBe(0);
+    const freed = (await encoder.run({ input_features: features() })).last_hidden_state;
+    const whole = await encode(false);
+    expect(Array.from(freed?.data as Float32Array)).toEqual(Array.from(whole.data as Float32Array));
   });
 });
