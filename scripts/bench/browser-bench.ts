@@ -8,7 +8,7 @@
  */
 import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../../test/support/chromium";
-import { commandLine, findProcesses, MemorySampler, rendererParts, rendererRss, runPhase, valueAt, type MemoryPeak, type RssParts } from "./proc-memory";
+import { commandLine, findProcesses, MemorySampler, rendererParts, rendererRss, runPhase, valueAt, type MemoryPeak, type MemoryRegion, type RssParts } from "./proc-memory";
 
 /** localStorage key of the app's settings (lib/settings.ts `SETTINGS_KEY`). */
 const SETTINGS_KEY = "whisper:settings:v1";
@@ -38,6 +38,8 @@ export interface BrowserRunResult {
   /** The peak's RSS by kind, and where in the run it was reached ("loading", "window 2 of 3"). */
   readonly rendererPeakParts: RssParts;
   readonly peakPhase: string;
+  /** The renderers' largest mappings near the peak (see {@link MemoryPeak.rendererPeakRegions}). */
+  readonly peakRegions: readonly MemoryRegion[];
   readonly rendererHwm: number;
   readonly treePeak: number;
   readonly samples: number;
@@ -281,6 +283,7 @@ export class BenchBrowser {
         rendererPeak: memory.rendererPeak,
         rendererPeakParts: memory.rendererPeakParts,
         peakPhase,
+        peakRegions: memory.rendererPeakRegions,
         rendererHwm: memory.rendererHwm,
         treePeak: memory.treePeak,
         samples: memory.samples,

@@ -9,7 +9,7 @@ import { lengthLabel } from "./audio";
 import type { BenchBrowser, BrowserRunResult } from "./browser-bench";
 import type { BenchModel } from "./models";
 import { nodeRun, type NodeModels } from "./node-bench";
-import type { RssParts } from "./proc-memory";
+import type { MemoryRegion, RssParts } from "./proc-memory";
 import type { RunSample, Runtime } from "./report";
 
 /** One run of a lane: the sample for the table, the raw numbers for the JSON, a line for the log. */
@@ -29,6 +29,7 @@ export interface Lane {
 
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 const parts = (rss: RssParts): string => `${mb(rss.anon)} / ${mb(rss.file)} / ${mb(rss.shmem)}`;
+const region = (r: MemoryRegion): string => `${mb(r.rss)} MB ${r.name === "" ? "anon" : (r.name.split("/").pop() ?? r.name)} ${r.perms} (${(r.size / 2 ** 20).toFixed(1)} mapped)`;
 const s = (ms: number, digits = 1): string => (ms / 1000).toFixed(digits);
 
 /** A browser lane over `browser` (its own profile and app server). */
@@ -41,7 +42,7 @@ export function browserLane(runtime: Runtime, browser: BenchBrowser): Lane {
       line:
         `${model} ${runtime} ${lengthLabel(seconds)}: load ${s(result.loadMs, 2)} s, transcribe ${s(result.transcribeMs)} s (CPU ${s(result.transcribeCpuMs)} s), ${result.windows} windows, ` +
         `renderer RSS ${mb(result.appIdle)} idle → ${mb(result.rssAtLoaded)} loaded → ${result.rssAtWindows.map(mb).join(", ")} after each window, peak ${mb(result.rendererPeak)} MB in ${result.peakPhase} — ${result.status}; ` +
-        `RSS anon / file / shmem: idle ${parts(result.appIdleParts)}, peak ${parts(result.rendererPeakParts)} MB`,
+        `RSS anon / file / shmem: idle ${parts(result.appIdleParts)}, peak ${parts(result.rendererPeakParts)} MB; largest mappings near the peak: ${result.peakRegions.map(region).join(", ")}`,
     };
   };
   return { runtime, warmUp: once, run: once };

@@ -131,6 +131,35 @@ export function processTree(root: number): ProcInfo[] {
   return out;
 }
 
+/** One mapping of a process's address space, from /proc/<pid>/smaps; bytes. */
+export interface MemoryRegion {
+  readonly size: number;
+  readonly rss: number;
+  /** Its permissions ("rw-p", "r-xp") and its file, or "" for anonymous memory. */
+  readonly perms: string;
+  readonly name: string;
+}
+
+/** The `count` mappings with the most resident memory over `pids`, largest first. */
+export function largestRegions(pids: readonly number[], count = 8): MemoryRegion[] {
+  const regions: MemoryRegion[] = [];
+  for (const pid of pids) {
+    const text = readText(`/proc/${pid}/smaps`);
+    if (text === null) continue;
+    let current: { size: number; rss: number; perms: string; name: string } | null = null;
+    for (const line of text.split("\n")) {
+      const header = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line);
+      if (header !== null) {
+        current = { size: parseInt(header[2] ?? "0", 16) - parseInt(header[1] ?? "0", 16), rss: 0, perms: header[3] ?? "", name: header[4] ?? "" };
+        regions.push(current);
+      } else if (current !== null && line.startsWith("Rss:")) {
+        current.rss = Number(/(\d+) kB/.exec(line)?.[1] ?? 0) * 1024;
+      }
+    }
+  }
+  return regions.sort((a, b) => b.rss - a.rss).slice(0, count);
+}
+
 /** Peak and last sums seen by a {@link MemorySampler}, bytes. */
 export interface MemoryPeak {
   /** Highest sum of RSS over the page renderer processes (not Chromium's UI) at one sample. */
@@ -138,6 +167,11 @@ export interface MemoryPeak {
   /** When that sample was taken (epoch ms), and the renderers' RSS by kind at it. */
   readonly rendererPeakAt: number;
   readonly rendererPeakParts: RssParts;
+  /**
+   * The renderers' largest mappings near the peak: read again whenever the peak has risen 4 MB
+   * above the last reading (smaps is too costly to read at every sample), so within 4 MB of it.
+   */
+  readonly rendererPeakRegions: readonly MemoryRegion[];
   /** Highest sum of RSS over the whole tree (browser, GPU, utility, renderers) at one sample. */
   readonly treePeak: number;
   /** Sum of VmHWM over renderer processes at the last sample: an upper bound between samples. */
@@ -149,6 +183,9 @@ export interface MemoryPeak {
   readonly rss: readonly (readonly [number, number])[];
 }
 
+/** How far the peak rises before the sampler reads the renderers' mappings again, bytes. */
+const REGIONS_STEP = 4 * 2 ** 20;
+
 /**
  * Samples a process tree every `intervalMs` until stopped. Between full scans of /proc (every
  * `rescanMs`, to pick up new processes) only the known processes' status files are read, so the
@@ -158,6 +195,8 @@ export class MemorySampler {
   private rendererPeak = 0;
   private rendererPeakAt = 0;
   private rendererPeakParts: RssParts = { anon: 0, file: 0, shmem: 0 };
+  private rendererPeakRegions: readonly MemoryRegion[] = [];
+  private regionsAt = 0;
   private treePeak = 0;
   private rendererHwm = 0;
   private samples = 0;
@@ -196,6 +235,10 @@ export class MemorySampler {
       this.rendererPeak = rendererRss;
       this.rendererPeakAt = Date.now();
       this.rendererPeakParts = sumParts(renderers.map((proc) => proc.parts));
+      if (rendererRss >= this.regionsAt + REGIONS_STEP) {
+        this.rendererPeakRegions = largestRegions(renderers.map((proc) => proc.pid));
+        this.regionsAt = rendererRss;
+      }
     }
     this.rss.push([Date.now(), rendererRss]);
     this.treePeak = Math.max(this.treePeak, sum(tree.map((proc) => proc.rss)));
@@ -208,7 +251,7 @@ export class MemorySampler {
     clearInterval(this.timer);
     this.lastScan = 0;
     this.sample();
-    return { rendererPeak: this.rendererPeak, rendererPeakAt: this.rendererPeakAt, rendererPeakParts: this.rendererPeakParts, treePeak: this.treePeak, rendererHwm: this.rendererHwm, samples: this.samples, cpu: this.cpu, rss: this.rss };
+    return { rendererPeak: this.rendererPeak, rendererPeakAt: this.rendererPeakAt, rendererPeakParts: this.rendererPeakParts, rendererPeakRegions: this.rendererPeakRegions, treePeak: this.treePeak, rendererHwm: this.rendererHwm, samples: this.samples, cpu: this.cpu, rss: this.rss };
   }
 }
 
