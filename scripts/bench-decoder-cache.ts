@@ -66,7 +66,6 @@ async function copyMs(session: ort.InferenceSession, megabytes: number, runs: nu
   return median(times);
 }
 
-
 async function run(session: ort.InferenceSession, config: DecoderConfig, hidden: ort.Tensor): Promise<Run> {
   let bytes = 0;
   const seen = new Set<ArrayBufferLike>();

@@ -105,8 +105,8 @@ export function releaseModelBytes(bytes: Uint8Array): boolean {
  * resolves; a WebGPU session's upload of its weights has not been checked on a GPU, so its bytes
  * are left to the collector as before.
  */
-function thenRelease(bytes: Uint8Array, options: unknown, made: Promise<unknown>): Promise<unknown> {
-  if (beyondWasm(isRecord(options) ? options : {})) return made;
+function thenRelease(bytes: Uint8Array, options: Record<string, unknown>, made: Promise<unknown>): Promise<unknown> {
+  if (beyondWasm(options)) return made;
   const { buffer } = bytes;
   creating.set(buffer, (creating.get(buffer) ?? 0) + 1);
   const settle = (): void => {
@@ -141,16 +141,15 @@ export function leanSessions(factory: object): void {
     // Only the (bytes, options?) form that transformers.js uses; URLs, offsets and sessions that
     // bring external data of their own are left alone.
     if (!(model instanceof Uint8Array) || rest.length > 0 || (options !== undefined && !isRecord(options)) || (isRecord(options) && options.externalData !== undefined)) return original(...args);
-    let lean: ReturnType<typeof leanSession>;
+    const given = isRecord(options) ? options : {};
+    let lean: ReturnType<typeof leanSession> = null;
     try {
-      lean = leanSession(model, isRecord(options) ? options : {});
+      lean = leanSession(model, given);
     } catch (error) {
       log.warn("could not read the model's graph; creating the session from the whole file", error);
-      return thenRelease(model, options, original(...args));
     }
-    if (lean === null) return thenRelease(model, options, original(...args));
-    const { cacheRows } = lean;
-    const made = thenRelease(model, options, original(lean.graph, lean.options));
+    const made = thenRelease(model, given, lean === null ? original(...args) : original(lean.graph, lean.options));
+    const cacheRows = lean?.cacheRows ?? [];
     return cacheRows.length === 0 ? made : made.then((session) => (typeof session === "object" && session !== null ? wholeCacheFromRows(session, cacheRows) : session));
   };
   Reflect.set(factory, "create", leanCreate);

@@ -229,7 +229,7 @@ export class MemorySampler {
         if (status !== null) tree.push({ pid, ppid: 0, kind, rss: statusField(status, "VmRSS"), hwm: statusField(status, "VmHWM"), parts: partsOf(status) });
       }
     }
-    const renderers = tree.filter((proc) => proc.kind === "renderer");
+    const renderers = pageRenderers(tree);
     const rendererRss = sum(renderers.map((proc) => proc.rss));
     if (rendererRss > this.rendererPeak) {
       this.rendererPeak = rendererRss;
@@ -272,22 +272,19 @@ export function valueAt(timeline: readonly (readonly [number, number])[], time: 
   return best?.[1] ?? 0;
 }
 
+/** The page renderers (not Chromium's UI) among `tree`. */
+function pageRenderers(tree: readonly ProcInfo[]): ProcInfo[] {
+  return tree.filter((proc) => proc.kind === "renderer");
+}
+
 /** Sum of page renderer RSS in the tree under `root` right now, bytes. */
 export function rendererRss(root: number): number {
-  return sum(
-    processTree(root)
-      .filter((proc) => proc.kind === "renderer")
-      .map((proc) => proc.rss),
-  );
+  return sum(pageRenderers(processTree(root)).map((proc) => proc.rss));
 }
 
 /** Sum of page renderer RSS by kind in the tree under `root` right now, bytes. */
 export function rendererParts(root: number): RssParts {
-  return sumParts(
-    processTree(root)
-      .filter((proc) => proc.kind === "renderer")
-      .map((proc) => proc.parts),
-  );
+  return sumParts(pageRenderers(processTree(root)).map((proc) => proc.parts));
 }
 
 function sum(values: readonly number[]): number {
